@@ -1,0 +1,38 @@
+namespace Gateway.Shared.Config;
+
+/// <summary>
+/// DNAT from the WAN side to a LAN host. <see cref="ExternalPortEnd"/> makes a range that maps
+/// one-to-one by offset onto the internal range starting at <see cref="InternalPort"/>.
+/// </summary>
+public sealed record PortForward(
+    int Id,
+    string Name,
+    bool Enabled,
+    ForwardProtocol Protocol,
+    int ExternalPort,
+    int? ExternalPortEnd,
+    string InternalAddress,
+    int? InternalPort,
+    string? SourceCidr,
+    bool Reflection = true,
+    bool FtpHelper = false,
+    FirewallLogLevel? LogLevel = null)
+{
+    /// <summary>Last external port (same as <see cref="ExternalPort"/> when not a range).</summary>
+    public int ExternalLast => ExternalPortEnd ?? ExternalPort;
+
+    /// <summary>First internal port (defaults to the external port).</summary>
+    public int InternalFirst => InternalPort ?? ExternalPort;
+
+    public int PortCount => ExternalLast - ExternalPort + 1;
+
+    public bool CoversTcp => Protocol is ForwardProtocol.Tcp or ForwardProtocol.Both;
+
+    public bool CoversUdp => Protocol is ForwardProtocol.Udp or ForwardProtocol.Both;
+
+    /// <summary>True when both forwards share a protocol and their external ranges intersect.</summary>
+    public bool OverlapsWith(PortForward other) =>
+        ((CoversTcp && other.CoversTcp) || (CoversUdp && other.CoversUdp))
+        && ExternalPort <= other.ExternalLast
+        && other.ExternalPort <= ExternalLast;
+}

@@ -1,0 +1,64 @@
+using System.Text.Json.Serialization;
+using Gateway.Shared.Config;
+
+namespace Gateway.Shared.Protocol;
+
+/// <summary>Frames the agent sends to the web: replies and pushed events.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(HelloReply), "hello")]
+[JsonDerivedType(typeof(AppliedEvent), "applied")]
+[JsonDerivedType(typeof(InterfacesReply), "interfaces")]
+[JsonDerivedType(typeof(RulesetReply), "ruleset")]
+[JsonDerivedType(typeof(ConntrackSample), "conntrack")]
+[JsonDerivedType(typeof(LogEvent), "log")]
+public abstract record AgentEvent;
+
+/// <param name="AppliedRevision">The revision of the ruleset in the kernel now (0 when none was applied yet).</param>
+public sealed record HelloReply(int Protocol, string AgentVersion, long AppliedRevision) : AgentEvent;
+
+/// <param name="Error">The kernel's (or the validator's) message when <paramref name="Ok"/> is false.</param>
+public sealed record AppliedEvent(long Revision, bool Ok, string? Error, double DurationMs) : AgentEvent;
+
+public sealed record InterfacesReply(IReadOnlyList<LinkInfo> Interfaces) : AgentEvent;
+
+/// <summary>A network link as the router sees it. Addresses are "a.b.c.d/len" (IPv6 too).</summary>
+public sealed record LinkInfo(string Name, string? Mac, IReadOnlyList<string> Addresses, bool Up);
+
+/// <param name="Text">The live <c>table inet gateway</c> as the kernel lists it, or empty when absent.</param>
+public sealed record RulesetReply(string Text) : AgentEvent;
+
+/// <summary>Live connection-tracking counts, pushed every second.</summary>
+/// <param name="ByProtocol">Entries per layer-4 protocol name ("tcp", "udp", "icmp", ...).</param>
+/// <param name="PortForwards">Entries whose ct mark is a forward's id.</param>
+public sealed record ConntrackSample(
+    long Total,
+    long Max,
+    IReadOnlyDictionary<string, long> ByProtocol,
+    IReadOnlyList<ForwardConnections> PortForwards,
+    DateTimeOffset SampledAt) : AgentEvent;
+
+public sealed record ForwardConnections(int Id, long Connections);
+
+/// <summary>Firewall log lines read from the kernel log.</summary>
+public sealed record LogEvent(IReadOnlyList<FirewallLogEntry> Entries) : AgentEvent;
+
+/// <summary>
+/// One packet logged by a <c>log prefix "gw …"</c> rule.
+/// </summary>
+/// <param name="Category">dropped-input, dropped-forward, port-forward or mac-filter.</param>
+/// <param name="RuleId">The port forward's id for port-forward entries, else null.</param>
+/// <param name="Summary">A one-line human summary ("TCP 203.0.113.5:40000 → 192.168.1.20:22 in wan0").</param>
+public sealed record FirewallLogEntry(
+    DateTimeOffset Time,
+    FirewallLogLevel Level,
+    string Category,
+    int? RuleId,
+    string Summary,
+    string? InInterface,
+    string? OutInterface,
+    string? Source,
+    string? Destination,
+    string? Protocol,
+    int? SourcePort,
+    int? DestinationPort,
+    string? Mac);

@@ -1,0 +1,21 @@
+using System.Text.Json.Serialization;
+using Gateway.Shared.Config;
+
+namespace Gateway.Shared.Protocol;
+
+/// <summary>Frames the web sends to the agent. The JSON <c>type</c> field selects the record.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(HelloRequest), "hello")]
+[JsonDerivedType(typeof(ApplyRequest), "apply")]
+[JsonDerivedType(typeof(GetInterfacesRequest), "get-interfaces")]
+[JsonDerivedType(typeof(GetRulesetRequest), "get-ruleset")]
+public abstract record AgentRequest;
+
+public sealed record HelloRequest(int Protocol) : AgentRequest;
+
+/// <summary>Apply this whole snapshot; the agent answers with <see cref="AppliedEvent"/> for the same revision.</summary>
+public sealed record ApplyRequest(long Revision, GatewayConfig Config) : AgentRequest;
+
+public sealed record GetInterfacesRequest : AgentRequest;
+
+public sealed record GetRulesetRequest : AgentRequest;

@@ -1,0 +1,71 @@
+namespace Gateway.Shared.Validation;
+
+/// <summary>Single-field rules shared by the web (400 answers) and the agent (re-validation).</summary>
+public static class FieldRules
+{
+    public const int MaxNameLength = 64;
+    public const int MaxPortRange = 1024;
+    public const int MaxPortForwards = 16384;
+    public const int MaxMacFilters = 16384;
+    public const int MaxRatePerMinute = 10000;
+    public const int MaxBurst = 10000;
+
+    public static bool IsPort(int port) => port is >= 1 and <= 65535;
+
+    /// <summary>
+    /// Linux link names: 1–15 bytes, no '/', whitespace or ':' — we allow only [A-Za-z0-9_.-] so the name
+    /// is always safe inside nft quotes — plus one optional trailing '*' wildcard ("ppp*"). Not "." or "..".
+    /// </summary>
+    public static bool IsInterfaceName(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return false;
+        }
+
+        var body = name.EndsWith('*') ? name[..^1] : name;
+        if (body.Length is 0 or > 15 || body is "." or "..")
+        {
+            return false;
+        }
+
+        foreach (var c in body)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Names: 1–64 characters, not blank, no control characters, line separators or lone surrogates.</summary>
+    public static bool IsName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsControl(c) || c is '\u2028' or '\u2029')
+            {
+                return false;
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test of Gateway from a fresh Debian machine: installs what the tests need, builds,
+# runs each test project, and prints one "N passed, M failed" line. Exit status is non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+
+# Debian packages the tests use: the kernel tools for the namespace lab, an FTP server/client for the
+# FTP-helper proof, and Chromium for Playwright.
+source scripts/packages.sh
+ensure_packages "${TEST_PACKAGES[@]}"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+dotnet tool restore >/dev/null
+dotnet build Gateway.sln -c Release -warnaserror -nologo -v q
+
+results="$ROOT/artifacts/test-results"
+rm -rf "$results"; mkdir -p "$results"
+passed=0; failed=0; skipped=0; status=0
+for project in tests/unit tests/e2e; do
+  name=$(basename "$project")
+  echo "== $project"
+  set +e
+  dotnet test "$project" -c Release --no-build --nologo \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+    --logger "console;verbosity=normal" 2>&1 | tee "$results/$name.log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  [[ $rc -eq 0 ]] || status=1
+  trx="$results/$name.trx"
+  if [[ -f $trx ]]; then
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+    get() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+    p=$(get passed); f=$(get failed); t=$(get total); e=$(get executed)
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+    skipped=$((skipped + ${t:-0} - ${e:-0}))
+    [[ ${e:-0} -gt 0 ]] || { echo "$project ran no test"; status=1; }
+  else
+    echo "$project produced no results"; failed=$((failed + 1)); status=1
+  fi
+done
+
+echo "Tests: $passed passed, $failed failed, $skipped skipped"
+exit $status

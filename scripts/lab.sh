@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The Gateway namespace lab: one definition of the topology, used by run.sh and the e2e fixture.
+#
+#   lab.sh up <prefix> [wan-ifname]   create <prefix>-router, -lan1, -lan2, -wan
+#   lab.sh down <prefix>              kill what runs inside them and delete them
+#
+# Topology (everything lives inside the lab's namespaces; the host's own network is not touched):
+#   <prefix>-lan1  eth0 192.168.50.10/24 ─┐                    ┌─ <prefix>-router ───────────────┐
+#   <prefix>-lan2  eth0 192.168.50.11/24 ─┴─ veth lan1/lan2 ── │ br-lan 192.168.50.1/24 (bridge)  │
+#                                                              │ <wan-ifname> 203.0.113.1/24      │
+#   <prefix>-wan   eth0 203.0.113.2/24 + 203.0.113.3/24 ────── └─────────────────────────────────┘
+# The WAN host has no route to 192.168.50.0/24, so only masquerade and DNAT make traffic work.
+# The only host-wide change is net.netfilter.nf_log_all_netns=1, so that nft `log` lines from the
+# router namespace reach the kernel log (it is not reset on `down`: other labs may rely on it).
+set -euo pipefail
+
+readonly LAN1_MAC=02:50:00:00:00:0a LAN2_MAC=02:50:00:00:00:0b
+
+usage() { echo "usage: $0 up <prefix> [wan-ifname] | down <prefix>" >&2; exit 2; }
+
+in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# Sysctls that exist only when a module is loaded (br_netfilter) are set only if present.
+sysctl_if_present() {
+  local ns=$1 key=$2 value=$3
+  if in_ns "$ns" test -e "/proc/sys/${key//.//}"; then in_ns "$ns" sysctl -qw "$key=$value"; fi
+}
+
+quiet_host() {
+  local ns=$1
+  ip -n "$ns" link set lo up
+  # IPv6 autoconfiguration chatter (router solicitations, DAD) would only add noise to firewall logs.
+  in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+}
+
+up() {
+  local prefix=$1 wan_if=${2:-wan0}
+  local router=$prefix-router lan1=$prefix-lan1 lan2=$prefix-lan2 wan=$prefix-wan
+  [[ $prefix =~ ^[A-Za-z0-9_-]{1,40}$ ]] || { echo "bad prefix: $prefix" >&2; exit 2; }
+  [[ $wan_if =~ ^[A-Za-z0-9_.-]{1,15}$ ]] || { echo "bad WAN interface name: $wan_if" >&2; exit 2; }
+  for ns in "$router" "$lan1" "$lan2" "$wan"; do
+    if [[ -e /run/netns/$ns ]]; then echo "namespace $ns already exists" >&2; exit 1; fi
+  done
+
+  sysctl -qw net.netfilter.nf_log_all_netns=1
+
+  for ns in "$router" "$lan1" "$lan2" "$wan"; do ip netns add "$ns"; quiet_host "$ns"; done
+
+  # Router: a bridge for the LAN, a routed WAN link. Each veth is created inside the router namespace
+  # with its peer moved straight into the host namespace it belongs to, never into the host's.
+  ip -n "$router" link add br-lan type bridge
+  ip -n "$router" addr add 192.168.50.1/24 dev br-lan
+  ip -n "$router" link set br-lan up
+  local i=1
+  for host in "$lan1" "$lan2"; do
+    ip -n "$router" link add "lan$i" type veth peer name eth0 netns "$host"
+    ip -n "$router" link set "lan$i" master br-lan up
+    i=$((i + 1))
+  done
+  ip -n "$router" link add "$wan_if" type veth peer name eth0 netns "$wan"
+  ip -n "$router" addr add 203.0.113.1/24 dev "$wan_if"
+  ip -n "$router" link set "$wan_if" up
+  in_ns "$router" sysctl -qw net.ipv4.ip_forward=1
+  # Bridged LAN-to-LAN frames must not pass the IP hooks (as on a router whose LAN ports are a switch
+  # chip); otherwise conntrack un-NATs hairpin replies on the bridge and hairpin passes falsely.
+  sysctl_if_present "$router" net.bridge.bridge-nf-call-iptables 0
+  sysctl_if_present "$router" net.bridge.bridge-nf-call-ip6tables 0
+  sysctl_if_present "$router" net.bridge.bridge-nf-call-arptables 0
+
+  ip -n "$lan1" link set eth0 address "$LAN1_MAC"
+  ip -n "$lan2" link set eth0 address "$LAN2_MAC"
+  local addr=10
+  for host in "$lan1" "$lan2"; do
+    ip -n "$host" addr add "192.168.50.$addr/24" dev eth0
+    ip -n "$host" link set eth0 up
+    ip -n "$host" route add default via 192.168.50.1
+    addr=$((addr + 1))
+  done
+
+  # WAN host: a second address to prove source-restricted forwards; deliberately no default route.
+  ip -n "$wan" addr add 203.0.113.2/24 dev eth0
+  ip -n "$wan" addr add 203.0.113.3/24 dev eth0
+  ip -n "$wan" link set eth0 up
+
+  echo "router=$router"
+  echo "lan1=$lan1"
+  echo "lan2=$lan2"
+  echo "wan=$wan"
+  echo "wan_if=$wan_if"
+  echo "lan1_mac=$LAN1_MAC"
+  echo "lan2_mac=$LAN2_MAC"
+}
+
+down() {
+  local prefix=$1 ns pid
+  [[ $prefix =~ ^[A-Za-z0-9_-]{1,40}$ ]] || { echo "bad prefix: $prefix" >&2; exit 2; }
+  for ns in "$prefix-lan1" "$prefix-lan2" "$prefix-wan" "$prefix-router"; do
+    [[ -e /run/netns/$ns ]] || continue
+    # Only processes inside this lab's own namespaces, by pid.
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+    ip netns del "$ns" || true
+  done
+}
+
+case ${1:-} in
+  up) [[ $# -ge 2 && $# -le 3 ]] || usage; up "$2" "${3:-}" ;;
+  down) [[ $# -eq 2 ]] || usage; down "$2" ;;
+  *) usage ;;
+esac

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Gateway.Tests.E2e.Lab;
+
+/// <summary>A UDP server inside a lab namespace answering each datagram with "<marker> <payload>".</summary>
+public sealed class UdpEchoServer : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentQueue<IPEndPoint> _peers = new();
+    private readonly Task _loop;
+
+    private UdpEchoServer(Socket socket, string marker, int port)
+    {
+        _socket = socket;
+        Marker = marker;
+        Port = port;
+        _loop = LoopAsync();
+    }
+
+    public string Marker { get; }
+
+    public int Port { get; }
+
+    public IReadOnlyList<IPEndPoint> Peers => [.. _peers];
+
+    public static UdpEchoServer Start(string ns, int port, string marker)
+    {
+        var socket = NetNs.Run(ns, () =>
+        {
+            var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                s.Bind(new IPEndPoint(IPAddress.Any, port));
+                return s;
+            }
+            catch
+            {
+                s.Dispose();
+                throw;
+            }
+        });
+        return new UdpEchoServer(socket, marker, port);
+    }
+
+    private async Task LoopAsync()
+    {
+        var buffer = new byte[2048];
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                var received = await _socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
+                var peer = (IPEndPoint)received.RemoteEndPoint;
+                _peers.Enqueue(peer);
+                var payload = Encoding.ASCII.GetString(buffer, 0, received.ReceivedBytes);
+                await _socket.SendToAsync(Encoding.ASCII.GetBytes($"{Marker} {payload}"), peer, _stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // An ICMP error from an earlier reply surfaces here; the server keeps serving.
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _socket.Dispose();
+        await _loop;
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Gateway.Tests.E2e.Ui;
+
+/// <summary>One browser context on a lab's admin panel: navigation, login and screenshots for a test.</summary>
+public sealed partial class Panel : IAsyncDisposable
+{
+    public const int DesktopWidth = 1280;
+    public const int PhoneWidth = 390;
+
+    private readonly IBrowserContext _context;
+    private readonly Lab.Lab _lab;
+
+    private Panel(IBrowserContext context, IPage page, Lab.Lab lab)
+    {
+        _context = context;
+        Page = page;
+        _lab = lab;
+    }
+
+    public IPage Page { get; }
+
+    public static async Task<Panel> OpenAsync(Chromium chromium, Lab.Lab lab, int width = DesktopWidth, ColorScheme scheme = ColorScheme.Light)
+    {
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = lab.WebUrl,
+            ViewportSize = new ViewportSize { Width = width, Height = width == PhoneWidth ? 844 : 900 },
+            ColorScheme = scheme,
+            AcceptDownloads = true,
+        });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        return new Panel(context, page, lab);
+    }
+
+    public async Task GotoAsync(string path)
+    {
+        await Page.GotoAsync(path);
+    }
+
+    /// <summary>Logs in through the login form and waits for the dashboard.</summary>
+    public async Task LoginAsync(string password = Lab.Lab.AdminPassword)
+    {
+        await Page.GotoAsync("/login");
+        await Page.GetByLabel("Password").FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(DashboardUrl());
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Opens a screen from the main menu, as a user would, and waits until it is interactive.</summary>
+    public async Task OpenFromMenuAsync(string link, string heading)
+    {
+        await Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
+    }
+
+    /// <summary>The whole page as a PNG in the lab's artifacts folder; returns the file path.</summary>
+    public async Task<string> ScreenshotAsync(string name)
+    {
+        var path = Path.Combine(_lab.ArtifactsDir, $"{name}.png");
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        return path;
+    }
+
+    public Regex DashboardUrl() => new($"^{Regex.Escape(_lab.WebUrl)}/?$");
+
+    public Regex PathUrl(string path) => new($"^{Regex.Escape(_lab.WebUrl + path)}([?#].*)?$");
+
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+}

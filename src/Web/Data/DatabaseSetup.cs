@@ -9,8 +9,9 @@ public static class DatabaseSetup
     /// Checks the connection string, creates the database's folder, and registers the context factory
     /// (Blazor circuits and REST both create one short-lived context per operation).
     /// </summary>
+    /// <returns>The database's folder.</returns>
     /// <exception cref="InvalidOperationException">The connection string is missing or unusable.</exception>
-    public static IServiceCollection AddGatewayDatabase(this IServiceCollection services, string? connectionString)
+    public static string AddGatewayDatabase(this IServiceCollection services, string? connectionString)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -32,23 +33,20 @@ public static class DatabaseSetup
             throw new InvalidOperationException("ConnectionStrings:Gateway must name a database file (Data Source=/path/gateway.db).");
         }
 
-        var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
-        if (!string.IsNullOrEmpty(folder))
+        var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) ?? "/";
+        try
         {
-            try
-            {
-                Directory.CreateDirectory(folder);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new InvalidOperationException($"Cannot create the database folder {folder}: {ex.Message}", ex);
-            }
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Cannot create the database folder {folder}: {ex.Message}", ex);
         }
 
         // Wait for a concurrent writer rather than failing with "database is locked".
         builder.DefaultTimeout = 30;
         services.AddDbContextFactory<GatewayDbContext>(options => options.UseSqlite(builder.ToString()));
-        return services;
+        return folder;
     }
 
     /// <summary>Applies migrations and switches the journal to WAL (persistent in the file).</summary>

@@ -12,12 +12,17 @@ public sealed partial class Panel : IAsyncDisposable
 
     private readonly IBrowserContext _context;
     private readonly Lab.Lab _lab;
+    private readonly List<string> _console = [];
 
     private Panel(IBrowserContext context, IPage page, Lab.Lab lab)
     {
         _context = context;
         Page = page;
         _lab = lab;
+        // The browser's console and failed requests go to the artifacts: a red UI test then shows why.
+        page.Console += (_, message) => Log($"console {message.Type}: {message.Text}");
+        page.PageError += (_, error) => Log($"page error: {error}");
+        page.RequestFailed += (_, request) => Log($"request failed: {request.Method} {request.Url} {request.Failure}");
     }
 
     public IPage Page { get; }
@@ -70,5 +75,26 @@ public sealed partial class Panel : IAsyncDisposable
 
     public Regex PathUrl(string path) => new($"^{Regex.Escape(_lab.WebUrl + path)}([?#].*)?$");
 
-    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        string[] lines;
+        lock (_console)
+        {
+            lines = [.. _console];
+        }
+
+        if (lines.Length > 0)
+        {
+            await File.AppendAllLinesAsync(Path.Combine(_lab.ArtifactsDir, "browser.log"), lines);
+        }
+    }
+
+    private void Log(string line)
+    {
+        lock (_console)
+        {
+            _console.Add($"{DateTime.Now:HH:mm:ss.fff} {Page.Url} {line}");
+        }
+    }
 }

@@ -74,7 +74,7 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
         await page.GetByLabel("External port", new() { Exact = true }).FillAsync($"{port}");
         await page.GetByLabel("Internal address").FillAsync(Lab.Lab.Lan1Ip);
         await panel.ScreenshotAsync("port-forwards-form");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
 
         var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = "ui-web", Exact = true }) });
         await Expect(row).ToContainTextAsync($"{Lab.Lab.Lan1Ip}:{port}");
@@ -161,7 +161,7 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
         await page.GetByLabel("Name").FillAsync("ui-bad-port");
         await page.GetByLabel("External port", new() { Exact = true }).FillAsync("70000");
         await page.GetByLabel("Internal address").FillAsync(Lab.Lab.Lan1Ip);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
 
         // The message sits in the external port's own field, not somewhere on the page.
         var externalField = page.Locator(".field").Filter(new() { Has = page.GetByLabel("External port", new() { Exact = true }) });
@@ -194,7 +194,7 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
             await page.GetByRole(AriaRole.Button, new() { Name = "Add device" }).ClickAsync();
             await page.GetByLabel("MAC address").FillAsync(TheLab.Lan1Mac.ToUpperInvariant().Replace(':', '-'));
             await page.GetByLabel("Device name").FillAsync("lan1 laptop");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
             var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = "lan1 laptop" }) });
             // Stored in the canonical lower-case colon form.
             await Expect(row).ToContainTextAsync(TheLab.Lan1Mac.ToLowerInvariant());
@@ -281,7 +281,7 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
             }
 
             // The live ruleset as the kernel has it, on the settings screen.
-            await Expect(desktop.Page.GetByLabel("Live ruleset")).ToContainTextAsync("table inet gateway");
+            await Expect(desktop.Page.GetByLabel("Ruleset text")).ToContainTextAsync("table inet gateway");
         }
 
         await using var phone = await Panel.OpenAsync(chromium, TheLab, Panel.PhoneWidth, ColorScheme.Dark);
@@ -292,7 +292,17 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
             await phone.ScreenshotAsync($"{screen[2]}-phone");
             // Nothing may push the page sideways; wide tables scroll inside their own box.
             var overflow = await phone.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-            Assert.True(overflow <= 0, $"{screen[0]} is {overflow}px wider than a {Panel.PhoneWidth}px screen.");
+            Assert.True(overflow <= 0, $"{screen[0]} is {overflow}px wider than a {Panel.PhoneWidth}px screen: {await WidestElementsAsync(phone.Page)}");
         }
     }
+
+    // Names the elements that stick out on the right, so a layout failure says where to look.
+    private static Task<string> WidestElementsAsync(IPage page) => page.EvaluateAsync<string>("""
+        () => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+            .filter(e => { for (let a = e.parentElement; a; a = a.parentElement) { if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return false; } return true; })
+            .slice(0, 5)
+            .map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')} (${Math.round(e.getBoundingClientRect().right)}px)`)
+            .join(', ')
+        """);
 }

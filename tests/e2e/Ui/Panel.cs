@@ -54,6 +54,7 @@ public sealed partial class Panel : IAsyncDisposable
         await Page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(DashboardUrl());
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
+        await WaitInteractiveAsync();
     }
 
     /// <summary>Opens a screen from the main menu, as a user would, and waits until it is interactive.</summary>
@@ -61,7 +62,12 @@ public sealed partial class Panel : IAsyncDisposable
     {
         await Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
+        await WaitInteractiveAsync();
     }
+
+    /// <summary>Waits until the page runs over its live circuit (prerendered HTML shows before that).</summary>
+    public Task WaitInteractiveAsync() =>
+        Page.Locator("[data-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
     /// <summary>The whole page as a PNG in the lab's artifacts folder; returns the file path.</summary>
     public async Task<string> ScreenshotAsync(string name)

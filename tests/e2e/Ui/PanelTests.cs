@@ -277,6 +277,7 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
             foreach (var screen in screens)
             {
                 await desktop.OpenFromMenuAsync(screen[0], screen[1]);
+                await WaitForLiveDataAsync(desktop.Page, screen[0]);
                 await desktop.ScreenshotAsync($"{screen[2]}-desktop");
             }
 
@@ -289,10 +290,26 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
         foreach (var screen in screens)
         {
             await phone.OpenFromMenuAsync(screen[0], screen[1]);
+            await WaitForLiveDataAsync(phone.Page, screen[0]);
             await phone.ScreenshotAsync($"{screen[2]}-phone");
             // Nothing may push the page sideways; wide tables scroll inside their own box.
             var overflow = await phone.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
             Assert.True(overflow <= 0, $"{screen[0]} is {overflow}px wider than a {Panel.PhoneWidth}px screen: {await WidestElementsAsync(phone.Page)}");
+        }
+    }
+
+    // What the agent reports arrives after the first render; the screenshots should show it.
+    private static async Task WaitForLiveDataAsync(IPage page, string screen)
+    {
+        if (screen == "Dashboard")
+        {
+            var network = page.GetByRole(AriaRole.Region, new() { Name = "Network" });
+            await Expect(network.GetByText("up", new() { Exact = true }).First).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("conntrack-total")).ToBeVisibleAsync();
+        }
+        else if (screen == "Settings")
+        {
+            await Expect(page.GetByLabel("Ruleset text")).ToContainTextAsync("table inet gateway");
         }
     }
 

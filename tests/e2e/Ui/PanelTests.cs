@@ -139,6 +139,11 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
             await panel.OpenFromMenuAsync("Dashboard", "Dashboard");
             var dashboardRow = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "ui-held" });
             await Expect(dashboardRow).ToContainTextAsync(new Regex(@"ui-held\s*[1-9]"));
+            // The chart of the total is drawn from the samples pushed since the page opened.
+            var chart = page.GetByRole(AriaRole.Img, new() { NameRegex = new Regex("^Connections: latest [0-9]+") });
+            await Expect(chart.Locator("polyline")).ToHaveCountAsync(1);
+            // Let a few more samples arrive so the saved picture shows a line, not a dot.
+            await Expect(page.GetByText(new Regex(@"since this page opened \(([89]|[1-9][0-9]+) s\)"))).ToBeVisibleAsync();
             await panel.ScreenshotAsync("dashboard");
         }
         finally

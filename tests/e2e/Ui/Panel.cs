@@ -13,6 +13,7 @@ public sealed partial class Panel : IAsyncDisposable
     private readonly IBrowserContext _context;
     private readonly Lab.Lab _lab;
     private readonly List<string> _console = [];
+    private readonly List<string> _foreignRequests = [];
 
     private Panel(IBrowserContext context, IPage page, Lab.Lab lab)
     {
@@ -23,9 +24,32 @@ public sealed partial class Panel : IAsyncDisposable
         page.Console += (_, message) => Log($"console {message.Type}: {message.Text}");
         page.PageError += (_, error) => Log($"page error: {error}");
         page.RequestFailed += (_, request) => Log($"request failed: {request.Method} {request.Url} {request.Failure}");
+        page.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith(lab.WebUrl + "/", StringComparison.Ordinal) && !request.Url.StartsWith("blob:", StringComparison.Ordinal)
+                && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+            {
+                lock (_foreignRequests)
+                {
+                    _foreignRequests.Add(request.Url);
+                }
+            }
+        };
     }
 
     public IPage Page { get; }
+
+    /// <summary>Requests to anywhere but the appliance (a CDN, a font service): there must be none.</summary>
+    public IReadOnlyList<string> ForeignRequests
+    {
+        get
+        {
+            lock (_foreignRequests)
+            {
+                return [.. _foreignRequests];
+            }
+        }
+    }
 
     public static async Task<Panel> OpenAsync(Chromium chromium, Lab.Lab lab, int width = DesktopWidth, ColorScheme scheme = ColorScheme.Light)
     {

@@ -3,14 +3,17 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Gateway.Tests.E2e.Ui;
 
-/// <summary>The first-boot wizard on a fresh lab: nothing is set up until the browser does it.</summary>
+/// <summary>
+/// The first-boot wizard on a fresh lab whose WAN link is ppp0: nothing is set up until the browser does it,
+/// and the WAN is given as the wildcard ppp* typed by hand.
+/// </summary>
 public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
 {
     private Lab.Lab? _lab;
 
     private Lab.Lab TheLab => _lab ?? throw new InvalidOperationException("The lab did not start.");
 
-    public async Task InitializeAsync() => _lab = await Lab.Lab.StartAsync(new Lab.LabOptions { Name = "ui-setup-wizard" });
+    public async Task InitializeAsync() => _lab = await Lab.Lab.StartAsync(new Lab.LabOptions { Name = "ui-setup-wizard", WanInterfaceName = "ppp0" });
 
     public async Task DisposeAsync()
     {
@@ -47,6 +50,8 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await Expect(wanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.LanInterface })).ToBeVisibleAsync();
         await wanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.WanInterface }).CheckAsync();
         await Expect(page.GetByLabel("WAN interface", new() { Exact = true })).ToHaveValueAsync(TheLab.WanInterface);
+        // Typed instead: a wildcard that follows the link family (a PPP link is renamed/recreated on redial).
+        await page.GetByLabel("WAN interface", new() { Exact = true }).FillAsync("ppp*");
         var lanLinks = page.GetByRole(AriaRole.Radiogroup, new() { Name = "LAN interface: detected links" });
         await lanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.LanInterface }).CheckAsync();
         await panel.ScreenshotAsync("setup-2-interfaces");
@@ -61,6 +66,7 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
 
         // Step 4: review, then apply.
         await Expect(page.GetByText(Lab.Lab.LanCidr)).ToBeVisibleAsync();
+        await Expect(page.GetByText("ppp*", new() { Exact = true })).ToBeVisibleAsync();
         await panel.ScreenshotAsync("setup-4-review");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
 
@@ -69,6 +75,10 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByText("Agent connected")).ToBeVisibleAsync();
         await Expect(page.GetByText("up to date")).ToBeVisibleAsync();
+        var network = page.GetByRole(AriaRole.Region, new() { Name = "Network" });
+        await Expect(network).ToContainTextAsync("ppp*");
+        await Expect(network).ToContainTextAsync("ppp0 up");
+        await panel.ScreenshotAsync("dashboard-after-setup");
 
         // The rules are real: with masquerade a LAN host reaches the WAN host, which has no route back to the LAN.
         await using var server = TheLab.StartTcpEchoServer(TheLab.WanNs, 7001, "wan-host");

@@ -97,6 +97,8 @@ public sealed partial class Panel : IAsyncDisposable
     public async Task<string> ScreenshotAsync(string name)
     {
         var path = Path.Combine(_lab.ArtifactsDir, $"{name}.png");
+        // From the top: a full-page shot of a scrolled page would paint the sticky header mid-page.
+        await Page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         return path;
     }

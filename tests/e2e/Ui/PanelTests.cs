@@ -363,6 +363,31 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
             ["Settings", "Settings", "settings"],
         ];
 
+        // Some content, so the pictures show a filled grid rather than empty states.
+        var forward = await Api.PostJsonAsync("/api/v1/port-forwards", new
+        {
+            name = "nas-https",
+            protocol = "tcp",
+            externalPort = 8443,
+            internalAddress = Lab.Lab.Lan1Ip,
+            internalPort = 443,
+            sourceCidr = "203.0.113.0/24",
+        });
+        var filter = await Api.PostJsonAsync("/api/v1/mac-filters", new { mac = TheLab.Lan2Mac, name = "kids tablet", enabled = true });
+        try
+        {
+            await ScreenshotEveryScreenAsync(screens);
+        }
+        finally
+        {
+            await Api.DeleteAsync($"/api/v1/port-forwards/{forward!["id"]!.GetValue<int>()}");
+            await Api.DeleteAsync($"/api/v1/mac-filters/{filter!["id"]!.GetValue<int>()}");
+            await TheLab.WaitAppliedAsync(Api);
+        }
+    }
+
+    private async Task ScreenshotEveryScreenAsync(string[][] screens)
+    {
         await using (var desktop = await Panel.OpenAsync(chromium, TheLab))
         {
             await desktop.LoginAsync();

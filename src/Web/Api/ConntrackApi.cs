@@ -14,7 +14,7 @@ public static class ConntrackApi
 {
     public static RouteGroupBuilder MapConntrack(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/conntrack").WithTags("Agent").RequireAuthorization();
+        var group = routes.MapGroup("/conntrack").WithTags("Agent").RequireApiAuth();
         group.MapGet("/", Get)
             .WithName("GetConntrack")
             .WithSummary("Connection-tracking counts: total, max, by protocol, per port forward.")

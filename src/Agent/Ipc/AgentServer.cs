@@ -82,7 +82,11 @@ public sealed partial class AgentServer(
         try
         {
             socket.Bind(new UnixDomainSocketEndPoint(path));
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+            if (!OperatingSystem.IsWindows())
+            {
+                // Root and the web's group may connect; SO_PEERCRED then narrows it to the allowed uids.
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+            }
             socket.Listen(16);
             return socket;
         }

@@ -120,6 +120,9 @@ public sealed class AgentProcessTests : IDisposable
     [Fact]
     public async Task Applies_pushes_samples_and_restores_the_last_good_rules_at_boot_before_listening()
     {
+        // A link with a known MAC and address, to find in the interfaces reply.
+        var link = ProcessRunner.Run("sh", "-c", $"ip -n {_namespace} link add gwdummy0 address 02:00:00:00:07:01 type veth peer name gwdummy1 && ip -n {_namespace} addr add 10.7.0.1/24 dev gwdummy0 && ip -n {_namespace} link set gwdummy1 up && ip -n {_namespace} link set gwdummy0 up");
+        Assert.True(link.ExitCode == 0, link.Stderr);
         var agent = StartAgent();
         using (var socket = await ConnectAsync())
         {
@@ -132,6 +135,13 @@ public sealed class AgentProcessTests : IDisposable
             var ruleset = await AskAsync<RulesetReply>(socket, new GetRulesetRequest());
             Assert.Contains("tcp . 8080 comment \"web\" : 192.168.1.20 . 80", ruleset.Text, StringComparison.Ordinal);
             Assert.Equal(Nft("list", "table", "inet", "gateway"), ruleset.Text);
+
+            var links = await AskAsync<InterfacesReply>(socket, new GetInterfacesRequest());
+            var dummy = Assert.Single(links.Interfaces, l => l.Name == "gwdummy0");
+            Assert.Equal("02:00:00:00:07:01", dummy.Mac);
+            Assert.Contains("10.7.0.1/24", dummy.Addresses);
+            Assert.True(dummy.Up);
+            Assert.Contains(links.Interfaces, l => l.Name == "lo");
 
             var sample = await AskAsync<ConntrackSample>(socket, null);
             Assert.Equal([new ForwardConnections(5, 0)], sample.PortForwards);

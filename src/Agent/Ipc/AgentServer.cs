@@ -34,9 +34,16 @@ public sealed partial class AgentServer(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        _listener?.Dispose();
-        TryDelete(options.SocketPath);
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Cancels the accept loop and every connection, and waits for them.
+            await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _listener?.Dispose();
+            TryDelete(options.SocketPath);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -40,3 +40,11 @@ internal static class ApiResults
             title: "Authentication required.",
             type: ApiProblems.Unauthorized);
 }
+
+internal static class EndpointConventions
+{
+    /// <summary>Cookie or bearer token required; documents the 401 problem.</summary>
+    public static TBuilder RequireApiAuth<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
+}

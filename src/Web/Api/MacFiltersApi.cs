@@ -9,7 +9,7 @@ public static class MacFiltersApi
 {
     public static RouteGroupBuilder MapMacFilters(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/mac-filters").WithTags("MAC filters").RequireAuthorization();
+        var group = routes.MapGroup("/mac-filters").WithTags("MAC filters").RequireApiAuth();
         group.MapGet("/", async (MacFilterService filters, CancellationToken ct) => TypedResults.Ok(await filters.ListAsync(ct)))
             .WithName("ListMacFilters");
         group.MapGet("/{id:int}", GetAsync).WithName("GetMacFilter");

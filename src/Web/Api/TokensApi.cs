@@ -25,9 +25,9 @@ public static class TokensApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/", async (ApiTokenService tokens, CancellationToken ct) => TypedResults.Ok(await tokens.ListAsync(ct)))
-            .RequireAuthorization().WithName("ListTokens").WithSummary("API tokens, without their secrets.");
+            .RequireApiAuth().WithName("ListTokens").WithSummary("API tokens, without their secrets.");
         group.MapDelete("/{id:int}", RevokeAsync)
-            .RequireAuthorization().WithName("RevokeToken").WithSummary("Revokes a token at once.");
+            .RequireApiAuth().WithName("RevokeToken").WithSummary("Revokes a token at once.");
         return group;
     }
 

@@ -74,6 +74,9 @@ public sealed partial class Lab : IAsyncDisposable
     /// <summary>artifacts/e2e/&lt;name&gt;/: agent.log, web.log, and whatever tests save (screenshots).</summary>
     public string ArtifactsDir { get; }
 
+    /// <summary>A temp folder of this lab (socket, database, agent state), deleted at dispose.</summary>
+    public string StateDir => _stateDir;
+
     public string AgentSocketPath => Path.Combine(_stateDir, "agent.sock");
 
     public string AgentStateDir => Path.Combine(_stateDir, "agent-state");

@@ -23,7 +23,11 @@ public class LabFixture : IAsyncLifetime
     {
         _lab = await Lab.StartAsync(Options);
         _api = await _lab.SetupAsync(masquerade: true, wanInterface: WanInterfaceSetting);
+        await OnSetUpAsync();
     }
+
+    /// <summary>Runs once after setup: start servers the whole class uses.</summary>
+    protected virtual Task OnSetUpAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {

@@ -22,12 +22,22 @@ mkdir -p "$state/agent"
 
 agent_pid='' web_pid=''
 cleanup() {
-  trap - EXIT INT TERM
+  # A second Ctrl-C (or timeout's signal to the whole group) must not cut the cleanup short.
+  trap '' INT TERM
+  trap - EXIT
   echo
   echo "Stopping Gateway and removing the lab..."
+  local pid alive
   for pid in $web_pid $agent_pid; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in $web_pid $agent_pid; do wait "$pid" 2>/dev/null || true; done
+  for _ in $(seq 50); do
+    alive=0
+    for pid in $web_pid $agent_pid; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.2
+  done
+  for pid in $web_pid $agent_pid; do kill -KILL "$pid" 2>/dev/null || true; done
   scripts/lab.sh down "$prefix"
+  echo "Done."
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

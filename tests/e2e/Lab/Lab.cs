@@ -426,6 +426,13 @@ public sealed partial class Lab : IAsyncDisposable
             client.Dispose();
         }
 
+        // The router's last ruleset, for reading after a failure.
+        await Try("ruleset", async () =>
+        {
+            var ruleset = await ExecAsync(RouterNs, "nft list ruleset", TimeSpan.FromSeconds(10));
+            await File.WriteAllTextAsync(Path.Combine(ArtifactsDir, "router-ruleset.nft"), ruleset.Stdout + ruleset.Stderr);
+        });
+
         foreach (var server in _servers)
         {
             await Try("server", () => server.DisposeAsync().AsTask());

@@ -38,6 +38,7 @@ public sealed partial class Lab : IAsyncDisposable
     private LabProcess? _agent;
     private LabProcess? _web;
     private int _nsProcessCount;
+    private int _disposed;
 
     private Lab(string prefix, LabOptions options)
     {
@@ -408,6 +409,11 @@ public sealed partial class Lab : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         var errors = new List<string>();
         async Task Try(string what, Func<Task> action)
         {

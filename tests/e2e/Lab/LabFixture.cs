@@ -23,8 +23,17 @@ public class LabFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _lab = await Lab.StartAsync(Options);
-        _api = await _lab.SetupAsync(masquerade: true, wanInterface: WanInterfaceSetting);
-        await OnSetUpAsync();
+        try
+        {
+            _api = await _lab.SetupAsync(masquerade: true, wanInterface: WanInterfaceSetting);
+            await OnSetUpAsync();
+        }
+        catch
+        {
+            // Whether or not the runner disposes a fixture whose start failed, the lab must go.
+            await _lab.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Runs once after setup: start servers the whole class uses.</summary>

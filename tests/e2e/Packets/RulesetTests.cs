@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json.Nodes;
 using Gateway.Tests.E2e.Lab;
 using static Gateway.Tests.E2e.Lab.Lab;
 
@@ -57,9 +58,20 @@ public sealed class RulesetTests(RulesetTests.Fixture fixture) : IClassFixture<R
             // And the forward itself works: the name changed nothing but a comment.
             Assert.Equal("lan1-hostile", await TcpExchangeAsync(_lab.WanNs, RouterWanIp, 8600));
             Assert.Equal(hostile, (await _api.GetJsonAsync($"{GatewayApi.PortForwards}/{id}"))["name"]!.GetValue<string>());
+
+            // The same name on a MAC filter that is compiled in (deny-listed, a MAC no lab host has).
+            await _api.CreateMacFilterAsync(_lab, new { mac = "02:00:00:00:00:99", name = hostile });
+            await _api.SetMacPolicyAsync(_lab, "deny-listed");
+            Assert.Null((await _api.StatusAsync())["lastApplyError"]?.GetValue<string>());
+            Assert.Equal(tablesBefore, await _lab.RouterTablesAsync());
+            var withFilter = await _lab.ExecAsync(_lab.RouterNs, "nft list ruleset");
+            Assert.Contains("02:00:00:00:00:99", withFilter.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain(hostile, withFilter.Stdout, StringComparison.Ordinal);
+            Assert.Equal("lan1-hostile", await TcpExchangeAsync(_lab.WanNs, RouterWanIp, 8600));
         }
         finally
         {
+            await _api.ResetMacFilteringAsync(_lab);
             await _api.DeleteForwardAsync(_lab, id);
         }
     }
@@ -145,6 +157,33 @@ public sealed class RulesetTests(RulesetTests.Fixture fixture) : IClassFixture<R
         {
             await _api.DeleteForwardAsync(_lab, id);
         }
+    }
+
+    [Fact]
+    public async Task ConntrackStreamPushesFreshSamples()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/conntrack/stream");
+        using var response = await _api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        await ApiExtensions.ExpectStatusAsync(response, HttpStatusCode.OK, "GET /api/v1/conntrack/stream");
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        using var reader = new StreamReader(stream);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var sampledAt = new List<DateTimeOffset>();
+        while (sampledAt.Count < 2 && await reader.ReadLineAsync(cts.Token) is { } line)
+        {
+            if (line.StartsWith("data:", StringComparison.Ordinal))
+            {
+                var sample = JsonNode.Parse(line["data:".Length..])!.AsObject();
+                Assert.True(sample["max"]!.GetValue<long>() > 0, line);
+                Assert.NotNull(sample["portForwards"]?.AsArray());
+                sampledAt.Add(sample["sampledAt"]!.GetValue<DateTimeOffset>());
+            }
+        }
+
+        Assert.Equal(2, sampledAt.Count);
+        Assert.True(sampledAt[1] > sampledAt[0], $"samples not fresh: {sampledAt[0]:O}, {sampledAt[1]:O}");
     }
 
     private async Task<string> ListForeignAsync()

@@ -1,11 +1,80 @@
 #!/usr/bin/env bash
-# Builds Gateway and runs it. (The namespace lab and the agent arrive with the agent work.)
+# Builds Gateway and runs it against a lab of network namespaces (scripts/lab.sh): a router with a LAN
+# bridge and a WAN link, two LAN hosts and a WAN host. The agent runs inside the router namespace, the
+# web on http://127.0.0.1:5080 with its state under ./.lab/. Ctrl-C stops both and removes the lab.
+# The host's own network is left alone; the one host-wide change is the sysctl
+# net.netfilter.nf_log_all_netns=1, so that firewall log lines from the router namespace reach the
+# kernel log the agent reads.
 set -euo pipefail
 cd "$(dirname "$0")"
+ROOT=$PWD
 source scripts/packages.sh
-ensure_packages "${RUN_PACKAGES[@]}"
+ensure_packages "${RUN_PACKAGES[@]}" curl
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Gateway.sln -c Release -nologo -v q
-state=$PWD/.lab; mkdir -p "$state"
-export ConnectionStrings__Gateway="Data Source=$state/gateway.db" ASPNETCORE_URLS=http://127.0.0.1:5080 Agent__SocketPath=$state/agent.sock
-echo "Gateway: http://127.0.0.1:5080"
-exec dotnet src/Web/bin/Release/net10.0/Gateway.Web.dll
+
+prefix=gwrun
+router=$prefix-router lan1=$prefix-lan1 wan=$prefix-wan
+state=$ROOT/.lab
+url=http://127.0.0.1:5080
+mkdir -p "$state/agent"
+
+agent_pid='' web_pid=''
+cleanup() {
+  # A second Ctrl-C (or timeout's signal to the whole group) must not cut the cleanup short.
+  trap '' INT TERM
+  trap - EXIT
+  echo
+  echo "Stopping Gateway and removing the lab..."
+  local pid alive
+  for pid in $web_pid $agent_pid; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 50); do
+    alive=0
+    for pid in $web_pid $agent_pid; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.2
+  done
+  for pid in $web_pid $agent_pid; do kill -KILL "$pid" 2>/dev/null || true; done
+  scripts/lab.sh down "$prefix"
+  echo "Done."
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A lab left by a run that was killed outright is replaced.
+scripts/lab.sh down "$prefix"
+scripts/lab.sh up "$prefix" wan0 >/dev/null
+
+rm -f "$state/agent.sock"   # left behind if a previous agent was killed outright
+ip netns exec "$router" env Agent__SocketPath="$state/agent.sock" Agent__StateDir="$state/agent" \
+  Agent__AllowedUids__0=0 dotnet "$ROOT/src/Agent/bin/Release/net10.0/Gateway.Agent.dll" \
+  > >(sed -u 's/^/[agent] /') 2>&1 &
+agent_pid=$!
+for _ in $(seq 100); do [[ -S $state/agent.sock ]] && break; sleep 0.2; done
+
+(cd "$state" && exec env ConnectionStrings__Gateway="Data Source=$state/gateway.db" \
+  Agent__SocketPath="$state/agent.sock" ASPNETCORE_URLS=$url \
+  dotnet "$ROOT/src/Web/bin/Release/net10.0/Gateway.Web.dll") > >(sed -u 's/^/[web] /') 2>&1 &
+web_pid=$!
+# Any HTTP answer means the web is up (it creates its database before it listens).
+for _ in $(seq 150); do
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "$url/api/v1/setup" 2>/dev/null) != 000 ]] && break
+  sleep 0.2
+done
+
+cat <<INFO
+
+Gateway: $url   (first visit: the setup page; WAN interface wan0, LAN interface br-lan, LAN 192.168.50.1/24)
+Lab: router $router (br-lan 192.168.50.1, wan0 203.0.113.1), LAN host $lan1 (192.168.50.10),
+     LAN host $prefix-lan2 (192.168.50.11), WAN host $wan (203.0.113.2, no route to the LAN).
+
+Try a forward: create one for TCP 8080 -> 192.168.50.10:8080 (in the UI or over REST), then
+  ip netns exec $lan1 nc -lk 8080                         # a server on the LAN host
+  echo hello | ip netns exec $wan nc -N 203.0.113.1 8080   # connect from the WAN host to the router's WAN address
+
+Ctrl-C stops Gateway and removes the lab.
+INFO
+
+wait -n "$agent_pid" "$web_pid" || true
+echo "A Gateway process exited; stopping."

@@ -1,7 +1,9 @@
 # Debian packages Gateway needs, and a helper that installs only the missing ones.
 # Sourced by run.sh and test.sh.
-RUN_PACKAGES=(nftables conntrack iproute2 procps)
-TEST_PACKAGES=("${RUN_PACKAGES[@]}" chromium netcat-openbsd curl ca-certificates)
+# run.sh: the lab (iproute2, procps for sysctl), the kernel tools, and nc for the commands it prints.
+RUN_PACKAGES=(nftables conntrack iproute2 procps netcat-openbsd)
+# e2e tests: a real FTP server (pyftpdlib, started with Debian's /usr/bin/python3) and client (curl).
+TEST_PACKAGES=("${RUN_PACKAGES[@]}" chromium curl ca-certificates python3-pyftpdlib)
 
 ensure_packages() {
   local missing=()

@@ -6,7 +6,6 @@ namespace Gateway.Tests.E2e.Lab;
 internal static partial class Interop
 {
     internal const int CloneNewNet = 0x40000000;
-    internal const int SigKill = 9;
     internal const int SigTerm = 15;
     private const int ORdOnly = 0, OCloExec = 0x80000;
 

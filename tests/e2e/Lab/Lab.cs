@@ -38,6 +38,7 @@ public sealed partial class Lab : IAsyncDisposable
     private LabProcess? _agent;
     private LabProcess? _web;
     private int _nsProcessCount;
+    private int _disposed;
 
     private Lab(string prefix, LabOptions options)
     {
@@ -73,6 +74,9 @@ public sealed partial class Lab : IAsyncDisposable
 
     /// <summary>artifacts/e2e/&lt;name&gt;/: agent.log, web.log, and whatever tests save (screenshots).</summary>
     public string ArtifactsDir { get; }
+
+    /// <summary>A temp folder of this lab (socket, database, agent state), deleted at dispose.</summary>
+    public string StateDir => _stateDir;
 
     public string AgentSocketPath => Path.Combine(_stateDir, "agent.sock");
 
@@ -405,6 +409,11 @@ public sealed partial class Lab : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         var errors = new List<string>();
         async Task Try(string what, Func<Task> action)
         {
@@ -422,6 +431,13 @@ public sealed partial class Lab : IAsyncDisposable
         {
             client.Dispose();
         }
+
+        // The router's last ruleset, for reading after a failure.
+        await Try("ruleset", async () =>
+        {
+            var ruleset = await ExecAsync(RouterNs, "nft list ruleset", TimeSpan.FromSeconds(10));
+            await File.WriteAllTextAsync(Path.Combine(ArtifactsDir, "router-ruleset.nft"), ruleset.Stdout + ruleset.Stderr);
+        });
 
         foreach (var server in _servers)
         {

@@ -14,7 +14,8 @@ public class LabFixture : IAsyncLifetime
     /// <summary>A client with an API token; the lab is set up (masquerade on) before the first test.</summary>
     public HttpClient Api => _api ?? throw new InvalidOperationException("The lab was not set up.");
 
-    protected virtual LabOptions Options => new() { Name = GetType().Name };
+    /// <summary>Default: artifacts named after the test class that nests the fixture (or the fixture itself).</summary>
+    protected virtual LabOptions Options => new() { Name = (GetType().DeclaringType ?? GetType()).Name };
 
     /// <summary>The WAN interface setting sent at setup; null for the lab's own link name.</summary>
     protected virtual string? WanInterfaceSetting => null;
@@ -22,8 +23,21 @@ public class LabFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _lab = await Lab.StartAsync(Options);
-        _api = await _lab.SetupAsync(masquerade: true, wanInterface: WanInterfaceSetting);
+        try
+        {
+            _api = await _lab.SetupAsync(masquerade: true, wanInterface: WanInterfaceSetting);
+            await OnSetUpAsync();
+        }
+        catch
+        {
+            // Whether or not the runner disposes a fixture whose start failed, the lab must go.
+            await _lab.DisposeAsync();
+            throw;
+        }
     }
+
+    /// <summary>Runs once after setup: start servers the whole class uses.</summary>
+    protected virtual Task OnSetUpAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {

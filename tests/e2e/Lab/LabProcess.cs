@@ -80,7 +80,7 @@ internal sealed class LabProcess
         }
     }
 
-    /// <summary>SIGTERM (or SIGKILL) and wait; a process that ignores SIGTERM is killed with its children.</summary>
+    /// <summary>SIGTERM (or SIGKILL with <paramref name="kill"/>) and wait; a process that ignores SIGTERM is killed with its children.</summary>
     public async Task StopAsync(bool kill = false, TimeSpan? grace = null)
     {
         if (_closed)
@@ -90,7 +90,16 @@ internal sealed class LabProcess
 
         if (!_process.HasExited)
         {
-            Interop.Signal(_process.Id, kill ? Interop.SigKill : Interop.SigTerm);
+            if (kill)
+            {
+                // SIGKILL to the process and anything it started (a shell's children).
+                _process.Kill(entireProcessTree: true);
+            }
+            else
+            {
+                Interop.Signal(_process.Id, Interop.SigTerm);
+            }
+
             using var wait = new CancellationTokenSource(grace ?? TimeSpan.FromSeconds(10));
             try
             {
@@ -100,7 +109,15 @@ internal sealed class LabProcess
             {
                 Append("lab", "did not stop in time; killing the process tree");
                 _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync(CancellationToken.None);
+                using var last = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                try
+                {
+                    // Also waits for the output pipes, which an escaped grandchild could hold open.
+                    await _process.WaitForExitAsync(last.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
             }
         }
 
@@ -113,7 +130,8 @@ internal sealed class LabProcess
             }
 
             _closed = true;
-            _log.WriteLine($"=== {DateTimeOffset.UtcNow:O} exited with {_process.ExitCode}{(kill ? " (SIGKILL)" : "")}");
+            var exit = _process.HasExited ? _process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
+            _log.WriteLine($"=== {DateTimeOffset.UtcNow:O} exited with {exit}{(kill ? " (SIGKILL)" : "")}");
             _log.Dispose();
         }
 

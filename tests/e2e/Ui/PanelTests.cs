@@ -97,6 +97,8 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
 
         // Delete with confirmation; it is gone from the REST API too.
         await row.GetByRole(AriaRole.Button, new() { Name = "Delete ui-web" }).ClickAsync();
+        // Asking moves the focus to the safe choice.
+        await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToBeFocusedAsync();
         await row.GetByRole(AriaRole.Button, new() { Name = "Yes, delete" }).ClickAsync();
         await Expect(row).ToHaveCountAsync(0);
         forwards = await Api.GetJsonArrayAsync("/api/v1/port-forwards");
@@ -162,11 +164,20 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
         var page = panel.Page;
         var revisionBefore = (await Api.GetJsonAsync("/api/v1/status"))["desiredRevision"]!.GetValue<long>();
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add port forward" }).ClickAsync();
-        await page.GetByLabel("Name").FillAsync("ui-bad-port");
-        await page.GetByLabel("External port", new() { Exact = true }).FillAsync("70000");
-        await page.GetByLabel("Internal address").FillAsync(Lab.Lab.Lan1Ip);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        // Keyboard only: the form opens with the cursor in Name, Tab walks the fields in order, Enter submits.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add port forward" }).PressAsync("Enter");
+        await Expect(page.GetByLabel("Name")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("ui-bad-port");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("Protocol")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("External port", new() { Exact = true })).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("70000");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("Internal address")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(Lab.Lab.Lan1Ip);
+        await page.Keyboard.PressAsync("Enter");
 
         // The message sits in the external port's own field, not somewhere on the page.
         var externalField = page.Locator(".field").Filter(new() { Has = page.GetByLabel("External port", new() { Exact = true }) });

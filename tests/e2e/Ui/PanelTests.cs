@@ -55,7 +55,7 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
     }
 
     [Fact]
-    public async Task APortForwardAddedInTheUiCarriesRealPacketsAndSwitchingItOffBlocksThem()
+    public async Task APortForwardAddedInTheUiCarriesRealPacketsFollowsAnEditAndSwitchingItOffBlocksThem()
     {
         const int port = 8081;
         await using var server = TheLab.StartTcpEchoServer(TheLab.Lan1Ns, port, "lan1-web");
@@ -83,6 +83,19 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
         Assert.Equal("lan1-web", await Lab.Lab.TcpExchangeAsync(TheLab.WanNs, Lab.Lab.RouterWanIp, port));
         await panel.ScreenshotAsync("port-forwards");
 
+        // Edit: move it to another external port, still to the same internal port.
+        const int movedPort = 8083;
+        await row.GetByRole(AriaRole.Button, new() { Name = "Edit ui-web" }).ClickAsync();
+        await Expect(page.GetByLabel("External port", new() { Exact = true })).ToHaveValueAsync($"{port}");
+        await page.GetByLabel("External port", new() { Exact = true }).FillAsync($"{movedPort}");
+        await page.GetByLabel("Internal port").FillAsync($"{port}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(row).ToContainTextAsync($"{movedPort}");
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "applied" })).ToBeVisibleAsync();
+        await TheLab.WaitAppliedAsync(Api);
+        Assert.Equal("lan1-web", await Lab.Lab.TcpExchangeAsync(TheLab.WanNs, Lab.Lab.RouterWanIp, movedPort));
+        Assert.Null(await Lab.Lab.TcpExchangeAsync(TheLab.WanNs, Lab.Lab.RouterWanIp, port));
+
         // Switch it off in the grid: new connections from the WAN stop.
         var enabled = page.GetByRole(AriaRole.Switch, new() { Name = "Enabled: ui-web" });
         await Expect(enabled).ToBeCheckedAsync();
@@ -93,7 +106,7 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
         var forwards = await Api.GetJsonArrayAsync("/api/v1/port-forwards");
         var stored = Assert.Single(forwards, f => f?["name"]?.GetValue<string>() == "ui-web");
         Assert.False(stored!["enabled"]!.GetValue<bool>());
-        Assert.Null(await Lab.Lab.TcpExchangeAsync(TheLab.WanNs, Lab.Lab.RouterWanIp, port));
+        Assert.Null(await Lab.Lab.TcpExchangeAsync(TheLab.WanNs, Lab.Lab.RouterWanIp, movedPort));
 
         // Delete with confirmation; it is gone from the REST API too.
         await row.GetByRole(AriaRole.Button, new() { Name = "Delete ui-web" }).ClickAsync();

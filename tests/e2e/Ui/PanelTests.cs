@@ -169,6 +169,35 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
     }
 
     [Fact]
+    public async Task EnablingAForwardThatOverlapsAnotherIsRefusedWithTheReasonAndTheSwitchStaysOff()
+    {
+        const int port = 8090;
+        var first = await Api.PostJsonAsync("/api/v1/port-forwards", new { name = "ui-first", protocol = "tcp", externalPort = port, internalAddress = Lab.Lab.Lan1Ip });
+        var second = await Api.PostJsonAsync("/api/v1/port-forwards", new { name = "ui-second", enabled = false, protocol = "both", externalPort = port, internalAddress = Lab.Lab.Lan2Ip });
+        try
+        {
+            await using var panel = await Panel.OpenAsync(chromium, TheLab);
+            await panel.LoginAsync();
+            await panel.OpenFromMenuAsync("Port forwards", "Port forwards");
+            var page = panel.Page;
+
+            var secondSwitch = page.GetByRole(AriaRole.Switch, new() { Name = "Enabled: ui-second" });
+            await Expect(secondSwitch).Not.ToBeCheckedAsync();
+            await secondSwitch.ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("“ui-second” was not enabled");
+            await Expect(secondSwitch).Not.ToBeCheckedAsync();
+            var stored = await Api.GetJsonAsync($"/api/v1/port-forwards/{second!["id"]!.GetValue<int>()}");
+            Assert.False(stored["enabled"]!.GetValue<bool>());
+        }
+        finally
+        {
+            await Api.DeleteAsync($"/api/v1/port-forwards/{first!["id"]!.GetValue<int>()}");
+            await Api.DeleteAsync($"/api/v1/port-forwards/{second!["id"]!.GetValue<int>()}");
+            await TheLab.WaitAppliedAsync(Api);
+        }
+    }
+
+    [Fact]
     public async Task ABadPortShowsTheFieldErrorAndStoresNothing()
     {
         await using var panel = await Panel.OpenAsync(chromium, TheLab);

@@ -198,6 +198,35 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
     }
 
     [Fact]
+    public async Task TheDashboardFollowsTheAgentGoingAwayAndComingBackWithoutAReload()
+    {
+        await using var panel = await Panel.OpenAsync(chromium, TheLab);
+        await panel.LoginAsync();
+        var page = panel.Page;
+        var firewall = page.GetByRole(AriaRole.Region, new() { Name = "Firewall" });
+        await Expect(firewall).ToContainTextAsync("Agent connected");
+
+        try
+        {
+            await TheLab.StopAgentAsync();
+            await Expect(firewall).ToContainTextAsync("Agent not connected");
+            await Expect(firewall).ToContainTextAsync("Changes are saved but not applied until the agent is back");
+            await panel.ScreenshotAsync("dashboard-agent-down");
+        }
+        finally
+        {
+            if (!TheLab.AgentRunning)
+            {
+                await TheLab.StartAgentAsync();
+            }
+        }
+
+        await Expect(firewall).ToContainTextAsync("Agent connected");
+        await Expect(firewall).ToContainTextAsync("up to date");
+        await TheLab.WaitAppliedAsync(Api);
+    }
+
+    [Fact]
     public async Task ABadPortShowsTheFieldErrorAndStoresNothing()
     {
         await using var panel = await Panel.OpenAsync(chromium, TheLab);

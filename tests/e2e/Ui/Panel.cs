@@ -103,6 +103,25 @@ public sealed partial class Panel : IAsyncDisposable
         return path;
     }
 
+    /// <summary>Nothing may push the page sideways; wide tables scroll inside their own box.</summary>
+    public async Task AssertNoSidewaysScrollAsync(string screen)
+    {
+        var overflow = await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        if (overflow > 0)
+        {
+            // Name the elements that stick out (outside any scroll box), so the failure says where to look.
+            var culprits = await Page.EvaluateAsync<string>("""
+                () => [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                    .filter(e => { for (let a = e.parentElement; a; a = a.parentElement) { if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return false; } return true; })
+                    .slice(0, 5)
+                    .map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')} (${Math.round(e.getBoundingClientRect().right)}px)`)
+                    .join(', ')
+                """);
+            Assert.Fail($"{screen} is {overflow}px wider than the {Page.ViewportSize?.Width}px screen: {culprits}");
+        }
+    }
+
     public Regex DashboardUrl() => new($"^{Regex.Escape(_lab.WebUrl)}/?$");
 
     public Regex PathUrl(string path) => new($"^{Regex.Escape(_lab.WebUrl + path)}([?#].*)?$");

@@ -487,6 +487,9 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
         }
 
         await using var phone = await Panel.OpenAsync(chromium, TheLab, Panel.PhoneWidth, ColorScheme.Dark);
+        await phone.Page.GotoAsync("/login");
+        await phone.AssertNoSidewaysScrollAsync("Log in");
+        await phone.ScreenshotAsync("login-phone");
         await phone.LoginAsync();
         foreach (var screen in screens)
         {
@@ -494,8 +497,7 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
             await WaitForLiveDataAsync(phone.Page, screen[0]);
             await phone.ScreenshotAsync($"{screen[2]}-phone");
             // Nothing may push the page sideways; wide tables scroll inside their own box.
-            var overflow = await phone.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-            Assert.True(overflow <= 0, $"{screen[0]} is {overflow}px wider than a {Panel.PhoneWidth}px screen: {await WidestElementsAsync(phone.Page)}");
+            await phone.AssertNoSidewaysScrollAsync(screen[0]);
         }
     }
 
@@ -513,14 +515,4 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
             await Expect(page.GetByLabel("Ruleset text")).ToContainTextAsync("table inet gateway");
         }
     }
-
-    // Names the elements that stick out on the right, so a layout failure says where to look.
-    private static Task<string> WidestElementsAsync(IPage page) => page.EvaluateAsync<string>("""
-        () => [...document.querySelectorAll('body *')]
-            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-            .filter(e => { for (let a = e.parentElement; a; a = a.parentElement) { if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return false; } return true; })
-            .slice(0, 5)
-            .map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')} (${Math.round(e.getBoundingClientRect().right)}px)`)
-            .join(', ')
-        """);
 }

@@ -52,9 +52,17 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await Expect(page.GetByLabel("WAN interface", new() { Exact = true })).ToHaveValueAsync(TheLab.WanInterface);
         // Typed instead: a wildcard that follows the link family (a PPP link is renamed/recreated on redial).
         await page.GetByLabel("WAN interface", new() { Exact = true }).FillAsync("ppp*");
+        await page.GetByLabel("WAN interface", new() { Exact = true }).BlurAsync();
+        await Expect(wanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.WanInterface })).Not.ToBeCheckedAsync();
+        await Expect(wanLinks.GetByText("matches ppp*")).ToHaveCountAsync(1);
         var lanLinks = page.GetByRole(AriaRole.Radiogroup, new() { Name = "LAN interface: detected links" });
         await lanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.LanInterface }).CheckAsync();
         await panel.ScreenshotAsync("setup-2-interfaces");
+        // The longest step still fits a phone.
+        await page.SetViewportSizeAsync(Panel.PhoneWidth, 844);
+        await panel.AssertNoSidewaysScrollAsync("Setup, interfaces step");
+        await panel.ScreenshotAsync("setup-2-interfaces-phone");
+        await page.SetViewportSizeAsync(Panel.DesktopWidth, 900);
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
 
         // Step 3: the LAN address is taken from the bridge the agent reported; masquerade is on by default.

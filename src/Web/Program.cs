@@ -1,23 +1,116 @@
+using Gateway.Web.Api;
+using Gateway.Web.Auth;
 using Gateway.Web.Components;
+using Gateway.Web.Data;
+using Gateway.Web.State;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.DataProtection;
+using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(args);
+namespace Gateway.Web;
 
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
-
-var app = builder.Build();
-
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
+/// <summary>The web process: REST v1, the Blazor admin panel, the database and the link to the agent.</summary>
+public sealed class Program
 {
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    private Program()
+    {
+    }
+
+    public static async Task<int> Main(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+            await app.Services.MigrateGatewayDatabaseAsync();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException
+            or Microsoft.Data.Sqlite.SqliteException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            // One line on stderr and a non-zero exit, as the process contract asks.
+            await Console.Error.WriteLineAsync($"gateway-web: {ex.Message.ReplaceLineEndings(" ")}");
+            return 1;
+        }
+
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (IOException ex)
+        {
+            // Typically the address in ASPNETCORE_URLS is taken or not ours.
+            await Console.Error.WriteLineAsync($"gateway-web: cannot listen: {ex.Message.ReplaceLineEndings(" ")}");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    private static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // Start correctly from any working directory: assets and appsettings.json sit beside the assembly.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        var socketPath = builder.Configuration["Agent:SocketPath"];
+        if (string.IsNullOrWhiteSpace(socketPath))
+        {
+            throw new InvalidOperationException("Agent:SocketPath is not set.");
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody.ConfigLimit + 1L);
+        var dataFolder = builder.Services.AddGatewayDatabase(builder.Configuration.GetConnectionString("Gateway"));
+        // Cookie keys live beside the database, so sign-ins survive a restart.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Gateway")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
+        builder.Services.AddGatewayState(builder.Configuration.GetSection("Agent"));
+        builder.Services.AddGatewayAuth();
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { ApiJson.HideComputedSharedMembers } });
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path);
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Gateway REST API";
+            document.Info.Description = "The v1 contract: desired state of the router, tokens, live agent data. "
+                + "Errors are RFC 9457 problem details; bad input is 400 with an errors map keyed by field.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+
+        var app = builder.Build();
+
+        // REST answers errors as problem+json; pages get the Blazor error and not-found pages.
+        app.UseWhen(context => ApiProblems.IsApi(context.Request), api =>
+        {
+            api.UseExceptionHandler();
+            api.UseStatusCodePages();
+        });
+        app.UseWhen(context => !ApiProblems.IsApi(context.Request), pages =>
+        {
+            if (!app.Environment.IsDevelopment())
+            {
+                pages.UseExceptionHandler("/Error", createScopeForErrors: true);
+            }
+
+            pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        });
+
+        app.UseAuthentication();
+        app.UseMiddleware<SetupGateMiddleware>();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/api/docs", options => options.WithTitle("Gateway REST API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapGatewayApi();
+        app.MapAccount();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
 }
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
-
-app.Run();

@@ -1,0 +1,339 @@
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Gateway.Shared.Config;
+using Gateway.Shared.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Web.State;
+
+/// <summary>
+/// The live link to the agent (a singleton). <see cref="RunAsync"/> keeps a Unix-socket connection up with
+/// back-off; on each connect it says hello and sends the newest snapshot, and after each
+/// <see cref="NotifyChanged"/> it sends the newest revision again — bursts coalesce, because only one
+/// apply is in flight per connection and the next one always reads the newest revision from the database.
+/// Everything the agent pushes up (applied, conntrack, log) is kept here for the REST API and the pages.
+/// </summary>
+public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<AgentLinkOptions> options, TimeProvider time, ILogger<AgentLink> logger)
+{
+    private readonly AgentLinkOptions _options = options.Value;
+    private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly LogRing _logs = new(options.Value.LogCapacity);
+    private readonly Lock _stateLock = new();
+    private volatile AgentConnection? _connection;
+    private long _appliedRevision;
+    private string? _lastApplyError;
+    private DateTimeOffset? _lastAppliedAt;
+    private ConntrackSample? _latestSample;
+
+    public bool Connected => _connection is { Ready: true };
+
+    public long AppliedRevision => Interlocked.Read(ref _appliedRevision);
+
+    public string? LastApplyError
+    {
+        get { lock (_stateLock) { return _lastApplyError; } }
+    }
+
+    public DateTimeOffset? LastAppliedAt
+    {
+        get { lock (_stateLock) { return _lastAppliedAt; } }
+    }
+
+    /// <summary>The agent's version string from its hello, when connected.</summary>
+    public string? AgentVersion { get; private set; }
+
+    public ConntrackSample? LatestSample => Volatile.Read(ref _latestSample);
+
+    public string SocketPath => _options.SocketPath;
+
+    /// <summary>Connect, disconnect, applied.</summary>
+    public event Action? StatusChanged;
+
+    public event Action<ConntrackSample>? SampleReceived;
+
+    public event Action<FirewallLogEntry>? LogReceived;
+
+    /// <summary>Newest first, at <paramref name="minLevel"/> or more severe.</summary>
+    public IReadOnlyList<FirewallLogEntry> RecentLogs(FirewallLogLevel minLevel, int limit) => _logs.Recent(minLevel, limit);
+
+    /// <summary>Called after each committed desired-state write; cheap and never blocks.</summary>
+    public void NotifyChanged() => _changed.Writer.TryWrite(true);
+
+    /// <exception cref="AgentUnavailableException">Not connected, or no answer in time.</exception>
+    public async Task<IReadOnlyList<LinkInfo>> GetInterfacesAsync(CancellationToken ct = default) =>
+        (await RequestAsync(new GetInterfacesRequest(), c => c.InterfaceWaiters, ct)).Interfaces;
+
+    /// <exception cref="AgentUnavailableException">Not connected, or no answer in time.</exception>
+    public async Task<string> GetRulesetAsync(CancellationToken ct = default) =>
+        (await RequestAsync(new GetRulesetRequest(), c => c.RulesetWaiters, ct)).Text;
+
+    /// <summary>The connect/reconnect loop; returns when <paramref name="stoppingToken"/> fires.</summary>
+    internal async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var delay = _options.MinReconnectDelay;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(_options.SocketPath), stoppingToken);
+                delay = _options.MinReconnectDelay;
+                LogConnected(_options.SocketPath);
+                await RunConnectionAsync(socket, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (SocketException ex)
+            {
+                LogConnectFailed(_options.SocketPath, ex.SocketErrorCode, delay);
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException or ObjectDisposedException)
+            {
+                LogConnectionLost(ex.Message);
+            }
+            finally
+            {
+                socket.Dispose();
+                MarkDisconnected();
+            }
+
+            try
+            {
+                await Task.Delay(delay, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
+        }
+    }
+
+    private async Task RunConnectionAsync(Socket socket, CancellationToken stoppingToken)
+    {
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var connection = new AgentConnection(stream);
+        _connection = connection;
+        await connection.SendAsync(new HelloRequest(AgentProtocol.Version), cts.Token);
+
+        var reader = ReadLoopAsync(connection, cts.Token);
+        var pump = ApplyLoopAsync(connection, cts.Token);
+        var first = await Task.WhenAny(reader, pump);
+        await cts.CancelAsync();
+        try
+        {
+            await Task.WhenAll(reader, pump);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The other loop was cancelled because the first one ended; the first one's outcome is what matters.
+        }
+
+        await first; // rethrows the reason the connection ended, for the log
+    }
+
+    private async Task ReadLoopAsync(AgentConnection connection, CancellationToken ct)
+    {
+        while (true)
+        {
+            var body = await Framing.ReadAsync(connection.Stream, ct) ?? throw new IOException("The agent closed the connection.");
+            var agentEvent = AgentProtocol.DeserializeEvent(body);
+            if (!connection.Ready)
+            {
+                connection.Ready = true;
+                Raise(StatusChanged);
+            }
+
+            Handle(connection, agentEvent);
+        }
+    }
+
+    private void Handle(AgentConnection connection, AgentEvent agentEvent)
+    {
+        switch (agentEvent)
+        {
+            case HelloReply hello:
+                AgentVersion = hello.AgentVersion;
+                Interlocked.Exchange(ref _appliedRevision, hello.AppliedRevision);
+                LogHello(hello.AgentVersion, hello.Protocol, hello.AppliedRevision);
+                Raise(StatusChanged);
+                break;
+            case AppliedEvent applied:
+                lock (_stateLock)
+                {
+                    if (applied.Ok)
+                    {
+                        Interlocked.Exchange(ref _appliedRevision, applied.Revision);
+                        _lastApplyError = null;
+                        _lastAppliedAt = time.GetUtcNow();
+                    }
+                    else
+                    {
+                        _lastApplyError = string.IsNullOrEmpty(applied.Error) ? $"Revision {applied.Revision} was refused." : applied.Error;
+                    }
+                }
+
+                if (applied.Ok)
+                {
+                    LogApplied(applied.Revision, applied.DurationMs);
+                }
+                else
+                {
+                    LogApplyFailed(applied.Revision, applied.Error);
+                }
+
+                connection.ApplyAnswered(applied.Revision);
+                NotifyChanged(); // a newer revision may have been waiting for this one
+                Raise(StatusChanged);
+                break;
+            case InterfacesReply interfaces:
+                connection.Complete(connection.InterfaceWaiters, interfaces);
+                break;
+            case RulesetReply ruleset:
+                connection.Complete(connection.RulesetWaiters, ruleset);
+                break;
+            case ConntrackSample sample:
+                Volatile.Write(ref _latestSample, sample);
+                Raise(SampleReceived, sample);
+                break;
+            case LogEvent log:
+                foreach (var entry in log.Entries ?? [])
+                {
+                    _logs.Add(entry);
+                    Raise(LogReceived, entry);
+                }
+
+                break;
+        }
+    }
+
+    private async Task ApplyLoopAsync(AgentConnection connection, CancellationToken ct)
+    {
+        NotifyChanged(); // the full snapshot on every connect
+        while (true)
+        {
+            await _changed.Reader.ReadAsync(ct);
+            if (connection.ApplyPending(time.GetUtcNow(), _options.ApplyTimeout))
+            {
+                continue; // its "applied" signals again, and then the newest revision goes out
+            }
+
+            (long Revision, GatewayConfig Config)? snapshot;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                snapshot = await scope.ServiceProvider.GetRequiredService<ConfigService>().SnapshotAsync(ct);
+            }
+
+            if (snapshot is not { } newest || newest.Revision == connection.LastSentRevision)
+            {
+                continue; // nothing to apply before setup; or this revision is already out
+            }
+
+            connection.ApplySent(newest.Revision, time.GetUtcNow());
+            await connection.SendAsync(new ApplyRequest(newest.Revision, newest.Config), ct);
+            LogApplySent(newest.Revision);
+        }
+    }
+
+    private async Task<T> RequestAsync<T>(AgentRequest request, Func<AgentConnection, Queue<TaskCompletionSource<T>>> waiters, CancellationToken ct)
+    {
+        var connection = _connection;
+        if (connection is not { Ready: true })
+        {
+            throw new AgentUnavailableException("The agent is not connected.");
+        }
+
+        var reply = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            // Replies carry no correlation id: FIFO per reply type, so enqueue and send under one lock.
+            await connection.SendAsync(request, ct, () => connection.Enqueue(waiters(connection), reply));
+            return await reply.Task.WaitAsync(_options.RequestTimeout, time, ct);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new AgentUnavailableException($"The agent did not answer within {_options.RequestTimeout.TotalSeconds:0.#} s.", ex);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidDataException)
+        {
+            throw new AgentUnavailableException("The connection to the agent broke.", ex);
+        }
+    }
+
+    private void MarkDisconnected()
+    {
+        var connection = _connection;
+        _connection = null;
+        Volatile.Write(ref _latestSample, null);
+        if (connection is not null)
+        {
+            connection.FailAll(new AgentUnavailableException("The connection to the agent closed."));
+            if (connection.Ready)
+            {
+                LogDisconnected();
+                Raise(StatusChanged);
+            }
+        }
+    }
+
+    private void Raise(Action? handler)
+    {
+        foreach (var subscriber in handler?.GetInvocationList().Cast<Action>() ?? [])
+        {
+            try
+            {
+                subscriber();
+            }
+            catch (Exception ex)
+            {
+                LogSubscriberFailed(ex);
+            }
+        }
+    }
+
+    private void Raise<T>(Action<T>? handler, T value)
+    {
+        foreach (var subscriber in handler?.GetInvocationList().Cast<Action<T>>() ?? [])
+        {
+            try
+            {
+                subscriber(value);
+            }
+            catch (Exception ex)
+            {
+                LogSubscriberFailed(ex);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Connected to the agent at {Path}.")]
+    private partial void LogConnected(string path);
+
+    [LoggerMessage(LogLevel.Debug, "Agent at {Path} not reachable ({Error}); retrying in {Delay}.")]
+    private partial void LogConnectFailed(string path, SocketError error, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Warning, "Connection to the agent lost: {Reason}")]
+    private partial void LogConnectionLost(string reason);
+
+    [LoggerMessage(LogLevel.Information, "Disconnected from the agent.")]
+    private partial void LogDisconnected();
+
+    [LoggerMessage(LogLevel.Information, "Agent {Version} (protocol {Protocol}) has revision {Revision} applied.")]
+    private partial void LogHello(string version, int protocol, long revision);
+
+    [LoggerMessage(LogLevel.Debug, "Sent revision {Revision} to the agent.")]
+    private partial void LogApplySent(long revision);
+
+    [LoggerMessage(LogLevel.Information, "Agent applied revision {Revision} in {DurationMs} ms.")]
+    private partial void LogApplied(long revision, double durationMs);
+
+    [LoggerMessage(LogLevel.Warning, "Agent refused revision {Revision}: {Error}")]
+    private partial void LogApplyFailed(long revision, string? error);
+
+    [LoggerMessage(LogLevel.Error, "An agent-link subscriber threw.")]
+    private partial void LogSubscriberFailed(Exception ex);
+}

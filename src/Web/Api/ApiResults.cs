@@ -1,0 +1,50 @@
+using Gateway.Web.Auth;
+using Gateway.Web.State;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Gateway.Web.Api;
+
+/// <summary>Outcome → problem results, so every resource answers failures the same way.</summary>
+internal static class ApiResults
+{
+    public static ValidationProblem Invalid<T>(Outcome<T> outcome) =>
+        TypedResults.ValidationProblem(outcome.Errors ?? new Dictionary<string, string[]>(), title: "The request has invalid fields.");
+
+    /// <summary>Conflict (409, with the conflicting field in <c>errors</c> when known) or NotFound (404).</summary>
+    public static ProblemHttpResult Problem<T>(Outcome<T> outcome) => outcome.Kind switch
+    {
+        OutcomeKind.NotFound => NotFound(outcome.Message),
+        OutcomeKind.Conflict => TypedResults.Problem(
+            detail: outcome.Message,
+            statusCode: StatusCodes.Status409Conflict,
+            title: "Conflict.",
+            type: ApiProblems.Conflict,
+            extensions: outcome.Errors is null ? null : new Dictionary<string, object?> { ["errors"] = outcome.Errors }),
+        _ => throw new InvalidOperationException($"Outcome {outcome.Kind} is not a problem."),
+    };
+
+    public static ProblemHttpResult NotFound(string? detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found.", type: ApiProblems.NotFound);
+
+    public static ProblemHttpResult AgentUnavailable(string? detail = null) =>
+        TypedResults.Problem(
+            detail: detail ?? "The agent is not connected.",
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Agent unavailable.",
+            type: ApiProblems.AgentUnavailable);
+
+    public static ProblemHttpResult Unauthorized(string? detail = null) =>
+        TypedResults.Problem(
+            detail: detail ?? "Send Authorization: Bearer <token>, or sign in.",
+            statusCode: StatusCodes.Status401Unauthorized,
+            title: "Authentication required.",
+            type: ApiProblems.Unauthorized);
+}
+
+internal static class EndpointConventions
+{
+    /// <summary>Cookie or bearer token required; documents the 401 problem.</summary>
+    public static TBuilder RequireApiAuth<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
+}

@@ -1,0 +1,40 @@
+using Gateway.Shared.Config;
+using Gateway.Web.State;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Gateway.Web.Api;
+
+/// <summary>GET|PUT /api/v1/config: whole-config backup and atomic restore (no secrets), validated as a whole.</summary>
+public static class ConfigApi
+{
+    public static RouteGroupBuilder MapConfig(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/config").WithTags("Backup").RequireApiAuth();
+        group.MapGet("/", async (ConfigService config, CancellationToken ct) => TypedResults.Ok(await config.ExportAsync(ct)))
+            .WithName("ExportConfig")
+            .WithSummary("The whole desired state: network, port forwards, MAC filters, MAC policy, logging.");
+        group.MapPut("/", PutAsync)
+            .WithName("ImportConfig")
+            .WithSummary("Replaces the whole desired state, all or nothing. Item ids are optional; ids of existing items are kept.")
+            .Accepts<GatewayConfig>("application/json");
+        return group;
+    }
+
+    private static async Task<Results<Ok<GatewayConfig>, ValidationProblem, ProblemHttpResult>> PutAsync(
+        HttpRequest request, ConfigService config, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<GatewayConfig>(request, JsonBody.ConfigLimit, ct);
+        if (body.Problem is { } bad)
+        {
+            return bad;
+        }
+
+        var outcome = await config.ImportAsync(body.Value!, ct);
+        return outcome.Kind switch
+        {
+            OutcomeKind.Ok or OutcomeKind.Created => TypedResults.Ok(outcome.Value!),
+            OutcomeKind.Invalid => ApiResults.Invalid(outcome),
+            _ => ApiResults.Problem(outcome),
+        };
+    }
+}

@@ -1,0 +1,94 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Gateway.Shared.Protocol;
+using Gateway.Web.State;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Gateway.Web.Api;
+
+/// <summary>
+/// GET /api/v1/conntrack: the agent's latest sample; GET /api/v1/conntrack/stream: server-sent events,
+/// one <c>data: {json}</c> per sample (about one a second) until the client leaves.
+/// </summary>
+public static class ConntrackApi
+{
+    public static RouteGroupBuilder MapConntrack(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/conntrack").WithTags("Agent").RequireApiAuth();
+        group.MapGet("/", Get)
+            .WithName("GetConntrack")
+            .WithSummary("Connection-tracking counts: total, max, by protocol, per port forward.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/stream", Stream)
+            .WithName("StreamConntrack")
+            .WithSummary("text/event-stream of conntrack samples.")
+            .Produces<ConntrackSample>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return group;
+    }
+
+    private static Results<Ok<ConntrackSample>, ProblemHttpResult> Get(AgentLink agent) =>
+        agent is { Connected: true, LatestSample: { } sample }
+            ? TypedResults.Ok(sample)
+            : ApiResults.AgentUnavailable(agent.Connected ? "No conntrack sample has arrived from the agent yet." : null);
+
+    private static Results<ConntrackStreamResult, ProblemHttpResult> Stream(AgentLink agent, HttpContext context, CancellationToken ct)
+    {
+        if (!agent.Connected)
+        {
+            return ApiResults.AgentUnavailable();
+        }
+
+        // Subscribe now, before the response starts, so no sample falls between "stream open" and "listening".
+        var feed = new SampleFeed(agent);
+        context.Response.RegisterForDispose(feed); // unsubscribes however the request ends
+        return new ConntrackStreamResult(feed.ReadAllAsync(ct));
+    }
+
+    /// <summary>Samples from the agent link into a small queue; a slow client only ever misses samples.</summary>
+    private sealed class SampleFeed : IDisposable
+    {
+        private readonly AgentLink _agent;
+        private readonly Channel<ConntrackSample> _samples =
+            Channel.CreateBounded<ConntrackSample>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest });
+
+        public SampleFeed(AgentLink agent)
+        {
+            _agent = agent;
+            _agent.SampleReceived += OnSample;
+            if (agent.LatestSample is { } latest)
+            {
+                _samples.Writer.TryWrite(latest);
+            }
+        }
+
+        public async IAsyncEnumerable<ConntrackSample> ReadAllAsync([EnumeratorCancellation] CancellationToken ct)
+        {
+            try
+            {
+                while (true)
+                {
+                    ConntrackSample next;
+                    try
+                    {
+                        next = await _samples.Reader.ReadAsync(ct);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        yield break;
+                    }
+
+                    yield return next;
+                }
+            }
+            finally
+            {
+                Dispose();
+            }
+        }
+
+        public void Dispose() => _agent.SampleReceived -= OnSample;
+
+        private void OnSample(ConntrackSample sample) => _samples.Writer.TryWrite(sample);
+    }
+}

@@ -1,0 +1,25 @@
+namespace Gateway.Web.Api;
+
+/// <summary>All of REST v1 under /api/v1.</summary>
+public static class GatewayApi
+{
+    public static RouteGroupBuilder MapGatewayApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/v1")
+            .DisableAntiforgery() // bearer tokens and SameSite=Strict cookies; no form posts here
+            .ProducesProblem(StatusCodes.Status409Conflict); // setup-required before setup
+        api.MapSetup();
+        api.MapInterfaces();
+        api.MapTokens();
+        api.MapStatus();
+        api.MapNetwork();
+        api.MapPortForwards();
+        api.MapMacFilters();
+        api.MapLogging();
+        api.MapLogs();
+        api.MapConntrack();
+        api.MapRuleset();
+        api.MapConfig();
+        return api;
+    }
+}

@@ -1,0 +1,91 @@
+using Gateway.Shared.Config;
+using Gateway.Web.State;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Gateway.Web.Api;
+
+/// <summary>/api/v1/mac-filters: CRUD (MACs stored normalised; a duplicate → 409) and the filter mode at /policy.</summary>
+public static class MacFiltersApi
+{
+    public static RouteGroupBuilder MapMacFilters(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/mac-filters").WithTags("MAC filters").RequireApiAuth();
+        group.MapGet("/", async (MacFilterService filters, CancellationToken ct) => TypedResults.Ok(await filters.ListAsync(ct)))
+            .WithName("ListMacFilters");
+        group.MapGet("/{id:int}", GetAsync).WithName("GetMacFilter");
+        group.MapPost("/", CreateAsync)
+            .WithName("CreateMacFilter")
+            .Accepts<MacFilterInput>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPut("/{id:int}", UpdateAsync)
+            .WithName("UpdateMacFilter")
+            .Accepts<MacFilterInput>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/{id:int}", DeleteAsync).WithName("DeleteMacFilter");
+        group.MapGet("/policy", async (MacFilterService filters, CancellationToken ct) => TypedResults.Ok(await filters.GetPolicyAsync(ct)))
+            .WithName("GetMacPolicy");
+        group.MapPut("/policy", PutPolicyAsync)
+            .WithName("PutMacPolicy")
+            .WithSummary("off, deny-listed (drop listed MACs) or allow-listed (drop all others).")
+            .Accepts<MacPolicy>("application/json");
+        return group;
+    }
+
+    private static async Task<Results<Ok<MacFilter>, ProblemHttpResult>> GetAsync(int id, MacFilterService filters, CancellationToken ct) =>
+        await filters.GetAsync(id, ct) is { } filter ? TypedResults.Ok(filter) : ApiResults.NotFound($"No MAC filter with id {id}.");
+
+    private static async Task<Results<Created<MacFilter>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        HttpRequest request, MacFilterService filters, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<MacFilterInput>(request, JsonBody.ItemLimit, ct);
+        if (body.Problem is { } bad)
+        {
+            return bad;
+        }
+
+        var outcome = await filters.CreateAsync(body.Value!, ct);
+        return outcome.Kind switch
+        {
+            OutcomeKind.Created or OutcomeKind.Ok => TypedResults.Created($"/api/v1/mac-filters/{outcome.Value!.Id}", outcome.Value),
+            OutcomeKind.Invalid => ApiResults.Invalid(outcome),
+            _ => ApiResults.Problem(outcome),
+        };
+    }
+
+    private static async Task<Results<Ok<MacFilter>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        int id, HttpRequest request, MacFilterService filters, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<MacFilterInput>(request, JsonBody.ItemLimit, ct);
+        if (body.Problem is { } bad)
+        {
+            return bad;
+        }
+
+        var outcome = await filters.UpdateAsync(id, body.Value!, ct);
+        return outcome.Kind switch
+        {
+            OutcomeKind.Ok or OutcomeKind.Created => TypedResults.Ok(outcome.Value!),
+            OutcomeKind.Invalid => ApiResults.Invalid(outcome),
+            _ => ApiResults.Problem(outcome),
+        };
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(int id, MacFilterService filters, CancellationToken ct)
+    {
+        var outcome = await filters.DeleteAsync(id, ct);
+        return outcome.Succeeded ? TypedResults.NoContent() : ApiResults.Problem(outcome);
+    }
+
+    private static async Task<Results<Ok<MacPolicy>, ValidationProblem>> PutPolicyAsync(HttpRequest request, MacFilterService filters, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<MacPolicy>(request, JsonBody.ItemLimit, ct);
+        if (body.Problem is { } bad)
+        {
+            return bad;
+        }
+
+        var outcome = await filters.SetPolicyAsync(body.Value!, ct);
+        return outcome.Succeeded ? TypedResults.Ok(outcome.Value!) : ApiResults.Invalid(outcome);
+    }
+}

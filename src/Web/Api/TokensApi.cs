@@ -1,0 +1,92 @@
+using Gateway.Web.Auth;
+using Gateway.Web.Data.Entities;
+using Gateway.Web.State;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Gateway.Web.Api;
+
+public sealed record CreateTokenRequest(string? Name);
+
+/// <summary>
+/// /api/v1/tokens: POST takes HTTP Basic <c>admin:&lt;password&gt;</c> (throttled per address) or the session
+/// cookie and shows the new token once; GET lists without secrets; DELETE revokes.
+/// </summary>
+public static class TokensApi
+{
+    public static RouteGroupBuilder MapTokens(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/tokens").WithTags("Tokens");
+        group.MapPost("/", CreateAsync)
+            .AllowAnonymous() // authenticates itself: Basic or cookie, never a bearer token
+            .WithName("CreateToken")
+            .WithSummary("Creates an API token; send HTTP Basic admin:<password> or the session cookie. The token is shown once.")
+            .Accepts<CreateTokenRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapGet("/", async (ApiTokenService tokens, CancellationToken ct) => TypedResults.Ok(await tokens.ListAsync(ct)))
+            .RequireApiAuth().WithName("ListTokens").WithSummary("API tokens, without their secrets.");
+        group.MapDelete("/{id:int}", RevokeAsync)
+            .RequireApiAuth().WithName("RevokeToken").WithSummary("Revokes a token at once.");
+        return group;
+    }
+
+    private static async Task<Results<Created<CreatedApiToken>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        HttpContext context, ApiTokenService tokens, AdminAccountService account, LoginThrottle throttle, CancellationToken ct)
+    {
+        if (BasicCredentials.IsPresent(context.Request))
+        {
+            var key = LoginThrottle.KeyOf(context);
+            var wait = throttle.RetryAfter(key);
+            if (wait > TimeSpan.Zero)
+            {
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem(
+                    detail: $"{LoginThrottle.MaxFailures} failed logins within {LoginThrottle.Window.TotalMinutes:0} minutes from this address; try again later.",
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many failed logins.",
+                    type: ApiProblems.TooManyAttempts);
+            }
+
+            if (!BasicCredentials.TryRead(context.Request, out var user, out var password)
+                || !string.Equals(user, AdminUserEntity.UserName, StringComparison.Ordinal)
+                || !await account.VerifyPasswordAsync(password, ct))
+            {
+                throttle.RecordFailure(key);
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"gateway\", charset=\"UTF-8\"";
+                return ApiResults.Unauthorized("Wrong user name or password.");
+            }
+
+            throttle.RecordSuccess(key);
+        }
+        else
+        {
+            var cookie = await context.AuthenticateAsync(AuthSchemes.Cookie);
+            if (!cookie.Succeeded)
+            {
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"gateway\", charset=\"UTF-8\"";
+                return ApiResults.Unauthorized("Send HTTP Basic admin:<password>, or sign in.");
+            }
+        }
+
+        var body = await JsonBody.ReadAsync<CreateTokenRequest>(context.Request, JsonBody.ItemLimit, ct);
+        if (body.Problem is { } bad)
+        {
+            return bad;
+        }
+
+        var outcome = await tokens.CreateAsync(body.Value!.Name, ct);
+        return outcome.Kind switch
+        {
+            OutcomeKind.Created or OutcomeKind.Ok => TypedResults.Created($"/api/v1/tokens/{outcome.Value!.Id}", outcome.Value),
+            OutcomeKind.Invalid => ApiResults.Invalid(outcome),
+            _ => ApiResults.Problem(outcome),
+        };
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(int id, ApiTokenService tokens, CancellationToken ct)
+    {
+        var outcome = await tokens.RevokeAsync(id, ct);
+        return outcome.Succeeded ? TypedResults.NoContent() : ApiResults.Problem(outcome);
+    }
+}

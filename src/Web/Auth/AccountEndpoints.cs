@@ -1,0 +1,78 @@
+using System.Security.Claims;
+using Gateway.Web.Data.Entities;
+using Gateway.Web.State;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Gateway.Web.Auth;
+
+/// <summary>
+/// The browser's sign-in endpoints (antiforgery-validated form posts, not under /api/v1):
+/// POST /account/login, POST /account/logout, GET /account/ticket?t=….
+/// </summary>
+public static class AccountEndpoints
+{
+    public static RouteGroupBuilder MapAccount(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/account").ExcludeFromDescription();
+        group.MapPost("/login", LoginAsync);
+        group.MapPost("/logout", (Delegate)LogoutAsync);
+        group.MapGet("/ticket", RedeemTicketAsync);
+        return group;
+    }
+
+    private static async Task<RedirectHttpResult> LoginAsync(
+        [FromForm] string? password,
+        [FromForm] string? returnUrl,
+        HttpContext context,
+        AdminAccountService account,
+        LoginThrottle throttle)
+    {
+        var key = LoginThrottle.KeyOf(context);
+        if (throttle.IsBlocked(key))
+        {
+            return TypedResults.Redirect("/login?error=throttled");
+        }
+
+        if (!await account.VerifyPasswordAsync(password ?? "", context.RequestAborted))
+        {
+            throttle.RecordFailure(key);
+            return TypedResults.Redirect(throttle.IsBlocked(key) ? "/login?error=throttled" : "/login?error=1");
+        }
+
+        throttle.RecordSuccess(key);
+        await SignInAsync(context);
+        return TypedResults.Redirect(IsLocalUrl(returnUrl) ? returnUrl! : "/");
+    }
+
+    private static async Task<RedirectHttpResult> LogoutAsync(HttpContext context)
+    {
+        await context.SignOutAsync(AuthSchemes.Cookie);
+        return TypedResults.Redirect("/login");
+    }
+
+    private static async Task<RedirectHttpResult> RedeemTicketAsync(string? t, HttpContext context, LoginTickets tickets)
+    {
+        if (!tickets.TryRedeem(t))
+        {
+            return TypedResults.Redirect("/login");
+        }
+
+        await SignInAsync(context);
+        return TypedResults.Redirect("/");
+    }
+
+    internal static Task SignInAsync(HttpContext context)
+    {
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, AdminUserEntity.UserName)], AuthSchemes.Cookie);
+        return context.SignInAsync(AuthSchemes.Cookie, new ClaimsPrincipal(identity));
+    }
+
+    /// <summary>Only same-site paths ("/x", not "//host" or "/\host"): no open redirect through returnUrl.</summary>
+    internal static bool IsLocalUrl(string? url) =>
+        !string.IsNullOrEmpty(url)
+        && url[0] == '/'
+        && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+        && !url.Any(char.IsControl);
+}

@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Web.Auth;
+
+/// <summary>
+/// Failed password attempts per client address (HTTP Basic and the login form share it):
+/// after <see cref="MaxFailures"/> failures within <see cref="Window"/> the address gets 429 until the
+/// oldest failure ages out. A success clears the address's record.
+/// </summary>
+public sealed class LoginThrottle(TimeProvider time)
+{
+    public const int MaxFailures = 5;
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
+
+    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
+
+    public static string KeyOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>Zero when the address may try; else how long until it may.</summary>
+    public TimeSpan RetryAfter(string key)
+    {
+        if (!_failures.TryGetValue(key, out var queue))
+        {
+            return TimeSpan.Zero;
+        }
+
+        lock (queue)
+        {
+            Prune(queue, time.GetUtcNow());
+            return queue.Count < MaxFailures ? TimeSpan.Zero : queue.Peek() + Window - time.GetUtcNow();
+        }
+    }
+
+    public bool IsBlocked(string key) => RetryAfter(key) > TimeSpan.Zero;
+
+    public void RecordFailure(string key)
+    {
+        var queue = _failures.GetOrAdd(key, _ => new Queue<DateTimeOffset>());
+        lock (queue)
+        {
+            var now = time.GetUtcNow();
+            Prune(queue, now);
+            queue.Enqueue(now);
+        }
+    }
+
+    public void RecordSuccess(string key) => _failures.TryRemove(key, out _);
+
+    private static void Prune(Queue<DateTimeOffset> queue, DateTimeOffset now)
+    {
+        while (queue.Count > 0 && now - queue.Peek() >= Window)
+        {
+            queue.Dequeue();
+        }
+    }
+}

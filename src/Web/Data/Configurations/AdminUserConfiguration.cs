@@ -1,0 +1,15 @@
+using Gateway.Web.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Gateway.Web.Data.Configurations;
+
+internal sealed class AdminUserConfiguration : IEntityTypeConfiguration<AdminUserEntity>
+{
+    public void Configure(EntityTypeBuilder<AdminUserEntity> builder)
+    {
+        builder.ToTable("AdminUsers");
+        builder.Property(e => e.Id).ValueGeneratedNever();
+        builder.Property(e => e.PasswordHash).HasMaxLength(256);
+    }
+}

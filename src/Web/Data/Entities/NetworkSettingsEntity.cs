@@ -1,0 +1,35 @@
+using Gateway.Shared.Config;
+
+namespace Gateway.Web.Data.Entities;
+
+/// <summary>The one row of WAN/LAN settings; absent until setup completes.</summary>
+public sealed class NetworkSettingsEntity
+{
+    public int Id { get; set; } = SingletonRow.Id;
+
+    public required string WanInterface { get; set; }
+
+    public required string LanInterface { get; set; }
+
+    public required string LanAddress { get; set; }
+
+    public bool Masquerade { get; set; }
+
+    public NetworkSettings ToRecord() => new(WanInterface, LanInterface, LanAddress, Masquerade);
+
+    public static NetworkSettingsEntity From(NetworkSettings settings) => new()
+    {
+        WanInterface = settings.WanInterface,
+        LanInterface = settings.LanInterface,
+        LanAddress = settings.LanAddress,
+        Masquerade = settings.Masquerade,
+    };
+
+    public void CopyFrom(NetworkSettings settings)
+    {
+        WanInterface = settings.WanInterface;
+        LanInterface = settings.LanInterface;
+        LanAddress = settings.LanAddress;
+        Masquerade = settings.Masquerade;
+    }
+}

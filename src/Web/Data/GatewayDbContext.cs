@@ -1,0 +1,27 @@
+using Gateway.Web.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gateway.Web.Data;
+
+/// <summary>The web's database: the desired state, the admin account and API tokens.</summary>
+public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options) : DbContext(options)
+{
+    public DbSet<NetworkSettingsEntity> Network => Set<NetworkSettingsEntity>();
+
+    public DbSet<PortForwardEntity> PortForwards => Set<PortForwardEntity>();
+
+    public DbSet<MacFilterEntity> MacFilters => Set<MacFilterEntity>();
+
+    public DbSet<MacPolicyEntity> MacPolicy => Set<MacPolicyEntity>();
+
+    public DbSet<LoggingPolicyEntity> Logging => Set<LoggingPolicyEntity>();
+
+    public DbSet<AdminUserEntity> AdminUsers => Set<AdminUserEntity>();
+
+    public DbSet<ApiTokenEntity> ApiTokens => Set<ApiTokenEntity>();
+
+    public DbSet<RevisionEntity> Revision => Set<RevisionEntity>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(GatewayDbContext).Assembly);
+}

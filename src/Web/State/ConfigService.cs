@@ -1,0 +1,100 @@
+using Gateway.Shared.Config;
+using Gateway.Shared.Validation;
+using Gateway.Web.Data;
+using Gateway.Web.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gateway.Web.State;
+
+/// <summary>Whole-config backup/restore (no secrets) and the snapshot the agent applies.</summary>
+public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayDbContext> factory)
+{
+    /// <exception cref="InvalidOperationException">Setup has not completed (there is no network yet).</exception>
+    public async Task<GatewayConfig> ExportAsync(CancellationToken ct = default) =>
+        (await SnapshotAsync(ct))?.Config ?? throw new InvalidOperationException("Setup has not completed.");
+
+    /// <summary>Replaces the whole desired state, validated as a whole: all or nothing.</summary>
+    /// <remarks>
+    /// Items keep their id when it names an item that exists now; other items get fresh ids, so an id that
+    /// was deleted earlier (and may still mark conntrack entries in the kernel) never comes back.
+    /// </remarks>
+    public Task<Outcome<GatewayConfig>> ImportAsync(GatewayConfig config, CancellationToken ct = default)
+    {
+        var errors = ConfigValidator.Validate(config);
+        if (!errors.IsValid)
+        {
+            return Task.FromResult(Outcome<GatewayConfig>.Invalid(errors));
+        }
+
+        return writer.WriteAsync(async (db, c) =>
+        {
+            var network = await db.Network.SingleOrDefaultAsync(c);
+            if (network is null)
+            {
+                return Outcome<GatewayConfig>.Conflict("Complete setup first.");
+            }
+
+            network.CopyFrom(config.Network);
+            (await db.MacPolicy.SingleAsync(c)).Mode = config.MacPolicy.Mode;
+            (await db.Logging.SingleAsync(c)).CopyFrom(config.Logging);
+
+            var forwardIds = (await db.PortForwards.Select(f => f.Id).ToListAsync(c)).ToHashSet();
+            var macIds = (await db.MacFilters.Select(m => m.Id).ToListAsync(c)).ToHashSet();
+            // Delete first, then insert: no unique-MAC clash while entries swap addresses.
+            await db.PortForwards.ExecuteDeleteAsync(c);
+            await db.MacFilters.ExecuteDeleteAsync(c);
+            foreach (var forward in config.PortForwards)
+            {
+                var entity = PortForwardEntity.From(forward);
+                entity.Id = forwardIds.Contains(forward.Id) ? forward.Id : 0;
+                db.PortForwards.Add(entity);
+            }
+
+            foreach (var filter in config.MacFilters)
+            {
+                MacAddress.TryNormalize(filter.Mac, out var mac);
+                db.MacFilters.Add(new MacFilterEntity
+                {
+                    Id = macIds.Contains(filter.Id) ? filter.Id : 0,
+                    Mac = mac!,
+                    Name = filter.Name,
+                    Enabled = filter.Enabled,
+                });
+            }
+
+            await db.SaveChangesAsync(c);
+            return Outcome<GatewayConfig>.Ok(await ReadConfigAsync(db, c) ?? config);
+        }, ct);
+    }
+
+    /// <summary>The newest revision with its config, read in one transaction so they match; null before setup.</summary>
+    public async Task<(long Revision, GatewayConfig Config)?> SnapshotAsync(CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var revision = (await db.Revision.AsNoTracking().SingleAsync(ct)).DesiredRevision;
+        var config = await ReadConfigAsync(db, ct);
+        await transaction.CommitAsync(ct);
+        return config is null ? null : (revision, config);
+    }
+
+    private static async Task<GatewayConfig?> ReadConfigAsync(GatewayDbContext db, CancellationToken ct)
+    {
+        var network = await db.Network.AsNoTracking().SingleOrDefaultAsync(ct);
+        if (network is null)
+        {
+            return null;
+        }
+
+        var forwards = await db.PortForwards.AsNoTracking().OrderBy(f => f.Id).ToListAsync(ct);
+        var macs = await db.MacFilters.AsNoTracking().OrderBy(m => m.Id).ToListAsync(ct);
+        var policy = await db.MacPolicy.AsNoTracking().SingleAsync(ct);
+        var logging = await db.Logging.AsNoTracking().SingleAsync(ct);
+        return new GatewayConfig(
+            network.ToRecord(),
+            forwards.Select(f => f.ToRecord()).ToList(),
+            macs.Select(m => m.ToRecord()).ToList(),
+            new MacPolicy(policy.Mode),
+            logging.ToRecord());
+    }
+}

@@ -1,0 +1,84 @@
+using Gateway.Shared.Config;
+using Gateway.Shared.Validation;
+
+namespace Gateway.Web.State;
+
+/// <summary>The body of POST/PUT /api/v1/port-forwards; nullable so a missing field is a field error, not a crash.</summary>
+public sealed record PortForwardInput(
+    string? Name,
+    bool? Enabled,
+    ForwardProtocol? Protocol,
+    int? ExternalPort,
+    int? ExternalPortEnd,
+    string? InternalAddress,
+    int? InternalPort,
+    string? SourceCidr,
+    bool? Reflection,
+    bool? FtpHelper,
+    FirewallLogLevel? LogLevel)
+{
+    /// <summary>Fills defaults and reports missing required fields; the rules themselves live in <see cref="ConfigValidator"/>.</summary>
+    public PortForward? ToPortForward(int id, ValidationErrors errors, string prefix = "")
+    {
+        // '&' not '&&': every missing field is reported, not just the first.
+        var complete = Require(Name, "name", errors, prefix)
+            & Require(Protocol, "protocol", errors, prefix)
+            & Require(ExternalPort, "externalPort", errors, prefix)
+            & Require(InternalAddress, "internalAddress", errors, prefix);
+        if (!complete)
+        {
+            return null;
+        }
+
+        return new PortForward(
+            id,
+            Name!,
+            Enabled ?? true,
+            Protocol!.Value,
+            ExternalPort!.Value,
+            ExternalPortEnd,
+            InternalAddress!,
+            InternalPort,
+            string.IsNullOrEmpty(SourceCidr) ? null : SourceCidr,
+            Reflection ?? true,
+            FtpHelper ?? false,
+            LogLevel);
+    }
+
+    public static PortForwardInput From(PortForward forward) => new(
+        forward.Name, forward.Enabled, forward.Protocol, forward.ExternalPort, forward.ExternalPortEnd, forward.InternalAddress,
+        forward.InternalPort, forward.SourceCidr, forward.Reflection, forward.FtpHelper, forward.LogLevel);
+
+    internal static bool Require(object? value, string field, ValidationErrors errors, string prefix)
+    {
+        if (value is null)
+        {
+            errors.Add(ValidationErrors.Path(prefix, field), "Required.");
+            return false;
+        }
+
+        return true;
+    }
+}
+
+/// <summary>The body of POST/PUT /api/v1/mac-filters.</summary>
+public sealed record MacFilterInput(string? Mac, string? Name, bool? Enabled)
+{
+    /// <summary>The filter with its MAC normalised, or null with field errors for missing fields.</summary>
+    public MacFilter? ToMacFilter(int id, ValidationErrors errors, string prefix = "")
+    {
+        var complete = PortForwardInput.Require(Mac, "mac", errors, prefix)
+            & PortForwardInput.Require(Name, "name", errors, prefix);
+        if (!complete)
+        {
+            return null;
+        }
+
+        // Invalid MACs stay as typed so the validator reports them; valid ones are stored normalised.
+        var mac = MacAddress.TryNormalize(Mac, out var normalized) ? normalized : Mac!;
+        return new MacFilter(id, mac, Name!, Enabled ?? true);
+    }
+}
+
+/// <summary>The body of POST /api/v1/setup.</summary>
+public sealed record SetupInput(string? AdminPassword, string? WanInterface, string? LanInterface, string? LanAddress, bool? Masquerade);

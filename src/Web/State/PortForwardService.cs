@@ -1,0 +1,94 @@
+using Gateway.Shared.Config;
+using Gateway.Shared.Validation;
+using Gateway.Web.Data;
+using Gateway.Web.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gateway.Web.State;
+
+/// <summary>Port forwards: validated against the current LAN, enabled forwards must not overlap (409).</summary>
+public sealed class PortForwardService(StateWriter writer)
+{
+    public Task<IReadOnlyList<PortForward>> ListAsync(CancellationToken ct = default) =>
+        writer.ReadAsync(LoadAllAsync, ct);
+
+    public Task<PortForward?> GetAsync(int id, CancellationToken ct = default) =>
+        writer.ReadAsync(async (db, c) => (await db.PortForwards.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, c))?.ToRecord(), ct);
+
+    public Task<Outcome<PortForward>> CreateAsync(PortForwardInput input, CancellationToken ct = default) =>
+        writer.WriteAsync(async (db, c) =>
+        {
+            var checkedForward = await CheckAsync(db, 0, input, c);
+            if (!checkedForward.Succeeded)
+            {
+                return checkedForward;
+            }
+
+            var entity = PortForwardEntity.From(checkedForward.Value!);
+            db.PortForwards.Add(entity);
+            await db.SaveChangesAsync(c);
+            return Outcome<PortForward>.Created(entity.ToRecord());
+        }, ct);
+
+    public Task<Outcome<PortForward>> UpdateAsync(int id, PortForwardInput input, CancellationToken ct = default) =>
+        writer.WriteAsync(async (db, c) =>
+        {
+            var entity = await db.PortForwards.SingleOrDefaultAsync(f => f.Id == id, c);
+            if (entity is null)
+            {
+                return Outcome<PortForward>.NotFound($"No port forward with id {id}.");
+            }
+
+            var checkedForward = await CheckAsync(db, id, input, c);
+            if (!checkedForward.Succeeded)
+            {
+                return checkedForward;
+            }
+
+            entity.CopyFrom(checkedForward.Value!);
+            return Outcome<PortForward>.Ok(entity.ToRecord());
+        }, ct);
+
+    public Task<Outcome<bool>> DeleteAsync(int id, CancellationToken ct = default) =>
+        writer.WriteAsync(async (db, c) =>
+        {
+            var deleted = await db.PortForwards.Where(f => f.Id == id).ExecuteDeleteAsync(c);
+            return deleted == 0 ? Outcome<bool>.NotFound($"No port forward with id {id}.") : Outcome<bool>.Ok(true);
+        }, ct);
+
+    private static async Task<IReadOnlyList<PortForward>> LoadAllAsync(GatewayDbContext db, CancellationToken ct) =>
+        (await db.PortForwards.AsNoTracking().OrderBy(f => f.Id).ToListAsync(ct)).Select(f => f.ToRecord()).ToList();
+
+    /// <summary>Input → record, field rules against the current LAN, then the overlap rule against the stored forwards.</summary>
+    private static async Task<Outcome<PortForward>> CheckAsync(GatewayDbContext db, int id, PortForwardInput input, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var forward = input.ToPortForward(id, errors);
+        var network = (await db.Network.AsNoTracking().SingleOrDefaultAsync(ct))?.ToRecord();
+        if (forward is not null)
+        {
+            ConfigValidator.ValidatePortForward(forward, network, errors);
+        }
+
+        if (network is null)
+        {
+            errors.Add("internalAddress", "Complete setup first: the LAN is not configured.");
+        }
+
+        if (!errors.IsValid)
+        {
+            return Outcome<PortForward>.Invalid(errors);
+        }
+
+        var others = await LoadAllAsync(db, ct);
+        var overlap = ConfigValidator.FindOverlap(forward!, others);
+        if (overlap >= 0)
+        {
+            var other = others[overlap];
+            var message = $"Overlaps the enabled port forward \"{other.Name}\" (id {other.Id}) on the same protocol and external ports.";
+            return Outcome<PortForward>.Conflict(message, new Dictionary<string, string[]> { ["externalPort"] = [message] });
+        }
+
+        return Outcome<PortForward>.Ok(forward!);
+    }
+}

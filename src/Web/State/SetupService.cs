@@ -1,0 +1,67 @@
+using Gateway.Shared.Config;
+using Gateway.Shared.Validation;
+using Gateway.Web.Auth;
+using Gateway.Web.Data.Entities;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gateway.Web.State;
+
+/// <summary>The one-shot first-run setup: admin password and network. There are no default credentials.</summary>
+public sealed class SetupService(
+    StateWriter writer,
+    SetupState state,
+    LoginTickets tickets,
+    IPasswordHasher<AdminUserEntity> hasher,
+    TimeProvider time)
+{
+    public Task<bool> IsCompletedAsync(CancellationToken ct = default) => state.IsCompletedAsync(ct).AsTask();
+
+    /// <summary>On success the value is a one-time login ticket for <c>GET /account/ticket?t=…</c>.</summary>
+    public async Task<Outcome<string>> CompleteAsync(SetupInput input, CancellationToken ct = default)
+    {
+        if (await state.IsCompletedAsync(ct))
+        {
+            return AlreadyDone();
+        }
+
+        var errors = new ValidationErrors();
+        if (AdminPassword.Check(input?.AdminPassword) is { } passwordError)
+        {
+            errors.Add("adminPassword", passwordError);
+        }
+
+        var network = new NetworkSettings(input?.WanInterface!, input?.LanInterface!, input?.LanAddress!, input?.Masquerade ?? true);
+        ConfigValidator.ValidateNetwork(network, errors);
+        if (!errors.IsValid)
+        {
+            return Outcome<string>.Invalid(errors);
+        }
+
+        var now = time.GetUtcNow();
+        var outcome = await writer.WriteAsync(async (db, c) =>
+        {
+            // Checked again inside the write transaction: two racing setups can't both win.
+            if (await db.AdminUsers.AnyAsync(c))
+            {
+                return AlreadyDone();
+            }
+
+            var admin = new AdminUserEntity { PasswordHash = "", CreatedAt = now, PasswordChangedAt = now };
+            admin.PasswordHash = hasher.HashPassword(admin, input!.AdminPassword!);
+            db.AdminUsers.Add(admin);
+            db.Network.Add(NetworkSettingsEntity.From(network));
+            return Outcome<string>.Ok("");
+        }, ct);
+
+        if (!outcome.Succeeded)
+        {
+            return outcome;
+        }
+
+        state.MarkCompleted();
+        return Outcome<string>.Created(tickets.Issue());
+    }
+
+    private static Outcome<string> AlreadyDone() => Outcome<string>.Conflict("Setup has already been completed.");
+}

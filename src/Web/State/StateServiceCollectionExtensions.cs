@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Gateway.Web.Auth;
+using Gateway.Web.Data.Entities;
+using Microsoft.AspNetCore.Identity;
+
+namespace Gateway.Web.State;
+
+public static class StateServiceCollectionExtensions
+{
+    /// <summary>The service layer shared by REST endpoints and Blazor pages, plus the agent link.</summary>
+    public static IServiceCollection AddGatewayState(this IServiceCollection services, IConfiguration agentSection)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<AgentLinkOptions>().Bind(agentSection);
+        services.AddSingleton<AgentLink>();
+        services.AddHostedService<AgentLinkWorker>();
+        services.AddSingleton<SetupState>();
+        services.AddSingleton<LoginTickets>();
+        services.AddSingleton<IPasswordHasher<AdminUserEntity>, PasswordHasher<AdminUserEntity>>();
+        services.AddScoped<StateWriter>();
+        services.AddScoped<PortForwardService>();
+        services.AddScoped<MacFilterService>();
+        services.AddScoped<LoggingService>();
+        services.AddScoped<NetworkService>();
+        services.AddScoped<ConfigService>();
+        services.AddScoped<SetupService>();
+        services.AddScoped<AdminAccountService>();
+        services.AddScoped<ApiTokenService>();
+        services.AddScoped<StatusService>();
+        return services;
+    }
+}

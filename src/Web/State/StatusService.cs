@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Gateway.Web.State;
+
+public sealed record GatewayStatus(
+    bool SetupCompleted,
+    bool AgentConnected,
+    long DesiredRevision,
+    long AppliedRevision,
+    string? LastApplyError,
+    DateTimeOffset? LastAppliedAt);
+
+/// <summary>What a script polls: applied == desired means the kernel runs what the database holds.</summary>
+public sealed class StatusService(StateWriter writer, SetupState setup, AgentLink link)
+{
+    public async Task<GatewayStatus> GetAsync(CancellationToken ct = default)
+    {
+        var desired = await writer.ReadAsync(async (db, c) => (await db.Revision.AsNoTracking().SingleAsync(c)).DesiredRevision, ct);
+        return new GatewayStatus(
+            await setup.IsCompletedAsync(ct),
+            link.Connected,
+            desired,
+            link.AppliedRevision,
+            link.LastApplyError,
+            link.LastAppliedAt);
+    }
+}

@@ -1,3 +1,47 @@
-var builder = Host.CreateApplicationBuilder(args);
-var host = builder.Build();
-host.Run();
+using Gateway.Agent;
+using Gateway.Agent.Conntrack;
+using Gateway.Agent.Ipc;
+using Gateway.Agent.Logs;
+using Gateway.Agent.Nft;
+using Gateway.Agent.State;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+// The content root is the assembly's folder so the root appsettings.json copied beside it is found
+// whatever the working directory.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+{
+    Args = args,
+    ContentRootPath = AppContext.BaseDirectory,
+});
+
+if (!AgentOptions.TryRead(builder.Configuration, out var options, out var error))
+{
+    Console.Error.WriteLine($"gateway-agent: {error}");
+    return 2;
+}
+
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton<NftApplier>();
+builder.Services.AddSingleton(new LastGoodStore(options.StateDir));
+builder.Services.AddSingleton<RulesetManager>();
+builder.Services.AddSingleton<ClientHub>();
+builder.Services.AddHostedService<AgentServer>();
+builder.Services.AddHostedService<ConntrackPublisher>();
+builder.Services.AddHostedService<KmsgReader>();
+
+using var host = builder.Build();
+
+// Fail closed: the last-good rules are back in the kernel before anyone can connect.
+host.Services.GetRequiredService<RulesetManager>().RestoreLastGood();
+
+try
+{
+    await host.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+{
+    Console.Error.WriteLine($"gateway-agent: {ex.Message}");
+    return 1;
+}

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Gateway.Shared.Config;
 
 /// <summary>
@@ -19,15 +21,20 @@ public sealed record PortForward(
     FirewallLogLevel? LogLevel = null)
 {
     /// <summary>Last external port (same as <see cref="ExternalPort"/> when not a range).</summary>
+    [JsonIgnore]
     public int ExternalLast => ExternalPortEnd ?? ExternalPort;
 
     /// <summary>First internal port (defaults to the external port).</summary>
+    [JsonIgnore]
     public int InternalFirst => InternalPort ?? ExternalPort;
 
+    [JsonIgnore]
     public int PortCount => ExternalLast - ExternalPort + 1;
 
+    [JsonIgnore]
     public bool CoversTcp => Protocol is ForwardProtocol.Tcp or ForwardProtocol.Both;
 
+    [JsonIgnore]
     public bool CoversUdp => Protocol is ForwardProtocol.Udp or ForwardProtocol.Both;
 
     /// <summary>True when both forwards share a protocol and their external ranges intersect.</summary>

@@ -1,0 +1,68 @@
+using Gateway.Agent.Ipc;
+using Gateway.Agent.Nft;
+using Gateway.Shared.Protocol;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Agent.Conntrack;
+
+/// <summary>Every second, while someone is connected: one ctnetlink dump, pushed as a <c>conntrack</c> frame.</summary>
+public sealed partial class ConntrackPublisher(ClientHub hub, RulesetManager rulesets, ILogger<ConntrackPublisher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        ConntrackClient? client = null;
+        string? lastError = null;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                if (hub.Count == 0)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    client ??= new ConntrackClient();
+                    hub.Broadcast(Sample(client, rulesets));
+                    lastError = null;
+                }
+                catch (Exception ex) when (ex is ConntrackException or InvalidDataException)
+                {
+                    client?.Dispose();
+                    client = null;
+                    if (ex.Message != lastError)
+                    {
+                        LogSampleFailed(ex.Message);
+                        lastError = ex.Message;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            client?.Dispose();
+        }
+    }
+
+    /// <summary>One sample: totals by protocol and the count of each enabled forward (0 when idle).</summary>
+    public static ConntrackSample Sample(ConntrackClient client, RulesetManager rulesets)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(rulesets);
+        var tally = client.Dump();
+        var forwards = rulesets.AppliedConfig?.PortForwards
+            .Where(f => f.Enabled && f.Id > 0)
+            .Select(f => new ForwardConnections(f.Id, tally.ByMark.GetValueOrDefault((uint)f.Id)))
+            .ToList() ?? [];
+        return new ConntrackSample(tally.Total, ConntrackClient.ReadMax(), tally.ByProtocol(), forwards, DateTimeOffset.UtcNow);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conntrack sample failed: {Error}")]
+    private partial void LogSampleFailed(string error);
+}

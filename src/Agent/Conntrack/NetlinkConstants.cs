@@ -1,0 +1,45 @@
+namespace Gateway.Agent.Conntrack;
+
+/// <summary>
+/// Netlink / nfnetlink / ctnetlink numbers from linux/netlink.h, linux/netfilter/nfnetlink.h and
+/// nfnetlink_conntrack.h, which Tmds.LibC does not carry.
+/// </summary>
+internal static class Nl
+{
+    public const int NetlinkNetfilter = 12;
+    public const int NlmsgHeaderSize = 16;
+    public const int NfgenmsgSize = 4;
+
+    public const ushort FlagRequest = 0x1;
+    public const ushort FlagMulti = 0x2;
+    public const ushort FlagAck = 0x4;
+    public const ushort FlagDumpInterrupted = 0x10;
+    public const ushort FlagDump = 0x300;
+
+    public const ushort MsgError = 2;
+    public const ushort MsgDone = 3;
+    public const ushort MsgOverrun = 4;
+
+    public const byte NfnetlinkV0 = 0;
+    public const int SubsysCtnetlink = 1;
+
+    public const int CtMsgNew = 0;
+    public const int CtMsgGet = 1;
+    public const int CtMsgDelete = 2;
+    public const int CtMsgGetStats = 5;
+
+    public static ushort CtType(int msg) => (ushort)((SubsysCtnetlink << 8) | msg);
+
+    // enum ctattr_type
+    public const ushort CtaTupleOrig = 1;
+    public const ushort CtaMark = 8;
+    public const ushort CtaMarkMask = 21;
+
+    // enum ctattr_tuple / ctattr_l4
+    public const ushort CtaTupleProto = 2;
+    public const ushort CtaProtoNum = 1;
+
+    // enum ctattr_stats_global
+    public const ushort CtaStatsGlobalEntries = 1;
+    public const ushort CtaStatsGlobalMaxEntries = 2;
+}

@@ -1,0 +1,183 @@
+using System.Buffers.Binary;
+
+namespace Gateway.Agent.Conntrack;
+
+/// <summary>What a batch of netlink replies said about the request in progress.</summary>
+public enum BatchEnd
+{
+    /// <summary>More messages follow in the next read.</summary>
+    More,
+
+    /// <summary>NLMSG_DONE, or the ACK (error 0) of a non-dump request.</summary>
+    Done,
+}
+
+/// <summary>
+/// Parses what one <c>recv</c> on a NETLINK_NETFILTER socket returns. Layout, repeated:
+/// <code>
+///   struct nlmsghdr  (16 bytes, host order)  u32 len, u16 type, u16 flags, u32 seq, u32 pid
+///   struct nfgenmsg  (4 bytes)               u8 family, u8 version, be16 res_id
+///   attributes       (see NetlinkAttributeReader), padded so the next message starts 4-aligned
+/// </code>
+/// An NLMSG_ERROR message carries an s32 (negative errno, 0 = ACK) and the request's header.
+/// </summary>
+public static class NetlinkMessages
+{
+    /// <summary>Adds every conntrack entry in <paramref name="batch"/> to <paramref name="tally"/>.</summary>
+    /// <exception cref="InvalidDataException">Truncated or inconsistent messages.</exception>
+    /// <exception cref="ConntrackException">The kernel reported an error or an interrupted dump.</exception>
+    public static BatchEnd ParseDump(ReadOnlySpan<byte> batch, uint sequence, ConntrackTally tally)
+    {
+        return Walk(batch, sequence, (type, payload) =>
+        {
+            if (type == Nl.CtType(Nl.CtMsgNew))
+            {
+                ParseEntry(payload, out var protocol, out var mark);
+                tally.Add(protocol, mark);
+            }
+        });
+    }
+
+    /// <summary>Reads the global entry count (and max) of an IPCTNL_MSG_CT_GET_STATS reply.</summary>
+    public static BatchEnd ParseStats(ReadOnlySpan<byte> batch, uint sequence, out long entries, out long max)
+    {
+        long e = -1, m = -1;
+        var end = Walk(batch, sequence, (type, payload) =>
+        {
+            if (type != Nl.CtType(Nl.CtMsgGetStats))
+            {
+                return;
+            }
+
+            var reader = new NetlinkAttributeReader(payload);
+            while (reader.Next())
+            {
+                if (reader.Type == Nl.CtaStatsGlobalEntries)
+                {
+                    e = reader.ReadU32BigEndian();
+                }
+                else if (reader.Type == Nl.CtaStatsGlobalMaxEntries)
+                {
+                    m = reader.ReadU32BigEndian();
+                }
+            }
+        });
+        entries = e;
+        max = m;
+        return e >= 0 ? BatchEnd.Done : end;
+    }
+
+    /// <summary>Protocol number of the original tuple and the ct mark (0 when absent) of one entry's attributes.</summary>
+    public static void ParseEntry(ReadOnlySpan<byte> attributes, out byte protocol, out uint mark)
+    {
+        protocol = 0;
+        mark = 0;
+        var reader = new NetlinkAttributeReader(attributes);
+        while (reader.Next())
+        {
+            if (reader.Type == Nl.CtaMark)
+            {
+                mark = reader.ReadU32BigEndian();
+            }
+            else if (reader.Type == Nl.CtaTupleOrig)
+            {
+                var tuple = reader.Nested();
+                while (tuple.Next())
+                {
+                    if (tuple.Type != Nl.CtaTupleProto)
+                    {
+                        continue;
+                    }
+
+                    var proto = tuple.Nested();
+                    while (proto.Next())
+                    {
+                        if (proto.Type == Nl.CtaProtoNum)
+                        {
+                            protocol = proto.ReadU8();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private delegate void MessageHandler(ushort type, ReadOnlySpan<byte> attributes);
+
+    private static BatchEnd Walk(ReadOnlySpan<byte> batch, uint sequence, MessageHandler handler)
+    {
+        while (batch.Length > 0)
+        {
+            if (batch.Length < Nl.NlmsgHeaderSize)
+            {
+                NetlinkAttributeReader.ThrowMalformed("message header truncated");
+            }
+
+            var length = BinaryPrimitives.ReadUInt32LittleEndian(batch);
+            var type = BinaryPrimitives.ReadUInt16LittleEndian(batch[4..]);
+            var flags = BinaryPrimitives.ReadUInt16LittleEndian(batch[6..]);
+            var seq = BinaryPrimitives.ReadUInt32LittleEndian(batch[8..]);
+            if (length < Nl.NlmsgHeaderSize || length > batch.Length)
+            {
+                NetlinkAttributeReader.ThrowMalformed($"message length {length} outside 16..{batch.Length}");
+            }
+
+            var body = batch[Nl.NlmsgHeaderSize..(int)length];
+            var aligned = NetlinkAttributeReader.Align((int)length);
+            batch = aligned >= batch.Length ? [] : batch[aligned..];
+
+            if (seq != sequence)
+            {
+                // A reply to an earlier request on this socket (e.g. after a timeout); not ours.
+                continue;
+            }
+
+            if ((flags & Nl.FlagDumpInterrupted) != 0)
+            {
+                throw new ConntrackException("conntrack dump interrupted by concurrent changes", 0);
+            }
+
+            switch (type)
+            {
+                case Nl.MsgDone:
+                    return BatchEnd.Done;
+                case Nl.MsgError:
+                    if (body.Length < 4)
+                    {
+                        NetlinkAttributeReader.ThrowMalformed("error message truncated");
+                    }
+
+                    var error = BinaryPrimitives.ReadInt32LittleEndian(body);
+                    if (error == 0)
+                    {
+                        return BatchEnd.Done;
+                    }
+
+                    throw new ConntrackException($"ctnetlink error {-error}", -error);
+                case Nl.MsgOverrun:
+                    throw new ConntrackException("netlink overrun", 0);
+                default:
+                    if (body.Length < Nl.NfgenmsgSize)
+                    {
+                        NetlinkAttributeReader.ThrowMalformed("nfgenmsg truncated");
+                    }
+
+                    handler(type, body[Nl.NfgenmsgSize..]);
+                    if ((flags & Nl.FlagMulti) == 0 && type == Nl.CtType(Nl.CtMsgGetStats))
+                    {
+                        return BatchEnd.Done;
+                    }
+
+                    break;
+            }
+        }
+
+        return BatchEnd.More;
+    }
+}
+
+/// <summary>The kernel refused a conntrack request; <see cref="Errno"/> is the positive errno (0 if none).</summary>
+public sealed class ConntrackException(string message, int errno) : Exception(message)
+{
+    public int Errno { get; } = errno;
+}

@@ -1,0 +1,120 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace Gateway.Agent.Conntrack;
+
+/// <summary>A NETLINK_NETFILTER socket: sends one request, hands each received batch to a callback.</summary>
+public sealed unsafe class NetlinkSocket : IDisposable
+{
+    private const int ReceiveBufferSize = 256 * 1024;
+    private readonly FileDescriptorHandle _fd;
+    private readonly byte[] _buffer = new byte[ReceiveBufferSize];
+    private uint _sequence = (uint)Environment.TickCount;
+
+    public NetlinkSocket()
+    {
+        var fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, Nl.NetlinkNetfilter);
+        if (fd < 0)
+        {
+            throw new ConntrackException($"socket(AF_NETLINK, NETLINK_NETFILTER) failed: errno {errno}", errno);
+        }
+
+        _fd = new FileDescriptorHandle(fd);
+        // A big receive buffer lets the kernel queue a whole dump burst; a failure here is harmless.
+        var size = 1024 * 1024;
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(int));
+    }
+
+    public delegate BatchEnd BatchHandler(ReadOnlySpan<byte> batch, uint sequence);
+
+    /// <summary>
+    /// Sends a ctnetlink request (header + nfgenmsg family 0 + <paramref name="attributes"/>) and feeds the
+    /// replies to <paramref name="handler"/> until it reports <see cref="BatchEnd.Done"/>.
+    /// </summary>
+    public void Request(int ctMessage, ushort flags, ReadOnlySpan<byte> attributes, BatchHandler handler)
+    {
+        var sequence = ++_sequence;
+        var length = Nl.NlmsgHeaderSize + Nl.NfgenmsgSize + attributes.Length;
+        Span<byte> request = stackalloc byte[length];
+        request.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(request, (uint)length);
+        BinaryPrimitives.WriteUInt16LittleEndian(request[4..], Nl.CtType(ctMessage));
+        BinaryPrimitives.WriteUInt16LittleEndian(request[6..], flags);
+        BinaryPrimitives.WriteUInt32LittleEndian(request[8..], sequence);
+        request[16] = 0; // AF_UNSPEC: every family
+        request[17] = Nl.NfnetlinkV0;
+        attributes.CopyTo(request[(Nl.NlmsgHeaderSize + Nl.NfgenmsgSize)..]);
+        Send(request);
+
+        while (true)
+        {
+            var received = Receive();
+            if (handler(_buffer.AsSpan(0, received), sequence) == BatchEnd.Done)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Send(ReadOnlySpan<byte> request)
+    {
+        var fd = (int)_fd.DangerousGetHandle();
+        fixed (byte* p = request)
+        {
+            while (true)
+            {
+                var rc = (long)send(fd, p, (size_t)request.Length, 0);
+                if (rc >= 0)
+                {
+                    return;
+                }
+
+                if (errno != EINTR)
+                {
+                    throw new ConntrackException($"netlink send failed: errno {errno}", errno);
+                }
+            }
+        }
+    }
+
+    private int Receive()
+    {
+        var fd = (int)_fd.DangerousGetHandle();
+        fixed (byte* p = _buffer)
+        {
+            while (true)
+            {
+                var rc = (long)recv(fd, p, (size_t)_buffer.Length, 0);
+                if (rc > 0)
+                {
+                    return (int)rc;
+                }
+
+                if (rc == 0)
+                {
+                    throw new ConntrackException("netlink socket closed", 0);
+                }
+
+                if (errno != EINTR)
+                {
+                    throw new ConntrackException($"netlink recv failed: errno {errno}", errno);
+                }
+            }
+        }
+    }
+
+    public void Dispose() => _fd.Dispose();
+}
+
+/// <summary>A raw file descriptor closed exactly once.</summary>
+internal sealed class FileDescriptorHandle : SafeHandle
+{
+    public FileDescriptorHandle(int fd)
+        : base(new IntPtr(-1), ownsHandle: true) => SetHandle(new IntPtr(fd));
+
+    public override bool IsInvalid => handle.ToInt64() < 0;
+
+    protected override bool ReleaseHandle() => close((int)handle) == 0;
+}

@@ -1,0 +1,57 @@
+using System.Runtime.InteropServices;
+
+namespace Gateway.Agent.Nft;
+
+/// <summary>
+/// libnftables, the library behind the <c>nft</c> command. The versioned soname is used because the
+/// unversioned <c>libnftables.so</c> only ships with the -dev package.
+/// </summary>
+internal static partial class LibNftables
+{
+    private const string Library = "libnftables.so.1";
+
+    /// <summary>NFT_CTX_DEFAULT.</summary>
+    public const uint ContextDefault = 0;
+
+    [LibraryImport(Library, EntryPoint = "nft_ctx_new")]
+    public static partial NftContextHandle CtxNew(uint flags);
+
+    [LibraryImport(Library, EntryPoint = "nft_ctx_free")]
+    public static partial void CtxFree(IntPtr ctx);
+
+    [LibraryImport(Library, EntryPoint = "nft_ctx_buffer_output")]
+    public static partial int CtxBufferOutput(NftContextHandle ctx);
+
+    [LibraryImport(Library, EntryPoint = "nft_ctx_buffer_error")]
+    public static partial int CtxBufferError(NftContextHandle ctx);
+
+    [LibraryImport(Library, EntryPoint = "nft_ctx_get_output_buffer")]
+    public static partial IntPtr CtxGetOutputBuffer(NftContextHandle ctx);
+
+    [LibraryImport(Library, EntryPoint = "nft_ctx_get_error_buffer")]
+    public static partial IntPtr CtxGetErrorBuffer(NftContextHandle ctx);
+
+    [LibraryImport(Library, EntryPoint = "nft_ctx_set_dry_run")]
+    public static partial void CtxSetDryRun(NftContextHandle ctx, [MarshalAs(UnmanagedType.U1)] bool dry);
+
+    /// <summary>Runs a whole script; the buffer must be NUL-terminated. 0 on success, -1 on error.</summary>
+    [LibraryImport(Library, EntryPoint = "nft_run_cmd_from_buffer")]
+    public static partial int RunCmdFromBuffer(NftContextHandle ctx, ReadOnlySpan<byte> buffer);
+}
+
+/// <summary>Owns an <c>nft_ctx*</c>; freed exactly once even if a caller forgets to dispose.</summary>
+internal sealed class NftContextHandle : SafeHandle
+{
+    public NftContextHandle()
+        : base(IntPtr.Zero, ownsHandle: true)
+    {
+    }
+
+    public override bool IsInvalid => handle == IntPtr.Zero;
+
+    protected override bool ReleaseHandle()
+    {
+        LibNftables.CtxFree(handle);
+        return true;
+    }
+}

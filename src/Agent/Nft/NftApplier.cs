@@ -1,0 +1,67 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Gateway.Agent.Nft;
+
+/// <summary>The outcome of one libnftables run: ok, plus what nft printed (listing or error text).</summary>
+public sealed record NftResult(bool Ok, string Output, string Error);
+
+/// <summary>
+/// Runs nft scripts through libnftables in-process. Only ever addresses <c>table inet gateway</c>.
+/// One context per call keeps it thread-safe without locks (a context is not safe to share).
+/// </summary>
+public sealed class NftApplier
+{
+    /// <summary>
+    /// Replaces <c>table inet gateway</c> with <paramref name="table"/> in one transaction: <c>add table</c>
+    /// makes the <c>delete</c> valid when the table is absent, and if the kernel refuses anything in the new
+    /// body the whole batch is rolled back, so the old table stays whole.
+    /// </summary>
+    public NftResult Replace(string table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return Run($"add table inet {RulesetCompiler.TableName}\ndelete table inet {RulesetCompiler.TableName}\n{table}");
+    }
+
+    /// <summary>The live table as the kernel lists it, or an empty string when it does not exist.</summary>
+    public string ListTable()
+    {
+        var result = Run($"list table inet {RulesetCompiler.TableName}");
+        return result.Ok ? result.Output : string.Empty;
+    }
+
+    /// <summary>Removes the table (used by tests and benchmarks; the agent itself never deletes it).</summary>
+    public NftResult DeleteTable() => Run($"delete table inet {RulesetCompiler.TableName}");
+
+    /// <summary>Runs a script; with <paramref name="dryRun"/> the kernel checks it without committing (nft -c).</summary>
+    public static NftResult Run(string script, bool dryRun = false)
+    {
+        using var ctx = LibNftables.CtxNew(LibNftables.ContextDefault);
+        if (ctx.IsInvalid)
+        {
+            return new NftResult(false, string.Empty, "nft_ctx_new failed");
+        }
+
+        LibNftables.CtxBufferOutput(ctx);
+        LibNftables.CtxBufferError(ctx);
+        var bytes = new byte[Encoding.UTF8.GetByteCount(script) + 1];
+        Encoding.UTF8.GetBytes(script, bytes);
+        if (dryRun)
+        {
+            LibNftables.CtxSetDryRun(ctx, true);
+        }
+
+        var rc = LibNftables.RunCmdFromBuffer(ctx, bytes);
+        var output = Marshal.PtrToStringUTF8(LibNftables.CtxGetOutputBuffer(ctx)) ?? string.Empty;
+        var error = Marshal.PtrToStringUTF8(LibNftables.CtxGetErrorBuffer(ctx)) ?? string.Empty;
+        if (rc != 0 && error.Trim().Length == 0)
+        {
+            // nft sometimes fails without a message (e.g. a bad map type in an inet table); never report "".
+            error = $"nft failed (rc={rc}) without a message";
+        }
+
+        return new NftResult(rc == 0, output, error.Trim());
+    }
+
+    public static NftResult Check(string script) => Run(script, dryRun: true);
+}

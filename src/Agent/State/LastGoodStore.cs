@@ -1,0 +1,69 @@
+using Gateway.Shared.Config;
+using Gateway.Shared.Protocol;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace Gateway.Agent.State;
+
+/// <summary>The last snapshot the kernel accepted, with its revision.</summary>
+public sealed record LastGood(long Revision, GatewayConfig Config);
+
+/// <summary>
+/// Keeps the last successfully applied snapshot on disk so the agent can restore the rules at boot
+/// before anything else runs. Stored as the same <c>apply</c> frame JSON the web sends (no second schema).
+/// Writes are atomic: temp file, fsync, rename, fsync of the directory.
+/// </summary>
+public sealed class LastGoodStore(string directory)
+{
+    public const string FileName = "last-good.json";
+
+    public string FilePath => Path.Combine(directory, FileName);
+
+    /// <summary>The stored snapshot, or null when there is none.</summary>
+    /// <exception cref="InvalidDataException">The file exists but is not a valid apply frame.</exception>
+    public LastGood? Load()
+    {
+        if (!File.Exists(FilePath))
+        {
+            return null;
+        }
+
+        var request = AgentProtocol.DeserializeRequest(File.ReadAllBytes(FilePath));
+        return request is ApplyRequest apply
+            ? new LastGood(apply.Revision, apply.Config)
+            : throw new InvalidDataException($"{FilePath} does not hold an apply frame.");
+    }
+
+    public void Save(LastGood state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Directory.CreateDirectory(directory);
+        var bytes = AgentProtocol.Serialize(new ApplyRequest(state.Revision, state.Config));
+        var temp = Path.Combine(directory, $".{FileName}.{Environment.ProcessId}.tmp");
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, FilePath, overwrite: true);
+        SyncDirectory(directory);
+    }
+
+    /// <summary>Makes the rename itself durable: without it a crash can bring back the old name.</summary>
+    private static unsafe void SyncDirectory(string path)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes)
+        {
+            var fd = open(p, O_RDONLY | O_CLOEXEC, 0);
+            if (fd < 0)
+            {
+                return;
+            }
+
+            fsync(fd);
+            close(fd);
+        }
+    }
+}

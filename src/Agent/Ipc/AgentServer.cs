@@ -61,6 +61,11 @@ public sealed partial class AgentServer(
             {
                 break;
             }
+            catch (SocketException) when (stoppingToken.IsCancellationRequested)
+            {
+                // A cancelled accept can surface as ECANCELED rather than OperationCanceledException.
+                break;
+            }
             catch (SocketException ex)
             {
                 LogAcceptFailed(ex.Message);

@@ -182,6 +182,24 @@ public sealed class AgentLinkTests : IAsyncLifetime
         Assert.Equal(await _app.DesiredRevisionInDatabaseAsync(), (await again.NextAsync<ApplyRequest>()).Revision);
     }
 
+    [Theory]
+    [InlineData("{\"type\":\"bogus\"}")]
+    [InlineData("{\"type\":\"applied\",\"revision\":\"x\"}")]
+    [InlineData("not json at all")]
+    public async Task A_malformed_frame_from_the_agent_drops_the_connection_and_the_link_reconnects(string body)
+    {
+        await using var agent = new FakeAgent(_app.SocketPath);
+        await agent.NextAsync<HelloRequest>();
+        await agent.NextAsync<ApplyRequest>();
+
+        await agent.PushRawAsync(System.Text.Encoding.UTF8.GetBytes(body));
+
+        await agent.NextAsync<HelloRequest>(); // a fresh connection
+        Assert.Equal(await _app.DesiredRevisionInDatabaseAsync(), (await agent.NextAsync<ApplyRequest>()).Revision);
+        using var client = _app.CreateAuthorizedClient();
+        Assert.True((await WaitForStatusAsync(client, s => s.GetProperty("agentConnected").GetBoolean())).GetProperty("setupCompleted").GetBoolean());
+    }
+
     private static FirewallLogEntry Entry(string summary, FirewallLogLevel level) =>
         new(DateTimeOffset.UtcNow, level, "dropped-input", null, summary, "wan0", null, "203.0.113.9", "198.51.100.1", "tcp", 40000, 22, null);
 

@@ -56,6 +56,8 @@ public sealed class BadBodyTests(ReadyGatewayApplication app) : IClassFixture<Re
         { "POST", Mf, "{\"mac\":\"aa:bb:cc:dd:ee:f0\"}", "name" },
         { "POST", Mf, "{\"mac\":12,\"name\":\"x\"}", "mac" },
         { "PUT", Mf + "/policy", "{\"mode\":\"block-all\"}", "mode" },
+        { "PUT", Mf + "/policy", "{}", "mode" },
+        { "PUT", Mf + "/policy", "{\"mode\":null}", "mode" },
         { "PUT", "/api/v1/network", "{\"wanInterface\":\"eth0\\n\",\"lanInterface\":\"br-lan\",\"lanAddress\":\"192.168.1.1/24\"}", "wanInterface" },
         { "PUT", "/api/v1/network", "{\"wanInterface\":\"eth0\",\"lanInterface\":\"br-lan}\",\"lanAddress\":\"192.168.1.1/24\"}", "lanInterface" },
         { "PUT", "/api/v1/network", "{\"wanInterface\":\"averyveryverylongname\",\"lanInterface\":\"br-lan\",\"lanAddress\":\"192.168.1.1/24\"}", "wanInterface" },

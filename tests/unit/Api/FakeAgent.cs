@@ -39,6 +39,20 @@ internal sealed class FakeAgent : IAsyncDisposable
 
     public Task PushAsync(AgentEvent agentEvent) => SendAsync(agentEvent, _stop.Token);
 
+    /// <summary>Sends a frame with an arbitrary body (for malformed-frame tests).</summary>
+    public async Task PushRawAsync(byte[] body)
+    {
+        await _writeLock.WaitAsync(_stop.Token);
+        try
+        {
+            await Framing.WriteAsync(_client ?? throw new InvalidOperationException("No client yet."), body, _stop.Token);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     /// <summary>Waits for the next request of type <typeparamref name="T"/>, skipping others.</summary>
     public async Task<T> NextAsync<T>()
         where T : AgentRequest

@@ -72,6 +72,15 @@ public class GatewayApplication : WebApplicationFactory<Gateway.Web.Program>, IA
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    public async Task<string> JournalModeAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Rows in a table, read straight from the database file.</summary>
     public async Task<long> CountRowsAsync(string table)
     {

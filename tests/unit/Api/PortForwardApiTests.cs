@@ -115,6 +115,22 @@ public sealed class PortForwardApiTests(ReadyGatewayApplication app) : IClassFix
     }
 
     [Fact]
+    public async Task Concurrent_creates_on_the_same_port_let_exactly_one_win()
+    {
+        var port = FreshPortBlock();
+        var before = await app.CountRowsAsync("PortForwards");
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
+        {
+            using var client = app.CreateAuthorizedClient();
+            return (await client.PostAsJsonAsync("/api/v1/port-forwards", Forward(port))).StatusCode;
+        }));
+
+        Assert.Single(responses, s => s == HttpStatusCode.Created);
+        Assert.Equal(9, responses.Count(s => s == HttpStatusCode.Conflict));
+        Assert.Equal(before + 1, await app.CountRowsAsync("PortForwards"));
+    }
+
+    [Fact]
     public async Task A_disabled_forward_may_overlap_but_enabling_it_is_409()
     {
         using var client = app.CreateAuthorizedClient();

@@ -13,12 +13,13 @@ public sealed class SetupGateTests : IAsyncLifetime
     public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
 
     [Fact]
-    public async Task The_database_is_created_in_the_configured_file()
+    public async Task The_database_is_created_migrated_and_in_wal_mode_in_the_configured_file()
     {
         using var client = _app.CreateApiClient();
         await client.GetAsync("/api/v1/setup");
         Assert.True(File.Exists(_app.DatabasePath));
         Assert.Equal(0, await _app.DesiredRevisionInDatabaseAsync());
+        Assert.Equal("wal", await _app.JournalModeAsync());
     }
 
     [Theory]

@@ -34,7 +34,8 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await Expect(page).ToHaveURLAsync(panel.PathUrl("/setup"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Set up your router" })).ToBeVisibleAsync();
 
-        // Step 1: a short password is refused before anything is sent.
+        // Step 1: a short password is refused before anything is sent. Each step starts in its first field.
+        await Expect(page.GetByLabel("Admin password")).ToBeFocusedAsync();
         await page.GetByLabel("Admin password").FillAsync("short");
         await page.GetByLabel("Confirm password").FillAsync("short");
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
@@ -45,6 +46,7 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
 
         // Step 2: the agent's live list of links is offered; the lab's WAN link and LAN bridge are in it.
+        await Expect(page.GetByLabel("WAN interface", new() { Exact = true })).ToBeFocusedAsync();
         var wanLinks = page.GetByRole(AriaRole.Radiogroup, new() { Name = "WAN interface: detected links" });
         await Expect(wanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.WanInterface })).ToBeVisibleAsync();
         await Expect(wanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.LanInterface })).ToBeVisibleAsync();
@@ -66,6 +68,7 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
 
         // Step 3: the LAN address is taken from the bridge the agent reported; masquerade is on by default.
+        await Expect(page.GetByLabel("LAN address")).ToBeFocusedAsync();
         await Expect(page.GetByLabel("LAN address")).ToHaveValueAsync(Lab.Lab.RouterLanIp);
         await Expect(page.GetByLabel("Prefix length")).ToHaveValueAsync("24");
         await Expect(page.GetByLabel("Masquerade LAN traffic to the internet")).ToBeCheckedAsync();

@@ -33,7 +33,15 @@ builder.Services.AddHostedService<KmsgReader>();
 using var host = builder.Build();
 
 // Fail closed: the last-good rules are back in the kernel before anyone can connect.
-host.Services.GetRequiredService<RulesetManager>().RestoreLastGood();
+try
+{
+    host.Services.GetRequiredService<RulesetManager>().RestoreLastGood();
+}
+catch (DllNotFoundException)
+{
+    Console.Error.WriteLine("gateway-agent: libnftables.so.1 not found; install the nftables package.");
+    return 1;
+}
 
 try
 {

@@ -32,7 +32,17 @@ public sealed class Program
             return 1;
         }
 
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (IOException ex)
+        {
+            // Typically the address in ASPNETCORE_URLS is taken or not ours.
+            await Console.Error.WriteLineAsync($"gateway-web: cannot listen: {ex.Message.ReplaceLineEndings(" ")}");
+            return 1;
+        }
+
         return 0;
     }
 

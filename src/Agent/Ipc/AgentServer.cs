@@ -34,9 +34,16 @@ public sealed partial class AgentServer(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        _listener?.Dispose();
-        TryDelete(options.SocketPath);
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Cancels the accept loop and every connection, and waits for them.
+            await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _listener?.Dispose();
+            TryDelete(options.SocketPath);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -52,6 +59,11 @@ public sealed partial class AgentServer(
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
             {
+                break;
+            }
+            catch (SocketException) when (stoppingToken.IsCancellationRequested)
+            {
+                // A cancelled accept can surface as ECANCELED rather than OperationCanceledException.
                 break;
             }
             catch (SocketException ex)
@@ -82,7 +94,11 @@ public sealed partial class AgentServer(
         try
         {
             socket.Bind(new UnixDomainSocketEndPoint(path));
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+            if (!OperatingSystem.IsWindows())
+            {
+                // Root and the web's group may connect; SO_PEERCRED then narrows it to the allowed uids.
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+            }
             socket.Listen(16);
             return socket;
         }

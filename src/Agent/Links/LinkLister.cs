@@ -13,10 +13,12 @@ public static class LinkLister
         foreach (var nic in NetworkInterface.GetAllNetworkInterfaces().OrderBy(n => n.Name, StringComparer.Ordinal))
         {
             var bytes = nic.GetPhysicalAddress().GetAddressBytes();
-            var mac = bytes.Length == 6 ? string.Join(':', bytes.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))) : null;
+            // Loopback and tunnels (ppp, wireguard) have no hardware address: report null rather than zeros.
+            var mac = bytes.Length == 6 && bytes.Any(b => b != 0) ? string.Join(':', bytes.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))) : null;
             var addresses = nic.GetIPProperties().UnicastAddresses
                 .Where(a => a.Address.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
-                .Select(a => $"{a.Address}/{a.PrefixLength}")
+                // IPv6 link-local addresses print with a "%scope" suffix; the link already says which one.
+                .Select(a => $"{a.Address.ToString().Split('%')[0]}/{a.PrefixLength}")
                 .ToList();
             // Unknown is what a link without carrier detection (lo, some veths) reports while usable.
             var up = nic.OperationalStatus is OperationalStatus.Up or OperationalStatus.Unknown;

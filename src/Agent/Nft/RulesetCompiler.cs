@@ -244,7 +244,9 @@ public static class RulesetCompiler
         w.Line(2, "ct state established,related counter accept");
         w.Line(2, "# The LAN always reaches the router, so the admin can't be locked out.");
         w.Line(2, $"iifname \"{lan}\" counter accept");
+        w.Line(2, "# DHCP answers to the router's own WAN lease (broadcast/multicast, so conntrack can't match them).");
         w.Line(2, $"iifname \"{wan}\" udp sport 67 udp dport 68 counter accept");
+        w.Line(2, $"iifname \"{wan}\" meta nfproto ipv6 udp sport 547 udp dport 546 counter accept");
         w.Line(2, $"iifname \"{wan}\" icmpv6 type {{ nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert }} counter accept");
         Log(w, $"iifname \"{wan}\"", logging.DroppedInput, "dropped-input");
         w.Line(2, $"iifname \"{wan}\" counter drop");

@@ -91,7 +91,9 @@ public sealed partial class RulesetManager(NftApplier applier, LastGoodStore sto
             return new AppliedEvent(revision, false, $"Invalid configuration: {ex.Message}", clock.Elapsed.TotalMilliseconds);
         }
 
+        var compiledAt = clock.Elapsed.TotalMilliseconds;
         var result = applier.Replace(table);
+        var kernelMs = clock.Elapsed.TotalMilliseconds - compiledAt;
         if (!result.Ok)
         {
             LogKernelRefused(revision, result.Error);
@@ -114,7 +116,7 @@ public sealed partial class RulesetManager(NftApplier applier, LastGoodStore sto
             }
         }
 
-        LogApplied(revision, clock.Elapsed.TotalMilliseconds);
+        LogApplied(revision, clock.Elapsed.TotalMilliseconds, compiledAt, kernelMs, table.Length / 1024);
         return new AppliedEvent(revision, true, null, clock.Elapsed.TotalMilliseconds);
     }
 
@@ -166,8 +168,8 @@ public sealed partial class RulesetManager(NftApplier applier, LastGoodStore sto
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applied revision {Revision} in {DurationMs:F1} ms")]
-    private partial void LogApplied(long revision, double durationMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied revision {Revision} in {DurationMs:F1} ms (validate+compile {CompileMs:F1} ms, libnftables {KernelMs:F1} ms, {Kib} KiB)")]
+    private partial void LogApplied(long revision, double durationMs, double compileMs, double kernelMs, int kib);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected revision {Revision}: {Errors}")]
     private partial void LogRejected(long revision, string errors);

@@ -93,6 +93,12 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
             {
                 LogConnectionLost(ex.Message);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // E.g. the database was briefly unreadable while building a snapshot: never let the
+                // background service die (that would stop the web); drop the connection and retry.
+                LogConnectionFailed(ex);
+            }
             finally
             {
                 socket.Dispose();
@@ -318,6 +324,9 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
 
     [LoggerMessage(LogLevel.Warning, "Connection to the agent lost: {Reason}")]
     private partial void LogConnectionLost(string reason);
+
+    [LoggerMessage(LogLevel.Error, "The agent link failed; reconnecting.")]
+    private partial void LogConnectionFailed(Exception ex);
 
     [LoggerMessage(LogLevel.Information, "Disconnected from the agent.")]
     private partial void LogDisconnected();

@@ -33,10 +33,29 @@ internal static class ApiResults
             title: "Agent unavailable.",
             type: ApiProblems.AgentUnavailable);
 
+    /// <summary>429 with Retry-After: the address failed too many passwords lately.</summary>
+    public static ProblemHttpResult TooManyAttempts(HttpResponse response, TimeSpan retryAfter)
+    {
+        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            detail: $"{LoginThrottle.MaxFailures} failed logins within {LoginThrottle.Window.TotalMinutes:0} minutes from this address; try again later.",
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many failed logins.",
+            type: ApiProblems.TooManyAttempts);
+    }
+
     public static ProblemHttpResult Unauthorized(string? detail = null) =>
         TypedResults.Problem(
             detail: detail ?? "Send Authorization: Bearer <token>, or sign in.",
             statusCode: StatusCodes.Status401Unauthorized,
             title: "Authentication required.",
             type: ApiProblems.Unauthorized);
+}
+
+internal static class EndpointConventions
+{
+    /// <summary>Cookie or bearer token required; documents the 401 problem.</summary>
+    public static TBuilder RequireApiAuth<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
 }

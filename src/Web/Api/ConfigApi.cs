@@ -9,7 +9,7 @@ public static class ConfigApi
 {
     public static RouteGroupBuilder MapConfig(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/config").WithTags("Backup").RequireAuthorization();
+        var group = routes.MapGroup("/config").WithTags("Backup").RequireApiAuth();
         group.MapGet("/", async (ConfigService config, CancellationToken ct) => TypedResults.Ok(await config.ExportAsync(ct)))
             .WithName("ExportConfig")
             .WithSummary("The whole desired state: network, port forwards, MAC filters, MAC policy, logging.");

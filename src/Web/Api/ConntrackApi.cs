@@ -14,7 +14,7 @@ public static class ConntrackApi
 {
     public static RouteGroupBuilder MapConntrack(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/conntrack").WithTags("Agent").RequireAuthorization();
+        var group = routes.MapGroup("/conntrack").WithTags("Agent").RequireApiAuth();
         group.MapGet("/", Get)
             .WithName("GetConntrack")
             .WithSummary("Connection-tracking counts: total, max, by protocol, per port forward.")
@@ -32,40 +32,63 @@ public static class ConntrackApi
             ? TypedResults.Ok(sample)
             : ApiResults.AgentUnavailable(agent.Connected ? "No conntrack sample has arrived from the agent yet." : null);
 
-    private static Results<ServerSentEventsResult<ConntrackSample>, ProblemHttpResult> Stream(AgentLink agent, CancellationToken ct) =>
-        agent.Connected ? TypedResults.ServerSentEvents(SamplesAsync(agent, ct)) : ApiResults.AgentUnavailable();
-
-    private static async IAsyncEnumerable<ConntrackSample> SamplesAsync(AgentLink agent, [EnumeratorCancellation] CancellationToken ct)
+    private static Results<ConntrackStreamResult, ProblemHttpResult> Stream(AgentLink agent, HttpContext context, CancellationToken ct)
     {
-        // A slow client only ever misses samples; it never holds the agent link back.
-        var samples = Channel.CreateBounded<ConntrackSample>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest });
-        void OnSample(ConntrackSample sample) => samples.Writer.TryWrite(sample);
-        agent.SampleReceived += OnSample;
-        try
+        if (!agent.Connected)
         {
+            return ApiResults.AgentUnavailable();
+        }
+
+        // Subscribe now, before the response starts, so no sample falls between "stream open" and "listening".
+        var feed = new SampleFeed(agent);
+        context.Response.RegisterForDispose(feed); // unsubscribes however the request ends
+        return new ConntrackStreamResult(feed.ReadAllAsync(ct));
+    }
+
+    /// <summary>Samples from the agent link into a small queue; a slow client only ever misses samples.</summary>
+    private sealed class SampleFeed : IDisposable
+    {
+        private readonly AgentLink _agent;
+        private readonly Channel<ConntrackSample> _samples =
+            Channel.CreateBounded<ConntrackSample>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest });
+
+        public SampleFeed(AgentLink agent)
+        {
+            _agent = agent;
+            _agent.SampleReceived += OnSample;
             if (agent.LatestSample is { } latest)
             {
-                yield return latest;
-            }
-
-            while (!ct.IsCancellationRequested)
-            {
-                ConntrackSample next;
-                try
-                {
-                    next = await samples.Reader.ReadAsync(ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    yield break;
-                }
-
-                yield return next;
+                _samples.Writer.TryWrite(latest);
             }
         }
-        finally
+
+        public async IAsyncEnumerable<ConntrackSample> ReadAllAsync([EnumeratorCancellation] CancellationToken ct)
         {
-            agent.SampleReceived -= OnSample;
+            try
+            {
+                while (true)
+                {
+                    ConntrackSample next;
+                    try
+                    {
+                        next = await _samples.Reader.ReadAsync(ct);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        yield break;
+                    }
+
+                    yield return next;
+                }
+            }
+            finally
+            {
+                Dispose();
+            }
         }
+
+        public void Dispose() => _agent.SampleReceived -= OnSample;
+
+        private void OnSample(ConntrackSample sample) => _samples.Writer.TryWrite(sample);
     }
 }

@@ -7,7 +7,6 @@ public static class GatewayApi
     {
         var api = routes.MapGroup("/api/v1")
             .DisableAntiforgery() // bearer tokens and SameSite=Strict cookies; no form posts here
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status409Conflict); // setup-required before setup
         api.MapSetup();
         api.MapInterfaces();

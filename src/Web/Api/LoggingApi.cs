@@ -9,7 +9,7 @@ public static class LoggingApi
 {
     public static RouteGroupBuilder MapLogging(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/logging").WithTags("Logging").RequireAuthorization();
+        var group = routes.MapGroup("/logging").WithTags("Logging").RequireApiAuth();
         group.MapGet("/", async (LoggingService logging, CancellationToken ct) => TypedResults.Ok(await logging.GetAsync(ct)))
             .WithName("GetLogging");
         group.MapPut("/", PutAsync)

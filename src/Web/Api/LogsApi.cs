@@ -13,7 +13,7 @@ public static class LogsApi
     public static RouteHandlerBuilder MapLogs(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/logs", Get)
             .WithTags("Agent")
-            .RequireAuthorization()
+            .RequireApiAuth()
             .WithName("GetLogs")
             .WithSummary("Recent firewall log entries at minLevel (default debug) or more severe, newest first; limit 1–1000 (default 100).")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -4,12 +4,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gateway.Web.Api;
 
+/// <summary>The body of PUT /api/v1/mac-filters/policy; nullable so a missing mode is a field error, not "off".</summary>
+public sealed record MacPolicyInput(MacFilterMode? Mode);
+
 /// <summary>/api/v1/mac-filters: CRUD (MACs stored normalised; a duplicate → 409) and the filter mode at /policy.</summary>
 public static class MacFiltersApi
 {
     public static RouteGroupBuilder MapMacFilters(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/mac-filters").WithTags("MAC filters").RequireAuthorization();
+        var group = routes.MapGroup("/mac-filters").WithTags("MAC filters").RequireApiAuth();
         group.MapGet("/", async (MacFilterService filters, CancellationToken ct) => TypedResults.Ok(await filters.ListAsync(ct)))
             .WithName("ListMacFilters");
         group.MapGet("/{id:int}", GetAsync).WithName("GetMacFilter");
@@ -28,7 +31,7 @@ public static class MacFiltersApi
         group.MapPut("/policy", PutPolicyAsync)
             .WithName("PutMacPolicy")
             .WithSummary("off, deny-listed (drop listed MACs) or allow-listed (drop all others).")
-            .Accepts<MacPolicy>("application/json");
+            .Accepts<MacPolicyInput>("application/json");
         return group;
     }
 
@@ -79,13 +82,18 @@ public static class MacFiltersApi
 
     private static async Task<Results<Ok<MacPolicy>, ValidationProblem>> PutPolicyAsync(HttpRequest request, MacFilterService filters, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<MacPolicy>(request, JsonBody.ItemLimit, ct);
+        var body = await JsonBody.ReadAsync<MacPolicyInput>(request, JsonBody.ItemLimit, ct);
         if (body.Problem is { } bad)
         {
             return bad;
         }
 
-        var outcome = await filters.SetPolicyAsync(body.Value!, ct);
+        if (body.Value!.Mode is not { } mode)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["mode"] = ["Required: off, deny-listed or allow-listed."] });
+        }
+
+        var outcome = await filters.SetPolicyAsync(new MacPolicy(mode), ct);
         return outcome.Succeeded ? TypedResults.Ok(outcome.Value!) : ApiResults.Invalid(outcome);
     }
 }

@@ -9,7 +9,7 @@ public static class NetworkApi
 {
     public static RouteGroupBuilder MapNetwork(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/network").WithTags("Network").RequireAuthorization();
+        var group = routes.MapGroup("/network").WithTags("Network").RequireApiAuth();
         group.MapGet("/", GetAsync).WithName("GetNetwork");
         group.MapPut("/", PutAsync)
             .WithName("PutNetwork")

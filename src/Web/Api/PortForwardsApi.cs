@@ -9,7 +9,7 @@ public static class PortForwardsApi
 {
     public static RouteGroupBuilder MapPortForwards(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/port-forwards").WithTags("Port forwards").RequireAuthorization();
+        var group = routes.MapGroup("/port-forwards").WithTags("Port forwards").RequireApiAuth();
         group.MapGet("/", async (PortForwardService forwards, CancellationToken ct) => TypedResults.Ok(await forwards.ListAsync(ct)))
             .WithName("ListPortForwards");
         group.MapGet("/{id:int}", GetAsync).WithName("GetPortForward");

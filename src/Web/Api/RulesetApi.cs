@@ -9,7 +9,7 @@ public static class RulesetApi
     public static RouteHandlerBuilder MapRuleset(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/ruleset", GetAsync)
             .WithTags("Agent")
-            .RequireAuthorization()
+            .RequireApiAuth()
             .WithName("GetRuleset")
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

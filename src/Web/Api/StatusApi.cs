@@ -8,7 +8,7 @@ public static class StatusApi
     public static RouteHandlerBuilder MapStatus(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/status", async (StatusService status, CancellationToken ct) => TypedResults.Ok(await status.GetAsync(ct)))
             .WithTags("Status")
-            .RequireAuthorization()
+            .RequireApiAuth()
             .WithName("GetStatus")
             .WithSummary("Setup state, agent link, desired and applied revisions, the last apply error.");
 }

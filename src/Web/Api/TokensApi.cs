@@ -25,9 +25,9 @@ public static class TokensApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/", async (ApiTokenService tokens, CancellationToken ct) => TypedResults.Ok(await tokens.ListAsync(ct)))
-            .RequireAuthorization().WithName("ListTokens").WithSummary("API tokens, without their secrets.");
+            .RequireApiAuth().WithName("ListTokens").WithSummary("API tokens, without their secrets.");
         group.MapDelete("/{id:int}", RevokeAsync)
-            .RequireAuthorization().WithName("RevokeToken").WithSummary("Revokes a token at once.");
+            .RequireApiAuth().WithName("RevokeToken").WithSummary("Revokes a token at once.");
         return group;
     }
 
@@ -40,12 +40,7 @@ public static class TokensApi
             var wait = throttle.RetryAfter(key);
             if (wait > TimeSpan.Zero)
             {
-                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return TypedResults.Problem(
-                    detail: $"{LoginThrottle.MaxFailures} failed logins within {LoginThrottle.Window.TotalMinutes:0} minutes from this address; try again later.",
-                    statusCode: StatusCodes.Status429TooManyRequests,
-                    title: "Too many failed logins.",
-                    type: ApiProblems.TooManyAttempts);
+                return ApiResults.TooManyAttempts(context.Response, wait);
             }
 
             if (!BasicCredentials.TryRead(context.Request, out var user, out var password)

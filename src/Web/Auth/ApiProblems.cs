@@ -36,11 +36,4 @@ public static class ApiProblems
         return WriteAsync(context, StatusCodes.Status401Unauthorized, Unauthorized, "Authentication required.",
             detail ?? "Send Authorization: Bearer <token>, or sign in.");
     }
-
-    public static Task TooManyAttemptsAsync(HttpContext context, TimeSpan retryAfter)
-    {
-        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return WriteAsync(context, StatusCodes.Status429TooManyRequests, TooManyAttempts, "Too many failed logins.",
-            $"{LoginThrottle.MaxFailures} failed logins within {LoginThrottle.Window.TotalMinutes:0} minutes from this address; try again later.");
-    }
 }

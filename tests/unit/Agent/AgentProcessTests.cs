@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Gateway.Agent.Ipc;
+using Gateway.Shared.Config;
+using Gateway.Shared.Protocol;
+
+namespace Gateway.Tests.Unit.Agent;
+
+/// <summary>
+/// The built agent as a real process: started with <c>ip netns exec</c> in a uniquely named namespace made
+/// for the test (and deleted after), configured through <c>Agent__*</c> environment variables.
+/// </summary>
+public sealed class AgentProcessTests : IDisposable
+{
+    private readonly string _namespace = $"gwut-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"gw-agent-proc-{Environment.ProcessId}-{Guid.NewGuid():N}");
+    private readonly List<Process> _agents = [];
+
+    public AgentProcessTests()
+    {
+        var created = ProcessRunner.Run("ip", "netns", "add", _namespace);
+        Assert.True(created.ExitCode == 0, created.Stderr);
+    }
+
+    private string SocketPath => Path.Combine(_directory, "agent.sock");
+
+    private string StateDir => Path.Combine(_directory, "state");
+
+    private static string AgentDll => typeof(AgentServer).Assembly.Location;
+
+    public void Dispose()
+    {
+        foreach (var agent in _agents)
+        {
+            if (!agent.HasExited)
+            {
+                agent.Kill(entireProcessTree: true);
+                agent.WaitForExit();
+            }
+
+            agent.Dispose();
+        }
+
+        ProcessRunner.Run("ip", "netns", "del", _namespace);
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private Process StartAgent()
+    {
+        var info = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "netns", "exec", _namespace, "dotnet", AgentDll })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["Agent__SocketPath"] = SocketPath;
+        info.Environment["Agent__StateDir"] = StateDir;
+        info.Environment["Agent__AllowedUids__0"] = "0";
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _agents.Add(process);
+        return process;
+    }
+
+    private async Task<Socket> ConnectAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath));
+                return socket;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                socket.Dispose();
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>Sends a request and returns the first frame of type <typeparamref name="T"/> (pushed frames may come first).</summary>
+    private static async Task<T> AskAsync<T>(Socket socket, AgentRequest? request)
+        where T : AgentEvent
+    {
+        using var stream = new NetworkStream(socket, ownsSocket: false);
+        if (request is not null)
+        {
+            await Framing.WriteAsync(stream, AgentProtocol.Serialize(request));
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var body = await Framing.ReadAsync(stream, timeout.Token) ?? throw new IOException("The agent closed the connection.");
+            if (AgentProtocol.DeserializeEvent(body) is T wanted)
+            {
+                return wanted;
+            }
+        }
+    }
+
+    private string Nft(params string[] args) => ProcessRunner.Run("ip", ["netns", "exec", _namespace, "nft", .. args]).Stdout;
+
+    private static GatewayConfig Config() => new(
+        new NetworkSettings("wan0", "br-lan", "192.168.1.1/24"),
+        [new PortForward(5, "web", true, ForwardProtocol.Tcp, 8080, null, "192.168.1.20", 80, null)],
+        [],
+        new MacPolicy(MacFilterMode.Off),
+        LoggingPolicy.Default);
+
+    [Fact]
+    public async Task Applies_pushes_samples_and_restores_the_last_good_rules_at_boot_before_listening()
+    {
+        // A link with a known MAC and address, to find in the interfaces reply.
+        var link = ProcessRunner.Run("sh", "-c", $"ip -n {_namespace} link add gwdummy0 address 02:00:00:00:07:01 type veth peer name gwdummy1 && ip -n {_namespace} addr add 10.7.0.1/24 dev gwdummy0 && ip -n {_namespace} link set gwdummy1 up && ip -n {_namespace} link set gwdummy0 up");
+        Assert.True(link.ExitCode == 0, link.Stderr);
+        var agent = StartAgent();
+        using (var socket = await ConnectAsync())
+        {
+            var hello = await AskAsync<HelloReply>(socket, new HelloRequest(AgentProtocol.Version));
+            Assert.Equal(0, hello.AppliedRevision);
+
+            var applied = await AskAsync<AppliedEvent>(socket, new ApplyRequest(41, Config()));
+            Assert.True(applied.Ok, applied.Error);
+
+            var ruleset = await AskAsync<RulesetReply>(socket, new GetRulesetRequest());
+            Assert.Contains("tcp . 8080 comment \"web\" : 192.168.1.20 . 80", ruleset.Text, StringComparison.Ordinal);
+            Assert.Equal(Nft("list", "table", "inet", "gateway"), ruleset.Text);
+
+            var links = await AskAsync<InterfacesReply>(socket, new GetInterfacesRequest());
+            var dummy = Assert.Single(links.Interfaces, l => l.Name == "gwdummy0");
+            Assert.Equal("02:00:00:00:07:01", dummy.Mac);
+            Assert.Contains("10.7.0.1/24", dummy.Addresses);
+            Assert.True(dummy.Up);
+            Assert.Contains(links.Interfaces, l => l.Name == "lo");
+
+            var sample = await AskAsync<ConntrackSample>(socket, null);
+            Assert.Equal([new ForwardConnections(5, 0)], sample.PortForwards);
+            Assert.True(sample.Max > 0);
+        }
+
+        // SIGTERM: clean exit, socket removed.
+        Assert.Equal(0, ProcessRunner.Run("kill", "-TERM", agent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ExitCode);
+        Assert.True(agent.WaitForExit(30_000));
+        Assert.Equal(0, agent.ExitCode);
+        Assert.False(File.Exists(SocketPath));
+
+        // Someone flushes our table while the agent is down; the restart brings it back before the socket opens.
+        Nft("delete", "table", "inet", "gateway");
+        Assert.Equal(string.Empty, Nft("list", "tables").Trim());
+        StartAgent();
+        using var again = await ConnectAsync();
+        Assert.Contains("tcp . 8080 comment \"web\" : 192.168.1.20 . 80", Nft("list", "table", "inet", "gateway"), StringComparison.Ordinal);
+        Assert.Equal(41, (await AskAsync<HelloReply>(again, new HelloRequest(AgentProtocol.Version))).AppliedRevision);
+    }
+
+    [Fact]
+    public void A_bad_configuration_exits_non_zero_with_a_one_line_reason()
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        info.ArgumentList.Add(AgentDll);
+        info.Environment["Agent__SocketPath"] = "relative/agent.sock";
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Contains("Agent:SocketPath", stderr, StringComparison.Ordinal);
+    }
+}

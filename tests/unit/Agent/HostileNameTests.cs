@@ -1,0 +1,60 @@
+using Gateway.Agent.Nft;
+
+namespace Gateway.Tests.Unit.Agent;
+
+public sealed class HostileNameTests
+{
+    [Theory]
+    [InlineData("x\" ; add table inet evil { } ; \"")]
+    [InlineData("\\\"}}; flush ruleset #")]
+    [InlineData("a\" } ; delete table inet gateway ; set x { type ipv4_addr")]
+    [InlineData("$(reboot) `id` ${x}")]
+    public void Sanitised_comments_keep_only_the_safe_charset(string name)
+    {
+        var comment = NftText.SanitizeComment(name);
+
+        Assert.DoesNotContain('"', comment);
+        Assert.DoesNotContain('\\', comment);
+        Assert.DoesNotContain(';', comment);
+        Assert.DoesNotContain('{', comment);
+        Assert.DoesNotContain('}', comment);
+        Assert.DoesNotContain('#', comment);
+        Assert.DoesNotContain('$', comment);
+        Assert.True(comment.Length <= NftText.MaxCommentLength);
+    }
+
+    [Fact]
+    public void A_name_with_nothing_safe_leaves_no_comment_at_all()
+    {
+        Assert.Equal(string.Empty, NftText.Comment("\"\"\";;;{}"));
+        Assert.Equal(" comment \"ok name\"", NftText.Comment("ok   name"));
+    }
+
+    [Fact]
+    public void Long_names_are_capped()
+    {
+        Assert.Equal(NftText.MaxCommentLength, NftText.SanitizeComment(new string('a', 500)).Length);
+    }
+
+    [Fact]
+    public void Hostile_names_loaded_into_a_kernel_create_only_the_gateway_table()
+    {
+        var golden = GoldenCase.Load("hostile-names");
+        var table = RulesetCompiler.Compile(golden.Config);
+        var path = Path.Combine(Path.GetTempPath(), $"gw-hostile-{Environment.ProcessId}-{Guid.NewGuid():N}.nft");
+        File.WriteAllText(path, table);
+        try
+        {
+            var result = ProcessRunner.InThrowawayNamespace($"nft -f '{path}' && nft list tables && nft list table inet gateway");
+
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            var lines = result.Stdout.Split('\n');
+            Assert.Equal(["table inet gateway"], lines.Where(l => l.StartsWith("table ", StringComparison.Ordinal) && !l.EndsWith('{')).ToArray());
+            Assert.Contains("comment \"x add table inet evil\"", result.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

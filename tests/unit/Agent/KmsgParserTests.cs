@@ -1,0 +1,91 @@
+using Gateway.Agent.Logs;
+using Gateway.Shared.Config;
+
+namespace Gateway.Tests.Unit.Agent;
+
+public sealed class KmsgParserTests
+{
+    // Records read from /dev/kmsg on this machine while the lab's router namespace ran the compiled ruleset.
+    private const string PortForwardRecord =
+        "6,399,917472857,-;gw port-forward 5 IN=wan0 OUT=br-lan MAC=12:6b:eb:cf:6e:f9:d6:de:d6:1d:34:c8:08:00 SRC=203.0.113.2 DST=192.168.1.20 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=2517 DF PROTO=TCP SPT=33510 DPT=7002 WINDOW=64240 RES=0x00 SYN URGP=0 \n";
+
+    private const string DroppedInputRecord =
+        "4,400,928308216,-;gw dropped-input IN=wan0 OUT= MAC=12:6b:eb:cf:6e:f9:d6:de:d6:1d:34:c8:08:00 SRC=203.0.113.2 DST=203.0.113.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=38227 DF PROTO=TCP SPT=43574 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 \n";
+
+    private static readonly DateTimeOffset Boot = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_port_forward_record_gives_level_category_forward_id_and_packet_fields()
+    {
+        Assert.True(KmsgParser.TryParse(PortForwardRecord, Boot, out var entry));
+
+        Assert.Equal(FirewallLogLevel.Info, entry.Level);
+        Assert.Equal("port-forward", entry.Category);
+        Assert.Equal(5, entry.RuleId);
+        Assert.Equal("wan0", entry.InInterface);
+        Assert.Equal("br-lan", entry.OutInterface);
+        Assert.Equal("203.0.113.2", entry.Source);
+        Assert.Equal("192.168.1.20", entry.Destination);
+        Assert.Equal("TCP", entry.Protocol);
+        Assert.Equal(33510, entry.SourcePort);
+        Assert.Equal(7002, entry.DestinationPort);
+        Assert.Equal("d6:de:d6:1d:34:c8", entry.Mac);
+        Assert.Equal(Boot.AddMicroseconds(917472857), entry.Time);
+        Assert.Equal("TCP 203.0.113.2:33510 → 192.168.1.20:7002 in wan0 out br-lan", entry.Summary);
+    }
+
+    [Fact]
+    public void A_dropped_input_record_has_no_out_interface_and_no_rule_id()
+    {
+        Assert.True(KmsgParser.TryParse(DroppedInputRecord, Boot, out var entry));
+
+        Assert.Equal(FirewallLogLevel.Warn, entry.Level);
+        Assert.Equal("dropped-input", entry.Category);
+        Assert.Null(entry.RuleId);
+        Assert.Null(entry.OutInterface);
+        Assert.Equal(22, entry.DestinationPort);
+    }
+
+    [Theory]
+    [InlineData("0,1,5,-;gw mac-filter IN=br-lan OUT= MAC=ff:ff:ff:ff:ff:ff:02:00:00:00:00:01:08:00 SRC=192.168.1.50 DST=192.168.1.1 PROTO=ICMP TYPE=8", FirewallLogLevel.Emerg, "mac-filter")]
+    [InlineData("15,2,5,-;gw dropped-forward IN=br-lan OUT=wan0 SRC=192.168.1.50 DST=198.51.100.1 PROTO=UDP SPT=1 DPT=2", FirewallLogLevel.Debug, "dropped-forward")]
+    [InlineData("13,3,5,c,extra;gw dropped-input IN=wan0 OUT= SRC=1.2.3.4 DST=5.6.7.8 PROTO=TCP", FirewallLogLevel.Notice, "dropped-input")]
+    public void The_level_comes_from_the_severity_bits_of_pri(string record, FirewallLogLevel level, string category)
+    {
+        Assert.True(KmsgParser.TryParse(record, Boot, out var entry));
+        Assert.Equal(level, entry.Level);
+        Assert.Equal(category, entry.Category);
+    }
+
+    [Fact]
+    public void Continuation_lines_after_the_message_are_ignored()
+    {
+        var record = "6,10,100,-;gw dropped-input IN=wan0 OUT= SRC=1.2.3.4 DST=5.6.7.8 PROTO=UDP SPT=9 DPT=10 \n SUBSYSTEM=net\n DEVICE=n2\n";
+
+        Assert.True(KmsgParser.TryParse(record, Boot, out var entry));
+        Assert.Equal(10, entry.DestinationPort);
+    }
+
+    [Theory]
+    [InlineData("6,1,2,-;eth0: link up")]
+    [InlineData("6,1,2,-;gwx dropped-input IN=wan0")]
+    [InlineData("6,1,2,-;gw unknown-category IN=wan0")]
+    [InlineData("6,1,2,-;gw dropped-inputIN=wan0")]
+    [InlineData("garbage without header")]
+    [InlineData("x,1,2,-;gw dropped-input IN=wan0")]
+    [InlineData("6,1;gw dropped-input IN=wan0")]
+    [InlineData("")]
+    public void Other_lines_are_not_firewall_entries(string record)
+    {
+        Assert.False(KmsgParser.TryParse(record, Boot, out _));
+    }
+
+    [Fact]
+    public void Bad_port_numbers_become_null_not_errors()
+    {
+        Assert.True(KmsgParser.TryParse("6,1,2,-;gw port-forward 3 SRC=1.2.3.4 DST=5.6.7.8 PROTO=TCP SPT=99999 DPT=x", Boot, out var entry));
+        Assert.Null(entry.SourcePort);
+        Assert.Null(entry.DestinationPort);
+        Assert.Equal(3, entry.RuleId);
+    }
+}

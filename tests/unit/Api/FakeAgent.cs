@@ -1,0 +1,165 @@
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Gateway.Shared.Protocol;
+
+namespace Gateway.Tests.Unit.Api;
+
+/// <summary>
+/// A tiny agent on a real Unix socket, speaking the real framing: records every request, answers hello,
+/// applies (optionally held back or refused), interfaces and ruleset, and can push events.
+/// </summary>
+internal sealed class FakeAgent : IAsyncDisposable
+{
+    private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _acceptLoop;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private Stream? _client;
+
+    public FakeAgent(string socketPath, long appliedRevisionAtHello = 0)
+    {
+        AppliedRevisionAtHello = appliedRevisionAtHello;
+        File.Delete(socketPath);
+        _listener.Bind(new UnixDomainSocketEndPoint(socketPath));
+        _listener.Listen(4);
+        _acceptLoop = AcceptLoopAsync();
+    }
+
+    public long AppliedRevisionAtHello { get; }
+
+    public Channel<AgentRequest> Received { get; } = Channel.CreateUnbounded<AgentRequest>();
+
+    public List<ApplyRequest> Applies { get; } = [];
+
+    /// <summary>When set, applies are answered only after this is released (one release per apply).</summary>
+    public SemaphoreSlim? ApplyGate { get; set; }
+
+    /// <summary>When set, applies are refused with this message.</summary>
+    public string? RefuseWith { get; set; }
+
+    public Task PushAsync(AgentEvent agentEvent) => SendAsync(agentEvent, _stop.Token);
+
+    /// <summary>Sends a frame with an arbitrary body (for malformed-frame tests).</summary>
+    public async Task PushRawAsync(byte[] body)
+    {
+        await _writeLock.WaitAsync(_stop.Token);
+        try
+        {
+            await Framing.WriteAsync(_client ?? throw new InvalidOperationException("No client yet."), body, _stop.Token);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Waits for the next request of type <typeparamref name="T"/>, skipping others.</summary>
+    public async Task<T> NextAsync<T>()
+        where T : AgentRequest
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            if (await Received.Reader.ReadAsync(timeout.Token) is T match)
+            {
+                return match;
+            }
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var socket = await _listener.AcceptAsync(_stop.Token);
+                _ = ServeAsync(socket);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+        }
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
+        await using var stream = new NetworkStream(socket, ownsSocket: true);
+        _client = stream;
+        try
+        {
+            while (await Framing.ReadAsync(stream, _stop.Token) is { } body)
+            {
+                var request = AgentProtocol.DeserializeRequest(body);
+                await Received.Writer.WriteAsync(request);
+                switch (request)
+                {
+                    case HelloRequest:
+                        await SendAsync(new HelloReply(AgentProtocol.Version, "fake-1.0", AppliedRevisionAtHello), _stop.Token);
+                        break;
+                    case ApplyRequest apply:
+                        lock (Applies)
+                        {
+                            Applies.Add(apply);
+                        }
+
+                        _ = AnswerApplyAsync(apply);
+                        break;
+                    case GetInterfacesRequest:
+                        await SendAsync(new InterfacesReply([new LinkInfo("br-lan", "02:00:00:00:00:01", ["192.168.1.1/24"], true)]), _stop.Token);
+                        break;
+                    case GetRulesetRequest:
+                        await SendAsync(new RulesetReply("table inet gateway {\n}\n"), _stop.Token);
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task AnswerApplyAsync(ApplyRequest apply)
+    {
+        if (ApplyGate is { } gate)
+        {
+            await gate.WaitAsync(_stop.Token);
+        }
+
+        var refused = RefuseWith;
+        await SendAsync(new AppliedEvent(apply.Revision, refused is null, refused, 1.5), _stop.Token);
+    }
+
+    private async Task SendAsync(AgentEvent agentEvent, CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            await Framing.WriteAsync(_client ?? throw new InvalidOperationException("No client yet."), AgentProtocol.Serialize(agentEvent), ct);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Dispose();
+        if (_client is { } client)
+        {
+            await client.DisposeAsync();
+        }
+
+        try
+        {
+            await _acceptLoop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,63 @@
+using Gateway.Web.Auth;
+
+namespace Gateway.Tests.Unit.Api;
+
+public sealed class LoginThrottleTests
+{
+    [Fact]
+    public void Five_failures_block_the_address_until_the_oldest_is_15_minutes_old()
+    {
+        var time = new ManualTime();
+        var throttle = new LoginThrottle(time);
+        for (var i = 0; i < 4; i++)
+        {
+            throttle.RecordFailure("203.0.113.1");
+            time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        Assert.False(throttle.IsBlocked("203.0.113.1"));
+        throttle.RecordFailure("203.0.113.1");
+        Assert.True(throttle.IsBlocked("203.0.113.1"));
+        Assert.False(throttle.IsBlocked("203.0.113.2")); // per address
+        Assert.Equal(TimeSpan.FromMinutes(11), throttle.RetryAfter("203.0.113.1"));
+
+        time.Advance(TimeSpan.FromMinutes(11));
+        Assert.False(throttle.IsBlocked("203.0.113.1")); // the first failure aged out; four remain
+        throttle.RecordFailure("203.0.113.1");
+        Assert.True(throttle.IsBlocked("203.0.113.1"));
+    }
+
+    [Fact]
+    public void A_success_clears_the_record()
+    {
+        var throttle = new LoginThrottle(new ManualTime());
+        for (var i = 0; i < 4; i++)
+        {
+            throttle.RecordFailure("a");
+        }
+
+        throttle.RecordSuccess("a");
+        throttle.RecordFailure("a");
+        Assert.False(throttle.IsBlocked("a"));
+    }
+
+    [Theory]
+    [InlineData("/", true)]
+    [InlineData("/port-forwards?x=1", true)]
+    [InlineData("//evil.example/", false)]
+    [InlineData("/\\evil.example/", false)]
+    [InlineData("https://evil.example/", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    [InlineData("/a\r\nSet-Cookie: x", false)]
+    public void Login_only_redirects_to_local_paths(string? url, bool local) => Assert.Equal(local, AccountEndpoints.IsLocalUrl(url));
+
+    private sealed class ManualTime : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+}

@@ -1,0 +1,31 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Gateway.Tests.Unit.Api;
+
+/// <summary>Its own application: the throttle is per client address, and every test client shares one.</summary>
+public sealed class ThrottleTests(ReadyGatewayApplication app) : IClassFixture<ReadyGatewayApplication>
+{
+    [Fact]
+    public async Task Five_failed_logins_lock_the_address_out_with_429_even_for_the_right_password()
+    {
+        using var client = app.CreateApiClient();
+        for (var i = 0; i < 5; i++)
+        {
+            client.DefaultRequestHeaders.Authorization = GatewayApplication.BasicHeader("admin", $"wrong password {i}");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/v1/tokens", new { name = "x" })).StatusCode);
+        }
+
+        client.DefaultRequestHeaders.Authorization = GatewayApplication.BasicHeader("admin", GatewayApplication.Password);
+        var response = await client.PostAsJsonAsync("/api/v1/tokens", new { name = "x" });
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Equal("too-many-attempts", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+
+        // Bearer tokens keep working: the throttle is about guessing passwords.
+        using var authed = app.CreateAuthorizedClient();
+        Assert.Equal(HttpStatusCode.OK, (await authed.GetAsync("/api/v1/status")).StatusCode);
+    }
+}

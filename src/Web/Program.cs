@@ -55,6 +55,11 @@ public sealed class Program
             ContentRootPath = AppContext.BaseDirectory,
         });
 
+        // Run from the build output (bin/, as test.sh and the e2e lab do) the panel's assets (blazor.web.js, app.css,
+        // scoped CSS) are found only through the static web assets manifest; outside Development it is off by default
+        // and every asset answers 200 with an empty body. A published folder has no manifest and ignores this.
+        builder.WebHost.UseStaticWebAssets();
+
         var socketPath = builder.Configuration["Agent:SocketPath"];
         if (string.IsNullOrWhiteSpace(socketPath))
         {

@@ -1,0 +1,22 @@
+namespace Gateway.Web.Components.Setup;
+
+/// <summary>What the wizard collects across its steps before one call to the setup service.</summary>
+public sealed class SetupModel
+{
+    public string AdminPassword { get; set; } = "";
+
+    public string ConfirmPassword { get; set; } = "";
+
+    public string? WanInterface { get; set; }
+
+    public string? LanInterface { get; set; }
+
+    /// <summary>The router's own LAN address, without the prefix.</summary>
+    public string LanAddress { get; set; } = "192.168.1.1";
+
+    public int LanPrefix { get; set; } = 24;
+
+    public bool Masquerade { get; set; } = true;
+
+    public string LanCidr => $"{LanAddress.Trim()}/{LanPrefix}";
+}

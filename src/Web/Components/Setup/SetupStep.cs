@@ -1,0 +1,9 @@
+namespace Gateway.Web.Components.Setup;
+
+public enum SetupStep
+{
+    Welcome,
+    Interfaces,
+    Lan,
+    Review,
+}

@@ -1,0 +1,46 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Gateway.Tests.E2e.Ui;
+
+/// <summary>Changing the admin password in Settings; its own lab, because the other tests log in with the old one.</summary>
+public sealed class ChangePasswordTests(ChangePasswordTests.PasswordLab fixture, Chromium chromium)
+    : IClassFixture<ChangePasswordTests.PasswordLab>, IClassFixture<Chromium>
+{
+    private const string NewPassword = "a-new-and-longer-passphrase";
+
+    [Fact]
+    public async Task TheNewPasswordLogsInAndTheOldOneNoLongerDoes()
+    {
+        await using var panel = await Panel.OpenAsync(chromium, fixture.Lab);
+        await panel.LoginAsync();
+        await panel.OpenFromMenuAsync("Settings", "Settings");
+        var page = panel.Page;
+
+        // A wrong current password is an error on that field, and nothing changes.
+        await page.GetByLabel("Current password").FillAsync("not-the-password");
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync(NewPassword);
+        await page.GetByLabel("Confirm new password").FillAsync(NewPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+        var currentField = page.Locator(".field").Filter(new() { Has = page.GetByLabel("Current password") });
+        await Expect(currentField.Locator(".validation-message")).Not.ToHaveCountAsync(0);
+
+        await page.GetByLabel("Current password").FillAsync(Lab.Lab.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Password changed" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/login"));
+        await page.GetByLabel("Password").FillAsync(Lab.Lab.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Log in failed. Check the password and try again.");
+
+        await panel.LoginAsync(NewPassword);
+    }
+
+    public sealed class PasswordLab : Lab.LabFixture
+    {
+        protected override Lab.LabOptions Options => new() { Name = "ui-change-password" };
+    }
+}

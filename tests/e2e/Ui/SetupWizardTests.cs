@@ -1,0 +1,100 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Gateway.Tests.E2e.Ui;
+
+/// <summary>
+/// The first-boot wizard on a fresh lab whose WAN link is ppp0: nothing is set up until the browser does it,
+/// and the WAN is given as the wildcard ppp* typed by hand.
+/// </summary>
+public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
+{
+    private Lab.Lab? _lab;
+
+    private Lab.Lab TheLab => _lab ?? throw new InvalidOperationException("The lab did not start.");
+
+    public async Task InitializeAsync() => _lab = await Lab.Lab.StartAsync(new Lab.LabOptions { Name = "ui-setup-wizard", WanInterfaceName = "ppp0" });
+
+    public async Task DisposeAsync()
+    {
+        if (_lab is not null)
+        {
+            await _lab.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task CompletingTheWizardEndsLoggedInOnTheDashboardWithTheRulesApplied()
+    {
+        await using var panel = await Panel.OpenAsync(chromium, TheLab);
+        var page = panel.Page;
+
+        // Every page leads to the wizard until setup is done.
+        await page.GotoAsync("/port-forwards");
+        await Expect(page).ToHaveURLAsync(panel.PathUrl("/setup"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Set up your router" })).ToBeVisibleAsync();
+
+        // Step 1: a short password is refused before anything is sent.
+        await page.GetByLabel("Admin password").FillAsync("short");
+        await page.GetByLabel("Confirm password").FillAsync("short");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Expect(page.GetByText("At least 10 characters.", new() { Exact = true })).ToBeVisibleAsync();
+        await page.GetByLabel("Admin password").FillAsync(Lab.Lab.AdminPassword);
+        await page.GetByLabel("Confirm password").FillAsync(Lab.Lab.AdminPassword);
+        await panel.ScreenshotAsync("setup-1-password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+
+        // Step 2: the agent's live list of links is offered; the lab's WAN link and LAN bridge are in it.
+        var wanLinks = page.GetByRole(AriaRole.Radiogroup, new() { Name = "WAN interface: detected links" });
+        await Expect(wanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.WanInterface })).ToBeVisibleAsync();
+        await Expect(wanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.LanInterface })).ToBeVisibleAsync();
+        await wanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.WanInterface }).CheckAsync();
+        await Expect(page.GetByLabel("WAN interface", new() { Exact = true })).ToHaveValueAsync(TheLab.WanInterface);
+        // Typed instead: a wildcard that follows the link family (a PPP link is renamed/recreated on redial).
+        await page.GetByLabel("WAN interface", new() { Exact = true }).FillAsync("ppp*");
+        await page.GetByLabel("WAN interface", new() { Exact = true }).BlurAsync();
+        await Expect(wanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.WanInterface })).Not.ToBeCheckedAsync();
+        await Expect(wanLinks.GetByText("matches ppp*")).ToHaveCountAsync(1);
+        var lanLinks = page.GetByRole(AriaRole.Radiogroup, new() { Name = "LAN interface: detected links" });
+        await lanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.LanInterface }).CheckAsync();
+        await panel.ScreenshotAsync("setup-2-interfaces");
+        // The longest step still fits a phone.
+        await page.SetViewportSizeAsync(Panel.PhoneWidth, 844);
+        await panel.AssertNoSidewaysScrollAsync("Setup, interfaces step");
+        await panel.ScreenshotAsync("setup-2-interfaces-phone");
+        await page.SetViewportSizeAsync(Panel.DesktopWidth, 900);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+
+        // Step 3: the LAN address is taken from the bridge the agent reported; masquerade is on by default.
+        await Expect(page.GetByLabel("LAN address")).ToHaveValueAsync(Lab.Lab.RouterLanIp);
+        await Expect(page.GetByLabel("Prefix length")).ToHaveValueAsync("24");
+        await Expect(page.GetByLabel("Masquerade LAN traffic to the internet")).ToBeCheckedAsync();
+        await panel.ScreenshotAsync("setup-3-lan");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+
+        // Step 4: review, then apply.
+        await Expect(page.GetByText(Lab.Lab.LanCidr)).ToBeVisibleAsync();
+        await Expect(page.GetByText("ppp*", new() { Exact = true })).ToBeVisibleAsync();
+        await panel.ScreenshotAsync("setup-4-review");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+
+        // Logged in on the dashboard, and the agent applied the first ruleset.
+        await Expect(page).ToHaveURLAsync(panel.DashboardUrl());
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByText("Agent connected")).ToBeVisibleAsync();
+        await Expect(page.GetByText("up to date")).ToBeVisibleAsync();
+        var network = page.GetByRole(AriaRole.Region, new() { Name = "Network" });
+        await Expect(network).ToContainTextAsync("ppp*");
+        await Expect(network).ToContainTextAsync("ppp0 up");
+        await panel.ScreenshotAsync("dashboard-after-setup");
+
+        // The rules are real: with masquerade a LAN host reaches the WAN host, which has no route back to the LAN.
+        await using var server = TheLab.StartTcpEchoServer(TheLab.WanNs, 7001, "wan-host");
+        await Lab.Lab.WaitForTcpListenerAsync(TheLab.WanNs, Lab.Lab.WanHostIp, 7001);
+        Assert.Equal("wan-host", await Lab.Lab.TcpExchangeAsync(TheLab.Lan1Ns, Lab.Lab.WanHostIp, 7001));
+
+        // The wizard is gone for good.
+        await page.GotoAsync("/setup");
+        await Expect(page).ToHaveURLAsync(panel.DashboardUrl());
+    }
+}

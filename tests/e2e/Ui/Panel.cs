@@ -122,6 +122,19 @@ public sealed partial class Panel : IAsyncDisposable
         }
     }
 
+    /// <summary>Every visible input, select and textarea has a label the user can see (not only an aria-label).</summary>
+    public async Task AssertEveryInputHasAVisibleLabelAsync(string screen)
+    {
+        var unlabelled = await Page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('input, select, textarea')]
+                .filter(e => e.type !== 'hidden' && e.getClientRects().length > 0)
+                .filter(e => ![...(e.labels ?? [])].some(l => l.innerText.trim().length > 0 && l.getClientRects().length > 0
+                    && getComputedStyle(l).clip === 'auto'))
+                .map(e => `${e.tagName.toLowerCase()}#${e.id || '?'}[${e.type}]`)
+            """);
+        Assert.True(unlabelled.Length == 0, $"{screen}: inputs without a visible label: {string.Join(", ", unlabelled)}");
+    }
+
     public Regex DashboardUrl() => new($"^{Regex.Escape(_lab.WebUrl)}/?$");
 
     public Regex PathUrl(string path) => new($"^{Regex.Escape(_lab.WebUrl + path)}([?#].*)?$");

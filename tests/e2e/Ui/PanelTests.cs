@@ -477,6 +477,7 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
             {
                 await desktop.OpenFromMenuAsync(screen[0], screen[1]);
                 await WaitForLiveDataAsync(desktop.Page, screen[0]);
+                await desktop.AssertEveryInputHasAVisibleLabelAsync(screen[0]);
                 await desktop.ScreenshotAsync($"{screen[2]}-desktop");
             }
 
@@ -489,6 +490,7 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
         await using var phone = await Panel.OpenAsync(chromium, TheLab, Panel.PhoneWidth, ColorScheme.Dark);
         await phone.Page.GotoAsync("/login");
         await phone.AssertNoSidewaysScrollAsync("Log in");
+        await phone.AssertEveryInputHasAVisibleLabelAsync("Log in");
         await phone.ScreenshotAsync("login-phone");
         await phone.LoginAsync();
         foreach (var screen in screens)

@@ -42,6 +42,7 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await Expect(page.GetByText("At least 10 characters.", new() { Exact = true })).ToBeVisibleAsync();
         await page.GetByLabel("Admin password").FillAsync(Lab.Lab.AdminPassword);
         await page.GetByLabel("Confirm password").FillAsync(Lab.Lab.AdminPassword);
+        await panel.AssertEveryInputHasAVisibleLabelAsync("Setup, password step");
         await panel.ScreenshotAsync("setup-1-password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
 
@@ -59,6 +60,7 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await Expect(wanLinks.GetByText("matches ppp*")).ToHaveCountAsync(1);
         var lanLinks = page.GetByRole(AriaRole.Radiogroup, new() { Name = "LAN interface: detected links" });
         await lanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.LanInterface }).CheckAsync();
+        await panel.AssertEveryInputHasAVisibleLabelAsync("Setup, interfaces step");
         await panel.ScreenshotAsync("setup-2-interfaces");
         // The longest step still fits a phone.
         await page.SetViewportSizeAsync(Panel.PhoneWidth, 844);
@@ -72,6 +74,7 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await Expect(page.GetByLabel("LAN address")).ToHaveValueAsync(Lab.Lab.RouterLanIp);
         await Expect(page.GetByLabel("Prefix length")).ToHaveValueAsync("24");
         await Expect(page.GetByLabel("Masquerade LAN traffic to the internet")).ToBeCheckedAsync();
+        await panel.AssertEveryInputHasAVisibleLabelAsync("Setup, LAN step");
         await panel.ScreenshotAsync("setup-3-lan");
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
 

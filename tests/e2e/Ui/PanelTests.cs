@@ -371,6 +371,10 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
             await Expect(entry).ToContainTextAsync("dropped-input");
             await Expect(entry).ToContainTextAsync("warn");
             await panel.ScreenshotAsync("logging");
+            await page.SetViewportSizeAsync(Panel.PhoneWidth, 844);
+            await panel.AssertNoSidewaysScrollAsync("Logging with entries");
+            await panel.ScreenshotAsync("logging-entries-phone");
+            await page.SetViewportSizeAsync(Panel.DesktopWidth, 900);
 
             // Filtered to err and above, the warn entry goes away; back at debug it returns.
             await page.GetByLabel("Minimum level").SelectOptionAsync(new SelectOptionValue { Label = "err" });

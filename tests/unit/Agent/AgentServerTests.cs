@@ -53,10 +53,11 @@ public sealed class AgentServerTests : IAsyncLifetime
 
     private static async Task<AgentEvent?> ReadEventAsync(Socket socket)
     {
-        using var stream = new NetworkStream(socket, ownsSocket: false);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
+            // Inside the try: NetworkStream refuses a socket the agent has already shut down.
+            using var stream = new NetworkStream(socket, ownsSocket: false);
             var body = await Framing.ReadAsync(stream, timeout.Token);
             return body is null ? null : AgentProtocol.DeserializeEvent(body);
         }

@@ -105,6 +105,9 @@ public sealed class Program
             pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         });
 
+        // Explicit, after the branches: their exception/status re-execution must route again to find
+        // /Error and /not-found (the implicit UseRouting would run before them, once).
+        app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<SetupGateMiddleware>();
         app.UseAuthorization();

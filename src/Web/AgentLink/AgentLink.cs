@@ -18,6 +18,7 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
     private readonly AgentLinkOptions _options = options.Value;
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly LogRing _logs = new(options.Value.LogCapacity);
+    private readonly ConntrackHistory _totals = new(options.Value.HistoryRetention, TimeSpan.FromSeconds(1));
     private readonly Lock _stateLock = new();
     private volatile AgentConnection? _connection;
     private long _appliedRevision;
@@ -55,6 +56,13 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
 
     /// <summary>Newest first, at <paramref name="minLevel"/> or more severe.</summary>
     public IReadOnlyList<FirewallLogEntry> RecentLogs(FirewallLogLevel minLevel, int limit) => _logs.Recent(minLevel, limit);
+
+    /// <summary>
+    /// The conntrack total over the last <paramref name="window"/> (at most <see cref="AgentLinkOptions.HistoryRetention"/>),
+    /// oldest first, about one point a second. It survives a reconnect: a gap in the points is a time the agent was away.
+    /// </summary>
+    public IReadOnlyList<ConntrackPoint> TotalHistory(TimeSpan window) =>
+        _totals.Since(time.GetUtcNow() - (window < _totals.Retention ? window : _totals.Retention));
 
     /// <summary>Called after each committed desired-state write; cheap and never blocks.</summary>
     public void NotifyChanged() => _changed.Writer.TryWrite(true);
@@ -204,6 +212,7 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
                 break;
             case ConntrackSample sample:
                 Volatile.Write(ref _latestSample, sample);
+                _totals.Add(new ConntrackPoint(sample.SampledAt, sample.Total)); // before the event, so subscribers see it
                 Raise(SampleReceived, sample);
                 break;
             case LogEvent log:

@@ -17,4 +17,7 @@ public sealed class AgentLinkOptions
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     public int LogCapacity { get; set; } = 1000;
+
+    /// <summary>How far back <see cref="AgentLink.TotalHistory"/> reaches (one point a second).</summary>
+    public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromMinutes(10);
 }

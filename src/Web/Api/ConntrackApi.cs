@@ -8,10 +8,13 @@ namespace Gateway.Web.Api;
 
 /// <summary>
 /// GET /api/v1/conntrack: the agent's latest sample; GET /api/v1/conntrack/stream: server-sent events,
-/// one <c>data: {json}</c> per sample (about one a second) until the client leaves.
+/// one <c>data: {json}</c> per sample (about one a second) until the client leaves;
+/// GET /api/v1/conntrack/history?seconds=300: the total over the last seconds (1–600), oldest first.
 /// </summary>
 public static class ConntrackApi
 {
+    public const int MaxHistorySeconds = 600;
+
     public static RouteGroupBuilder MapConntrack(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/conntrack").WithTags("Agent").RequireApiAuth();
@@ -24,6 +27,9 @@ public static class ConntrackApi
             .WithSummary("text/event-stream of conntrack samples.")
             .Produces<ConntrackSample>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/history", History)
+            .WithName("GetConntrackHistory")
+            .WithSummary("The conntrack total over the last seconds (1–600, default 300), oldest first, about one point a second; kept by the web across agent reconnects.");
         return group;
     }
 
@@ -31,6 +37,19 @@ public static class ConntrackApi
         agent is { Connected: true, LatestSample: { } sample }
             ? TypedResults.Ok(sample)
             : ApiResults.AgentUnavailable(agent.Connected ? "No conntrack sample has arrived from the agent yet." : null);
+
+    private static Results<Ok<IReadOnlyList<ConntrackPoint>>, ValidationProblem> History(AgentLink agent, string? seconds = null)
+    {
+        var window = 300;
+        if (seconds is not null && (!int.TryParse(seconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out window)
+            || window is < 1 or > MaxHistorySeconds))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["seconds"] = [$"A number from 1 to {MaxHistorySeconds}."] });
+        }
+
+        // History, not live data: answered while the agent is away too (the points simply stop).
+        return TypedResults.Ok(agent.TotalHistory(TimeSpan.FromSeconds(window)));
+    }
 
     private static Results<ConntrackStreamResult, ProblemHttpResult> Stream(AgentLink agent, HttpContext context, CancellationToken ct)
     {

@@ -159,6 +159,45 @@ public sealed class AgentLinkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_conntrack_history_keeps_the_totals_of_the_last_minutes_oldest_first_and_outlives_the_agent()
+    {
+        using var client = _app.CreateAuthorizedClient();
+        var now = DateTimeOffset.UtcNow;
+        await using (var agent = new FakeAgent(_app.SocketPath))
+        {
+            await agent.NextAsync<ApplyRequest>();
+            await WaitForStatusAsync(client, s => s.GetProperty("agentConnected").GetBoolean());
+            Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/api/v1/conntrack/history")).GetArrayLength());
+
+            // Sampled 15, 4 and 2 minutes ago and just now: the oldest is beyond the ten minutes kept.
+            foreach (var (ago, total) in new[] { (900, 1L), (240, 2L), (120, 3L), (0, 4L) })
+            {
+                await agent.PushAsync(new ConntrackSample(total, 100, new Dictionary<string, long>(), [], now - TimeSpan.FromSeconds(ago)));
+            }
+
+            await WaitForAsync(async () =>
+            {
+                var all = await client.GetFromJsonAsync<JsonElement>("/api/v1/conntrack/history?seconds=600");
+                return all.GetArrayLength() == 3 ? all : (JsonElement?)null;
+            });
+        }
+
+        await WaitForStatusAsync(client, s => !s.GetProperty("agentConnected").GetBoolean());
+        var lastFiveMinutes = await client.GetFromJsonAsync<JsonElement>("/api/v1/conntrack/history");
+        Assert.Equal([2L, 3, 4], lastFiveMinutes.EnumerateArray().Select(p => p.GetProperty("total").GetInt64()));
+        Assert.Equal(now, lastFiveMinutes[2].GetProperty("sampledAt").GetDateTimeOffset());
+        var lastThreeMinutes = await client.GetFromJsonAsync<JsonElement>("/api/v1/conntrack/history?seconds=180");
+        Assert.Equal([3L, 4], lastThreeMinutes.EnumerateArray().Select(p => p.GetProperty("total").GetInt64()));
+
+        foreach (var bad in new[] { "0", "601", "-5", "soon" })
+        {
+            var response = await client.GetAsync($"/api/v1/conntrack/history?seconds={bad}");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("seconds", out _));
+        }
+    }
+
+    [Fact]
     public async Task When_the_agent_goes_away_status_says_so_and_agent_routes_answer_503()
     {
         using var client = _app.CreateAuthorizedClient();

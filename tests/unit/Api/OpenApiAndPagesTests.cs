@@ -29,7 +29,8 @@ public sealed class OpenApiAndPagesTests : IAsyncLifetime
             ("/api/v1/mac-filters/{id}", "put"), ("/api/v1/mac-filters/{id}", "delete"),
             ("/api/v1/mac-filters/policy", "get"), ("/api/v1/mac-filters/policy", "put"),
             ("/api/v1/logging", "get"), ("/api/v1/logging", "put"), ("/api/v1/logs", "get"),
-            ("/api/v1/conntrack", "get"), ("/api/v1/conntrack/stream", "get"), ("/api/v1/ruleset", "get"),
+            ("/api/v1/conntrack", "get"), ("/api/v1/conntrack/stream", "get"), ("/api/v1/conntrack/history", "get"),
+            ("/api/v1/ruleset", "get"),
             ("/api/v1/config", "get"), ("/api/v1/config", "put"),
         };
         foreach (var (path, method) in expected)

@@ -42,7 +42,7 @@ public static class AccountEndpoints
         }
 
         throttle.RecordSuccess(key);
-        await SignInAsync(context);
+        await SignInAsync(context); // the password just matched, so the admin (and its stamp) exists
         return TypedResults.Redirect(IsLocalUrl(returnUrl) ? returnUrl! : "/");
     }
 
@@ -52,21 +52,39 @@ public static class AccountEndpoints
         return TypedResults.Redirect("/login");
     }
 
-    private static async Task<RedirectHttpResult> RedeemTicketAsync(string? t, HttpContext context, LoginTickets tickets)
+    /// <summary>
+    /// After setup, and after a password change in the panel (whose circuit can't set a cookie): the new
+    /// cookie carries the current security stamp. <paramref name="returnUrl"/> is a same-site path, else "/".
+    /// </summary>
+    private static async Task<RedirectHttpResult> RedeemTicketAsync(string? t, string? returnUrl, HttpContext context, LoginTickets tickets)
     {
         if (!tickets.TryRedeem(t))
         {
             return TypedResults.Redirect("/login");
         }
 
-        await SignInAsync(context);
-        return TypedResults.Redirect("/");
+        if (!await SignInAsync(context))
+        {
+            return TypedResults.Redirect("/login");
+        }
+
+        return TypedResults.Redirect(IsLocalUrl(returnUrl) ? returnUrl! : "/");
     }
 
-    internal static Task SignInAsync(HttpContext context)
+    /// <summary>False when there is no admin (so no stamp) to sign in as.</summary>
+    internal static async Task<bool> SignInAsync(HttpContext context)
     {
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, AdminUserEntity.UserName)], AuthSchemes.Cookie);
-        return context.SignInAsync(AuthSchemes.Cookie, new ClaimsPrincipal(identity));
+        var stamp = await context.RequestServices.GetRequiredService<AdminSecurityStamp>().CurrentAsync(context.RequestAborted);
+        if (stamp is null)
+        {
+            return false;
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, AdminUserEntity.UserName), new Claim(SecurityStampCookie.ClaimType, stamp)],
+            AuthSchemes.Cookie);
+        await context.SignInAsync(AuthSchemes.Cookie, new ClaimsPrincipal(identity));
+        return true;
     }
 
     /// <summary>Only same-site paths ("/x", not "//host" or "/\host"): no open redirect through returnUrl.</summary>

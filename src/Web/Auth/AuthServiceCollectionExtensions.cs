@@ -27,6 +27,7 @@ public static class AuthServiceCollectionExtensions
                 options.ReturnUrlParameter = "returnUrl";
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.SlidingExpiration = true;
+                options.Events.OnValidatePrincipal = SecurityStampCookie.ValidateAsync;
                 options.Events.OnRedirectToLogin = context => ApiProblems.IsApi(context.Request)
                     ? ApiProblems.UnauthorizedAsync(context.HttpContext) // /api never redirects
                     : RedirectAsync(context);

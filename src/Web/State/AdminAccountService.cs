@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gateway.Web.State;
 
 /// <summary>The admin's password: verify (for cookie login and HTTP Basic) and change.</summary>
-public sealed class AdminAccountService(StateWriter writer, IPasswordHasher<AdminUserEntity> hasher, TimeProvider time)
+public sealed class AdminAccountService(StateWriter writer, IPasswordHasher<AdminUserEntity> hasher, AdminSecurityStamp stamp, TimeProvider time)
 {
     public async Task<bool> VerifyPasswordAsync(string password, CancellationToken ct = default)
     {
@@ -37,15 +37,19 @@ public sealed class AdminAccountService(StateWriter writer, IPasswordHasher<Admi
         return outcome.Succeeded;
     }
 
-    /// <summary>Errors are keyed <c>currentPassword</c> / <c>newPassword</c>.</summary>
-    public Task<Outcome<bool>> ChangePasswordAsync(string currentPassword, string newPassword, CancellationToken ct = default)
+    /// <summary>
+    /// Errors are keyed <c>currentPassword</c> / <c>newPassword</c>. A change also replaces the security stamp,
+    /// which signs out every browser (the caller's too, until it signs in again); API tokens stay valid.
+    /// </summary>
+    public async Task<Outcome<bool>> ChangePasswordAsync(string currentPassword, string newPassword, CancellationToken ct = default)
     {
         if (AdminPassword.Check(newPassword) is { } problem)
         {
-            return Task.FromResult(Outcome<bool>.Invalid("newPassword", problem));
+            return Outcome<bool>.Invalid("newPassword", problem);
         }
 
-        return writer.WriteAsync(async (db, c) =>
+        var newStamp = AdminUserEntity.NewSecurityStamp();
+        var outcome = await writer.WriteAsync(async (db, c) =>
         {
             var admin = await db.AdminUsers.SingleOrDefaultAsync(c);
             if (admin is null
@@ -57,7 +61,14 @@ public sealed class AdminAccountService(StateWriter writer, IPasswordHasher<Admi
 
             admin.PasswordHash = hasher.HashPassword(admin, newPassword);
             admin.PasswordChangedAt = time.GetUtcNow();
+            admin.SecurityStamp = newStamp;
             return Outcome<bool>.Ok(true);
         }, ct, desiredState: false);
+        if (outcome.Succeeded)
+        {
+            stamp.Changed(newStamp);
+        }
+
+        return outcome;
     }
 }

@@ -16,6 +16,7 @@ public static class StateServiceCollectionExtensions
         services.AddHostedService<AgentLinkWorker>();
         services.AddSingleton<SetupState>();
         services.AddSingleton<LoginTickets>();
+        services.AddSingleton<AdminSecurityStamp>();
         services.AddSingleton<IPasswordHasher<AdminUserEntity>, PasswordHasher<AdminUserEntity>>();
         services.AddScoped<StateWriter>();
         services.AddScoped<PortForwardService>();

@@ -11,5 +11,6 @@ internal sealed class AdminUserConfiguration : IEntityTypeConfiguration<AdminUse
         builder.ToTable("AdminUsers");
         builder.Property(e => e.Id).ValueGeneratedNever();
         builder.Property(e => e.PasswordHash).HasMaxLength(256);
+        builder.Property(e => e.SecurityStamp).HasMaxLength(64);
     }
 }

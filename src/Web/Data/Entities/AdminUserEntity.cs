@@ -13,4 +13,12 @@ public sealed class AdminUserEntity
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset PasswordChangedAt { get; set; }
+
+    /// <summary>
+    /// Random; replaced on each password change. Browser cookies carry the stamp they were issued with and
+    /// stop working once it differs, so a password change signs out every other browser.
+    /// </summary>
+    public string SecurityStamp { get; set; } = NewSecurityStamp();
+
+    public static string NewSecurityStamp() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }

@@ -11,8 +11,10 @@ public sealed class ChangePasswordTests(ChangePasswordTests.PasswordLab fixture,
     private const string NewPassword = "a-new-and-longer-passphrase";
 
     [Fact]
-    public async Task TheNewPasswordLogsInAndTheOldOneNoLongerDoes()
+    public async Task TheNewPasswordLogsInTheOldOneNoLongerDoesAndOtherBrowsersAreSignedOut()
     {
+        await using var other = await Panel.OpenAsync(chromium, fixture.Lab);
+        await other.LoginAsync();
         await using var panel = await Panel.OpenAsync(chromium, fixture.Lab);
         await panel.LoginAsync();
         await panel.OpenFromMenuAsync("Settings", "Settings");
@@ -28,7 +30,16 @@ public sealed class ChangePasswordTests(ChangePasswordTests.PasswordLab fixture,
 
         await page.GetByLabel("Current password").FillAsync(Lab.Lab.AdminPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+
+        // This browser is signed in again and lands back on Settings; the other one is signed out.
+        await Expect(page).ToHaveURLAsync(new Regex("/settings\\?password=changed"));
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Password changed" })).ToBeVisibleAsync();
+        await panel.WaitInteractiveAsync();
+        await other.GotoAsync("/settings");
+        await Expect(other.Page).ToHaveURLAsync(new Regex("/login"));
+        await panel.GotoAsync("/settings");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Settings", Level = 1 })).ToBeVisibleAsync();
+        await panel.WaitInteractiveAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/login"));

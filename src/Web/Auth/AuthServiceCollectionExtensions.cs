@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Gateway.Web.Auth;
 
@@ -37,6 +38,9 @@ public static class AuthServiceCollectionExtensions
             });
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
+        // Before AddRazorComponents, whose default provider is only a TryAdd.
+        services.AddScoped<AuthenticationStateProvider, StampRevalidatingAuthenticationStateProvider>();
+        services.AddScoped<SignInReissue>();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Gateway.Web.Data.Entities;
@@ -25,12 +26,16 @@ internal static class SecurityStampCookie
     {
         var services = context.HttpContext.RequestServices;
         var current = await services.GetRequiredService<AdminSecurityStamp>().CurrentAsync(context.HttpContext.RequestAborted);
-        var carried = context.Principal?.FindFirst(ClaimType)?.Value;
-        if (current is null || carried is null
-            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(carried), Encoding.UTF8.GetBytes(current)))
+        if (!Matches(context.Principal, current))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(AuthSchemes.Cookie);
         }
     }
+
+    /// <summary>The principal carries <paramref name="current"/> (null: there is no admin, nothing matches).</summary>
+    public static bool Matches(ClaimsPrincipal? principal, string? current) =>
+        current is not null
+        && principal?.FindFirst(ClaimType)?.Value is { } carried
+        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(carried), Encoding.UTF8.GetBytes(current));
 }

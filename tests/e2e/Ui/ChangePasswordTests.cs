@@ -35,8 +35,12 @@ public sealed class ChangePasswordTests(ChangePasswordTests.PasswordLab fixture,
         await Expect(page).ToHaveURLAsync(new Regex("/settings\\?password=changed"));
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Password changed" })).ToBeVisibleAsync();
         await panel.WaitInteractiveAsync();
+        // The other browser's open dashboard notices on its own (its circuit re-checks every few seconds) ...
+        await Expect(other.Page).ToHaveURLAsync(new Regex("/login\\?returnUrl=%2F"), new() { Timeout = 30_000 });
+        // ... and its cookie no longer opens any page.
         await other.GotoAsync("/settings");
         await Expect(other.Page).ToHaveURLAsync(new Regex("/login"));
+        await Expect(other.Page.GetByRole(AriaRole.Heading, new() { Name = "Settings" })).Not.ToBeVisibleAsync();
         await panel.GotoAsync("/settings");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Settings", Level = 1 })).ToBeVisibleAsync();
         await panel.WaitInteractiveAsync();

@@ -41,6 +41,18 @@ public sealed class LoginThrottleTests
         Assert.False(throttle.IsBlocked("a"));
     }
 
+    [Fact]
+    public void Attempts_count_from_the_moment_they_begin_so_a_parallel_burst_gets_five_not_more()
+    {
+        var throttle = new LoginThrottle(new ManualTime());
+
+        // Twenty guesses arrive together; none has finished its (slow) password check yet.
+        var admitted = Enumerable.Range(0, 20).Count(_ => throttle.BeginAttempt("203.0.113.9") == TimeSpan.Zero);
+
+        Assert.Equal(LoginThrottle.MaxFailures, admitted);
+        Assert.True(throttle.IsBlocked("203.0.113.9"));
+    }
+
     [Theory]
     [InlineData("/", true)]
     [InlineData("/port-forwards?x=1", true)]

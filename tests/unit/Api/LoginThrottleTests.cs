@@ -54,6 +54,15 @@ public sealed class LoginThrottleTests
     }
 
     [Theory]
+    [InlineData("203.0.113.7", "203.0.113.7")]
+    [InlineData("::ffff:203.0.113.7", "203.0.113.7")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:3::1", "2001:db8:1:3::/64")]
+    public void Ipv6_clients_are_counted_per_64_so_rotating_addresses_does_not_reset_the_count(string address, string key) =>
+        Assert.Equal(key, LoginThrottle.KeyOf(System.Net.IPAddress.Parse(address)));
+
+    [Theory]
     [InlineData("/", true)]
     [InlineData("/port-forwards?x=1", true)]
     [InlineData("//evil.example/", false)]

@@ -27,5 +27,13 @@ public sealed class ParallelGuessTests(ReadyGatewayApplication app) : IClassFixt
 
         Assert.Equal(5, codes.Count(c => c == HttpStatusCode.Unauthorized));
         Assert.Equal(15, codes.Count(c => c == HttpStatusCode.TooManyRequests));
+
+        // A client can't pick its own throttle key: forwarding headers are not trusted (no proxy in front).
+        using var spoofing = app.CreateApiClient();
+        spoofing.DefaultRequestHeaders.Authorization = GatewayApplication.BasicHeader("admin", "one more guess");
+        spoofing.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.77");
+        spoofing.DefaultRequestHeaders.Add("X-Real-IP", "198.51.100.78");
+        spoofing.DefaultRequestHeaders.Add("Forwarded", "for=198.51.100.79");
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await spoofing.PostAsJsonAsync("/api/v1/tokens", new { name = "x" })).StatusCode);
     }
 }

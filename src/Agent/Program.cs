@@ -45,8 +45,8 @@ catch (DllNotFoundException)
 
 try
 {
-    await host.RunAsync();
-    return 0;
+    // Non-zero when a background service died, so a supervisor sees the failure.
+    return await HostRunner.RunAsync(host, Console.Error);
 }
 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
 {

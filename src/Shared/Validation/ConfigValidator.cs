@@ -93,6 +93,13 @@ public static class ConfigValidator
         {
             errors.Add(ValidationErrors.Path(prefix, "lanInterface"), "The LAN and WAN interfaces must differ.");
         }
+        else if (FieldRules.IsInterfaceName(network.WanInterface) && network.WanInterface.EndsWith('*')
+            && network.LanInterface.StartsWith(network.WanInterface[..^1], StringComparison.Ordinal))
+        {
+            // "br*" as WAN would also match "br-lan": the ruleset would DNAT and masquerade LAN traffic as if it
+            // came from the internet and accept LAN-to-LAN forwarding as "LAN to WAN".
+            errors.Add(ValidationErrors.Path(prefix, "wanInterface"), $"The WAN pattern {network.WanInterface} also matches the LAN interface.");
+        }
 
         if (!Ipv4Cidr.TryParse(network.LanAddress, allowBareAddress: false, out var lan))
         {

@@ -37,7 +37,8 @@ public static class TokensApi
         if (BasicCredentials.IsPresent(context.Request))
         {
             var key = LoginThrottle.KeyOf(context);
-            var wait = throttle.RetryAfter(key);
+            // Reserved before the slow hash check, so parallel guesses can't all slip past the limit.
+            var wait = throttle.BeginAttempt(key);
             if (wait > TimeSpan.Zero)
             {
                 return ApiResults.TooManyAttempts(context.Response, wait);
@@ -47,7 +48,6 @@ public static class TokensApi
                 || !string.Equals(user, AdminUserEntity.UserName, StringComparison.Ordinal)
                 || !await account.VerifyPasswordAsync(password, ct))
             {
-                throttle.RecordFailure(key);
                 context.Response.Headers.WWWAuthenticate = "Basic realm=\"gateway\", charset=\"UTF-8\"";
                 return ApiResults.Unauthorized("Wrong user name or password.");
             }

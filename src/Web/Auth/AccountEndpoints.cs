@@ -30,14 +30,14 @@ public static class AccountEndpoints
         LoginThrottle throttle)
     {
         var key = LoginThrottle.KeyOf(context);
-        if (throttle.IsBlocked(key))
+        // Reserved before the slow hash check, so parallel guesses can't all slip past the limit.
+        if (throttle.BeginAttempt(key) > TimeSpan.Zero)
         {
             return TypedResults.Redirect("/login?error=throttled");
         }
 
         if (!await account.VerifyPasswordAsync(password ?? "", context.RequestAborted))
         {
-            throttle.RecordFailure(key);
             return TypedResults.Redirect(throttle.IsBlocked(key) ? "/login?error=throttled" : "/login?error=1");
         }
 

@@ -78,7 +78,7 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
         return config is null ? null : (revision, config);
     }
 
-    private static async Task<GatewayConfig?> ReadConfigAsync(GatewayDbContext db, CancellationToken ct)
+    internal static async Task<GatewayConfig?> ReadConfigAsync(GatewayDbContext db, CancellationToken ct)
     {
         var network = await db.Network.AsNoTracking().SingleOrDefaultAsync(ct);
         if (network is null)

@@ -1,3 +1,4 @@
+using Gateway.Shared.Protocol;
 using Gateway.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,6 +12,9 @@ namespace Gateway.Web.State;
 /// </summary>
 public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, AgentLink link)
 {
+    /// <summary>Items whose worst-case JSON (about 800 bytes each) always fits one frame.</summary>
+    private const int SafeItemCount = 16384;
+
     public async Task<Outcome<T>> WriteAsync<T>(
         Func<GatewayDbContext, CancellationToken, Task<Outcome<T>>> change,
         CancellationToken cancellationToken,
@@ -25,12 +29,18 @@ public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, Age
             return outcome;
         }
 
+        await db.SaveChangesAsync(cancellationToken);
         if (desiredState)
         {
+            if (await TooLargeForTheAgentAsync(db, cancellationToken) is { } tooLarge)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return Outcome<T>.Invalid("body", tooLarge);
+            }
+
             await db.Revision.ExecuteUpdateAsync(s => s.SetProperty(r => r.DesiredRevision, r => r.DesiredRevision + 1), cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (desiredState)
         {
@@ -38,6 +48,32 @@ public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, Age
         }
 
         return outcome;
+    }
+
+    /// <summary>
+    /// The whole desired state travels to the agent as one frame (at most <see cref="Framing.MaxFrameBytes"/>).
+    /// Item counts alone don't bound it: a 64-character name of emoji is 384 bytes once JSON-escaped. A state
+    /// that can't be sent would be stored but never applied, and the link would reconnect forever trying, so
+    /// such a write is refused. Below <see cref="SafeItemCount"/> items even worst-case text fits, so the
+    /// serialisation is only paid for near the limits.
+    /// </summary>
+    private static async Task<string?> TooLargeForTheAgentAsync(GatewayDbContext db, CancellationToken ct)
+    {
+        if (await db.PortForwards.CountAsync(ct) + await db.MacFilters.CountAsync(ct) <= SafeItemCount)
+        {
+            return null;
+        }
+
+        var config = await ConfigService.ReadConfigAsync(db, ct);
+        if (config is null)
+        {
+            return null;
+        }
+
+        var bytes = AgentProtocol.Serialize(new ApplyRequest(long.MaxValue, config)).Length;
+        return bytes <= Framing.MaxFrameBytes
+            ? null
+            : $"The configuration would be {bytes / 1024 / 1024} MiB for the agent, over its {Framing.MaxFrameBytes / 1024 / 1024} MiB limit: use fewer or shorter-named port forwards or MAC filters.";
     }
 
     public async Task<T> ReadAsync<T>(Func<GatewayDbContext, CancellationToken, Task<T>> read, CancellationToken cancellationToken)

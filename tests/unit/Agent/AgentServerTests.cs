@@ -194,6 +194,62 @@ public sealed class AgentServerTests : IAsyncLifetime
         Assert.False(File.Exists(Path.Combine(_directory, "state", LastGoodStore.FileName)));
     }
 
+    [Theory]
+    [InlineData("{\"type\":\"apply\",\"revision\":1}")]
+    [InlineData("{\"type\":\"apply\",\"revision\":1,\"config\":null}")]
+    [InlineData("{\"type\":\"apply\",\"revision\":1,\"config\":{}}")]
+    [InlineData("{\"type\":\"apply\",\"revision\":1,\"config\":{\"network\":null,\"portForwards\":null,\"macFilters\":null,\"macPolicy\":null,\"logging\":null}}")]
+    [InlineData("{\"type\":\"apply\",\"revision\":1,\"config\":{\"network\":{\"wanInterface\":\"wan0\",\"lanInterface\":\"br-lan\",\"lanAddress\":\"192.168.1.1/24\",\"masquerade\":true},\"portForwards\":[null],\"macFilters\":[null],\"macPolicy\":{\"mode\":\"off\"},\"logging\":{\"droppedInput\":\"off\",\"droppedForward\":\"off\",\"portForwards\":\"off\",\"macFilter\":\"off\",\"ratePerMinute\":60,\"burst\":10}}}")]
+    [InlineData("{\"type\":\"apply\",\"revision\":1,\"config\":{\"network\":{\"wanInterface\":\"wan0\\\" ; flush ruleset ; \\\"\",\"lanInterface\":\"br-lan\",\"lanAddress\":\"192.168.1.1/24\"},\"portForwards\":[],\"macFilters\":[],\"macPolicy\":{\"mode\":\"off\"},\"logging\":{\"droppedInput\":\"off\",\"droppedForward\":\"off\",\"portForwards\":\"off\",\"macFilter\":\"off\",\"ratePerMinute\":60,\"burst\":10}}}")]
+    [InlineData("{\"type\":\"apply\",\"revision\":1,\"config\":{\"network\":{\"wanInterface\":null,\"lanInterface\":null,\"lanAddress\":null},\"portForwards\":[],\"macFilters\":[],\"macPolicy\":{\"mode\":\"off\"},\"logging\":{\"droppedInput\":\"off\",\"droppedForward\":\"off\",\"portForwards\":\"off\",\"macFilter\":\"off\",\"ratePerMinute\":60,\"burst\":10}}}")]
+    [InlineData("{\"type\":\"apply\",\"revision\":1,\"config\":{\"network\":{\"wanInterface\":\"wan0\",\"lanInterface\":\"br-lan\",\"lanAddress\":\"192.168.1.1/24\",\"masquerade\":true},\"portForwards\":[{\"id\":1,\"name\":\"x\",\"protocol\":\"icmp\",\"externalPort\":80,\"internalAddress\":\"192.168.1.2\"}],\"macFilters\":[],\"macPolicy\":{\"mode\":\"off\"},\"logging\":{\"droppedInput\":\"off\",\"droppedForward\":\"off\",\"portForwards\":\"off\",\"macFilter\":\"off\",\"ratePerMinute\":60,\"burst\":10}}}")]
+    [InlineData("{\"type\":\"apply\",\"revision\":1,\"config\":{\"network\":{\"wanInterface\":\"wan0\",\"lanInterface\":\"br-lan\",\"lanAddress\":\"192.168.1.1/24\",\"masquerade\":true},\"portForwards\":[],\"macFilters\":[],\"macPolicy\":{\"mode\":7},\"logging\":null}}")]
+    [InlineData("{\"type\":\"apply\",\"revision\":\"1\",\"config\":null}")]
+    [InlineData("{\"type\":\"apply\",\"revision\":1e400,\"config\":null}")]
+    [InlineData("{\"type\":null}")]
+    [InlineData("{\"type\":[\"hello\"]}")]
+    [InlineData("{\"protocol\":1}")]
+    [InlineData("[]")]
+    [InlineData("null")]
+    [InlineData("\"hello\"")]
+    public async Task Well_formed_json_of_the_wrong_shape_is_refused_or_closes_the_connection_and_never_applies(string json)
+    {
+        await StartAsync(0);
+        using var socket = await ConnectAsync();
+        var body = System.Text.Encoding.UTF8.GetBytes(json);
+        var frame = new byte[4 + body.Length];
+        BinaryPrimitives.WriteInt32BigEndian(frame, body.Length);
+        body.CopyTo(frame, 4);
+
+        await SendRawAsync(socket, frame);
+        var answer = await ReadEventAsync(socket);
+
+        // Either the connection closed (null) or the apply was refused; never applied, never a crash.
+        if (answer is not null)
+        {
+            Assert.False(Assert.IsType<AppliedEvent>(answer).Ok);
+        }
+
+        Assert.False(File.Exists(Path.Combine(_directory, "state", LastGoodStore.FileName)));
+        await AssertAgentStillAnswersAsync();
+    }
+
+    [Fact]
+    public async Task A_deeply_nested_frame_closes_the_connection_and_the_agent_keeps_serving()
+    {
+        await StartAsync(0);
+        using var socket = await ConnectAsync();
+        var body = System.Text.Encoding.UTF8.GetBytes("{\"type\":\"hello\",\"x\":" + new string('[', 100_000) + new string(']', 100_000) + "}");
+        var frame = new byte[4 + body.Length];
+        BinaryPrimitives.WriteInt32BigEndian(frame, body.Length);
+        body.CopyTo(frame, 4);
+
+        await SendRawAsync(socket, frame);
+
+        Assert.Null(await ReadEventAsync(socket));
+        await AssertAgentStillAnswersAsync();
+    }
+
     [Fact]
     public async Task Several_clients_are_served_at_once()
     {

@@ -75,6 +75,8 @@ public sealed class KmsgParserTests
     [InlineData("x,1,2,-;gw dropped-input IN=wan0")]
     [InlineData("6,1;gw dropped-input IN=wan0")]
     [InlineData("")]
+    [InlineData("6,1,9223372036854775807,-;gw dropped-input IN=wan0")]
+    [InlineData("6,1,922337203685477580,-;gw dropped-input IN=wan0")]
     public void Other_lines_are_not_firewall_entries(string record)
     {
         Assert.False(KmsgParser.TryParse(record, Boot, out _));

@@ -41,6 +41,27 @@ public sealed class LoginThrottleTests
         Assert.False(throttle.IsBlocked("a"));
     }
 
+    [Fact]
+    public void Attempts_count_from_the_moment_they_begin_so_a_parallel_burst_gets_five_not_more()
+    {
+        var throttle = new LoginThrottle(new ManualTime());
+
+        // Twenty guesses arrive together; none has finished its (slow) password check yet.
+        var admitted = Enumerable.Range(0, 20).Count(_ => throttle.BeginAttempt("203.0.113.9") == TimeSpan.Zero);
+
+        Assert.Equal(LoginThrottle.MaxFailures, admitted);
+        Assert.True(throttle.IsBlocked("203.0.113.9"));
+    }
+
+    [Theory]
+    [InlineData("203.0.113.7", "203.0.113.7")]
+    [InlineData("::ffff:203.0.113.7", "203.0.113.7")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:3::1", "2001:db8:1:3::/64")]
+    public void Ipv6_clients_are_counted_per_64_so_rotating_addresses_does_not_reset_the_count(string address, string key) =>
+        Assert.Equal(key, LoginThrottle.KeyOf(System.Net.IPAddress.Parse(address)));
+
     [Theory]
     [InlineData("/", true)]
     [InlineData("/port-forwards?x=1", true)]

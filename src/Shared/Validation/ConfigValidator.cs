@@ -62,10 +62,18 @@ public static class ConfigValidator
         {
             errors.Add("macPolicy.mode", "Must be off, deny-listed or allow-listed.");
         }
+        else if (config.MacPolicy.Mode == MacFilterMode.AllowListed && !macs.Any(m => m is { Enabled: true }))
+        {
+            errors.Add("macPolicy.mode", AllowListLockoutMessage);
+        }
 
         ValidateLogging(config.Logging, errors, "logging");
         return errors;
     }
+
+    /// <summary>Allow-listing with nothing listed would drop every LAN device, the admin's included.</summary>
+    public const string AllowListLockoutMessage =
+        "Allow-listed with no enabled MAC filter would cut off every LAN device, this one included: list and enable at least one device first.";
 
     public static void ValidateNetwork(NetworkSettings? network, ValidationErrors errors, string prefix = "")
     {

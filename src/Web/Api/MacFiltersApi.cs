@@ -25,13 +25,15 @@ public static class MacFiltersApi
             .Accepts<MacFilterInput>("application/json")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapDelete("/{id:int}", DeleteAsync).WithName("DeleteMacFilter");
+        group.MapDelete("/{id:int}", DeleteAsync).WithName("DeleteMacFilter")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/policy", async (MacFilterService filters, CancellationToken ct) => TypedResults.Ok(await filters.GetPolicyAsync(ct)))
             .WithName("GetMacPolicy");
         group.MapPut("/policy", PutPolicyAsync)
             .WithName("PutMacPolicy")
             .WithSummary("off, deny-listed (drop listed MACs) or allow-listed (drop all others).")
-            .Accepts<MacPolicyInput>("application/json");
+            .Accepts<MacPolicyInput>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 
@@ -80,7 +82,7 @@ public static class MacFiltersApi
         return outcome.Succeeded ? TypedResults.NoContent() : ApiResults.Problem(outcome);
     }
 
-    private static async Task<Results<Ok<MacPolicy>, ValidationProblem>> PutPolicyAsync(HttpRequest request, MacFilterService filters, CancellationToken ct)
+    private static async Task<Results<Ok<MacPolicy>, ValidationProblem, ProblemHttpResult>> PutPolicyAsync(HttpRequest request, MacFilterService filters, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<MacPolicyInput>(request, JsonBody.ItemLimit, ct);
         if (body.Problem is { } bad)
@@ -94,6 +96,11 @@ public static class MacFiltersApi
         }
 
         var outcome = await filters.SetPolicyAsync(new MacPolicy(mode), ct);
-        return outcome.Succeeded ? TypedResults.Ok(outcome.Value!) : ApiResults.Invalid(outcome);
+        return outcome.Kind switch
+        {
+            OutcomeKind.Ok => TypedResults.Ok(outcome.Value!),
+            OutcomeKind.Invalid => ApiResults.Invalid(outcome),
+            _ => ApiResults.Problem(outcome), // 409: allow-listing with nothing listed would lock the LAN out
+        };
     }
 }

@@ -1,3 +1,5 @@
+using Gateway.Shared.Config;
+using Gateway.Shared.Validation;
 using Gateway.Shared.Protocol;
 using Gateway.Web.Data;
 using Microsoft.EntityFrameworkCore;
@@ -38,6 +40,12 @@ public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, Age
                 return Outcome<T>.Invalid("body", tooLarge);
             }
 
+            if (await LocksOutTheLanAsync(db, cancellationToken))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return Outcome<T>.Conflict(ConfigValidator.AllowListLockoutMessage);
+            }
+
             await db.Revision.ExecuteUpdateAsync(s => s.SetProperty(r => r.DesiredRevision, r => r.DesiredRevision + 1), cancellationToken);
         }
 
@@ -75,6 +83,14 @@ public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, Age
             ? null
             : $"The configuration would be {bytes / 1024 / 1024} MiB for the agent, over its {Framing.MaxFrameBytes / 1024 / 1024} MiB limit: use fewer or shorter-named port forwards or MAC filters.";
     }
+
+    /// <summary>
+    /// No lock-outs: whatever the write (setting the mode, disabling or deleting the last entry), the
+    /// stored state may not be allow-listed with no enabled MAC, which would drop every LAN device.
+    /// </summary>
+    private static async Task<bool> LocksOutTheLanAsync(GatewayDbContext db, CancellationToken ct) =>
+        await db.MacPolicy.AnyAsync(p => p.Mode == MacFilterMode.AllowListed, ct)
+        && !await db.MacFilters.AnyAsync(m => m.Enabled, ct);
 
     public async Task<T> ReadAsync<T>(Func<GatewayDbContext, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {

@@ -68,9 +68,12 @@ public sealed class MacFilterApiTests(ReadyGatewayApplication app) : IClassFixtu
     public async Task The_policy_mode_round_trips(string mode)
     {
         using var client = app.CreateAuthorizedClient();
+        // Allow-listing needs one enabled device listed (the lock-out guard); harmless for the other modes.
+        await client.PostAsJsonAsync("/api/v1/mac-filters", new { mac = "0a:00:00:00:00:01", name = "admin laptop" });
         var revision = await app.DesiredRevisionInDatabaseAsync();
         Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/v1/mac-filters/policy", new { mode })).StatusCode);
         Assert.Equal(mode, (await client.GetFromJsonAsync<JsonElement>("/api/v1/mac-filters/policy")).GetProperty("mode").GetString());
         Assert.Equal(revision + 1, await app.DesiredRevisionInDatabaseAsync());
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/v1/mac-filters/policy", new { mode = "off" })).StatusCode);
     }
 }

@@ -32,7 +32,8 @@ builder.Services.AddHostedService<KmsgReader>();
 
 using var host = builder.Build();
 
-// Fail closed: the last-good rules are back in the kernel before anyone can connect.
+// Fail closed: the last-good rules (or, without them, a table that forwards nothing) are in the kernel
+// before anyone can connect.
 try
 {
     host.Services.GetRequiredService<RulesetManager>().RestoreLastGood();

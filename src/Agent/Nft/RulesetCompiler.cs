@@ -33,6 +33,19 @@ public static class RulesetCompiler
     /// <summary>Prefix of every log line the ruleset emits; the kmsg reader picks lines by it.</summary>
     public const string LogPrefix = "gw ";
 
+    /// <summary>
+    /// The table applied at boot when no last-good snapshot can be restored: nothing is forwarded (no NAT, no
+    /// port forwards, no LAN→WAN), while the router's own input is left alone so the LAN still reaches the panel.
+    /// </summary>
+    public static string Lockdown() =>
+        "table inet gateway {\n"
+        + "\tcomment \"Gateway: lockdown, the last-good ruleset could not be restored\"\n"
+        + "\tchain forward {\n"
+        + "\t\ttype filter hook forward priority filter; policy drop;\n"
+        + "\t\tcounter drop\n"
+        + "\t}\n"
+        + "}\n";
+
     public static string Compile(GatewayConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);

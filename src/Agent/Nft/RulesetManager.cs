@@ -49,12 +49,15 @@ public sealed partial class RulesetManager(NftApplier applier, LastGoodStore sto
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             LogStateUnreadable(store.FilePath, ex.Message);
+            EnsureClosed();
             return false;
         }
 
         if (stored is null)
         {
+            // First boot: nothing may be forwarded before the owner has set the router up.
             LogNoState(store.FilePath);
+            EnsureClosed();
             return true;
         }
 
@@ -66,9 +69,33 @@ public sealed partial class RulesetManager(NftApplier applier, LastGoodStore sto
         else
         {
             LogRestoreFailed(stored.Revision, result.Error ?? string.Empty);
+            EnsureClosed();
         }
 
         return result.Ok;
+    }
+
+    /// <summary>
+    /// Fail closed when the last-good snapshot can't be restored: a table that is still in the kernel (say,
+    /// after an agent restart) is kept as it is; with none, a lockdown table stops all forwarding until the
+    /// web sends a config. The router's own input stays open, so the admin can still reach the panel.
+    /// </summary>
+    private void EnsureClosed()
+    {
+        if (applier.ListTable().Length > 0)
+        {
+            return;
+        }
+
+        var result = applier.Replace(RulesetCompiler.Lockdown());
+        if (result.Ok)
+        {
+            LogLockdown();
+        }
+        else
+        {
+            LogRestoreFailed(0, result.Error);
+        }
     }
 
     private AppliedEvent Apply(long revision, GatewayConfig? config, bool persist)
@@ -182,6 +209,9 @@ public sealed partial class RulesetManager(NftApplier applier, LastGoodStore sto
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not restore last-good revision {Revision}: {Error}")]
     private partial void LogRestoreFailed(long revision, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No last-good ruleset could be restored: lockdown table applied, nothing is forwarded until a config arrives")]
+    private partial void LogLockdown();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No last-good state at {Path}; waiting for the first apply")]
     private partial void LogNoState(string path);

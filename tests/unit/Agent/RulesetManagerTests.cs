@@ -51,6 +51,30 @@ public sealed class RulesetManagerTests : IDisposable
     }
 
     [Fact]
+    public void Without_a_usable_last_good_snapshot_the_boot_table_forwards_nothing_but_an_existing_table_is_kept()
+    {
+        ThrowawayNamespace.Run(() =>
+        {
+            // No state, no table: lockdown.
+            Assert.True(NewManager().RestoreLastGood());
+            var lockdown = ThrowawayNamespace.Exec("nft", "list", "table", "inet", "gateway").Stdout;
+            Assert.Contains("hook forward priority filter; policy drop;", lockdown, StringComparison.Ordinal);
+            Assert.DoesNotContain("hook input", lockdown, StringComparison.Ordinal);
+
+            // A corrupt state file while a real table is in the kernel: the real table stays.
+            Assert.True(NewManager().ApplyAsync(4, Config(Forward(1, 8080))).GetAwaiter().GetResult().Ok);
+            File.WriteAllText(Path.Combine(_stateDir, LastGoodStore.FileName), "{ not json");
+            Assert.False(NewManager().RestoreLastGood());
+            Assert.Contains("tcp . 8080", ThrowawayNamespace.Exec("nft", "list", "table", "inet", "gateway").Stdout, StringComparison.Ordinal);
+
+            // Corrupt state and no table: lockdown again.
+            Assert.Equal(0, ThrowawayNamespace.Exec("nft", "delete", "table", "inet", "gateway").ExitCode);
+            Assert.False(NewManager().RestoreLastGood());
+            Assert.Contains("lockdown", ThrowawayNamespace.Exec("nft", "list", "table", "inet", "gateway").Stdout, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public void An_invalid_config_is_refused_without_touching_the_kernel_or_the_state()
     {
         ThrowawayNamespace.Run(() =>

@@ -9,6 +9,7 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(AppliedEvent), "applied")]
 [JsonDerivedType(typeof(InterfacesReply), "interfaces")]
 [JsonDerivedType(typeof(RulesetReply), "ruleset")]
+[JsonDerivedType(typeof(NeighboursReply), "neighbours")]
 [JsonDerivedType(typeof(ConntrackSample), "conntrack")]
 [JsonDerivedType(typeof(LogEvent), "log")]
 public abstract record AgentEvent;
@@ -26,6 +27,12 @@ public sealed record LinkInfo(string Name, string? Mac, IReadOnlyList<string> Ad
 
 /// <param name="Text">The live <c>table inet gateway</c> as the kernel lists it, or empty when absent.</param>
 public sealed record RulesetReply(string Text) : AgentEvent;
+
+/// <summary>The resolved IPv4 neighbours (complete ARP entries) of the agent's namespace.</summary>
+public sealed record NeighboursReply(IReadOnlyList<Neighbour> Neighbours) : AgentEvent;
+
+/// <summary>One neighbour: its IPv4 address, its MAC in "aa:bb:cc:dd:ee:ff" form, and the link it was seen on.</summary>
+public sealed record Neighbour(string Address, string Mac, string Interface);
 
 /// <summary>Live connection-tracking counts, pushed every second.</summary>
 /// <param name="ByProtocol">Entries per layer-4 protocol name ("tcp", "udp", "icmp", ...).</param>

@@ -9,6 +9,7 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(ApplyRequest), "apply")]
 [JsonDerivedType(typeof(GetInterfacesRequest), "get-interfaces")]
 [JsonDerivedType(typeof(GetRulesetRequest), "get-ruleset")]
+[JsonDerivedType(typeof(GetNeighboursRequest), "get-neighbours")]
 public abstract record AgentRequest;
 
 public sealed record HelloRequest(int Protocol) : AgentRequest;
@@ -19,3 +20,6 @@ public sealed record ApplyRequest(long Revision, GatewayConfig Config) : AgentRe
 public sealed record GetInterfacesRequest : AgentRequest;
 
 public sealed record GetRulesetRequest : AgentRequest;
+
+/// <summary>The agent answers with <see cref="NeighboursReply"/>: its namespace's IPv4 neighbour (ARP) table.</summary>
+public sealed record GetNeighboursRequest : AgentRequest;

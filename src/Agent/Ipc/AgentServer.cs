@@ -181,6 +181,8 @@ public sealed partial class AgentServer(
                 return await Task.Run(() => rulesets.ApplyAsync(apply.Revision, apply.Config, cancellationToken), cancellationToken).ConfigureAwait(false);
             case GetInterfacesRequest:
                 return new InterfacesReply(LinkLister.List());
+            case GetNeighboursRequest:
+                return new NeighboursReply(NeighbourTable.Read());
             case GetRulesetRequest:
                 return new RulesetReply(await Task.Run(applier.ListTable, cancellationToken).ConfigureAwait(false));
             default:

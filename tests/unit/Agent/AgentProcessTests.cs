@@ -121,7 +121,8 @@ public sealed class AgentProcessTests : IDisposable
     public async Task Applies_pushes_samples_and_restores_the_last_good_rules_at_boot_before_listening()
     {
         // A link with a known MAC and address, to find in the interfaces reply.
-        var link = ProcessRunner.Run("sh", "-c", $"ip -n {_namespace} link add gwdummy0 address 02:00:00:00:07:01 type veth peer name gwdummy1 && ip -n {_namespace} addr add 10.7.0.1/24 dev gwdummy0 && ip -n {_namespace} link set gwdummy1 up && ip -n {_namespace} link set gwdummy0 up");
+        var link = ProcessRunner.Run("sh", "-c", $"ip -n {_namespace} link add gwdummy0 address 02:00:00:00:07:01 type veth peer name gwdummy1 && ip -n {_namespace} addr add 10.7.0.1/24 dev gwdummy0 && ip -n {_namespace} link set gwdummy1 up && ip -n {_namespace} link set gwdummy0 up"
+            + $" && ip -n {_namespace} neigh add 10.7.0.9 lladdr 02:00:00:00:07:09 dev gwdummy0 nud permanent");
         Assert.True(link.ExitCode == 0, link.Stderr);
         var agent = StartAgent();
         using (var socket = await ConnectAsync())
@@ -142,6 +143,10 @@ public sealed class AgentProcessTests : IDisposable
             Assert.Contains("10.7.0.1/24", dummy.Addresses);
             Assert.True(dummy.Up);
             Assert.Contains(links.Interfaces, l => l.Name == "lo");
+
+            // The namespace's own ARP table, as the kernel holds it: the permanent entry added above.
+            var neighbours = await AskAsync<NeighboursReply>(socket, new GetNeighboursRequest());
+            Assert.Contains(new Neighbour("10.7.0.9", "02:00:00:00:07:09", "gwdummy0"), neighbours.Neighbours);
 
             var sample = await AskAsync<ConntrackSample>(socket, null);
             Assert.Equal([new ForwardConnections(5, 0)], sample.PortForwards);

@@ -19,6 +19,8 @@ internal sealed class AgentConnection(Stream stream)
 
     public Queue<TaskCompletionSource<RulesetReply>> RulesetWaiters { get; } = new();
 
+    public Queue<TaskCompletionSource<NeighboursReply>> NeighbourWaiters { get; } = new();
+
     public long LastSentRevision { get; private set; } = -1;
 
     public async Task SendAsync(AgentRequest request, CancellationToken ct, Action? beforeWrite = null)
@@ -94,6 +96,11 @@ internal sealed class AgentConnection(Stream stream)
             }
 
             while (RulesetWaiters.TryDequeue(out var w))
+            {
+                w.TrySetException(reason);
+            }
+
+            while (NeighbourWaiters.TryDequeue(out var w))
             {
                 w.TrySetException(reason);
             }

@@ -75,6 +75,11 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
     public async Task<string> GetRulesetAsync(CancellationToken ct = default) =>
         (await RequestAsync(new GetRulesetRequest(), c => c.RulesetWaiters, ct)).Text;
 
+    /// <summary>The router's resolved IPv4 neighbours (its ARP table): address, MAC and link of each.</summary>
+    /// <exception cref="AgentUnavailableException">Not connected, or no answer in time.</exception>
+    public async Task<IReadOnlyList<Neighbour>> GetNeighboursAsync(CancellationToken ct = default) =>
+        (await RequestAsync(new GetNeighboursRequest(), c => c.NeighbourWaiters, ct)).Neighbours;
+
     /// <summary>The connect/reconnect loop; returns when <paramref name="stoppingToken"/> fires.</summary>
     internal async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -209,6 +214,9 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
                 break;
             case RulesetReply ruleset:
                 connection.Complete(connection.RulesetWaiters, ruleset);
+                break;
+            case NeighboursReply neighbours:
+                connection.Complete(connection.NeighbourWaiters, neighbours);
                 break;
             case ConntrackSample sample:
                 Volatile.Write(ref _latestSample, sample);

@@ -27,6 +27,12 @@ public static class MacFiltersApi
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapDelete("/{id:int}", DeleteAsync).WithName("DeleteMacFilter")
             .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/this-device", GetThisDeviceAsync)
+            .WithName("GetThisDevice")
+            .WithSummary("The calling device as the router sees it on the LAN: address, MAC, and whether that MAC is listed and enabled.")
+            .WithDescription("Uses the TCP peer address only (never X-Forwarded-For). 404 when the caller is not a neighbour on the LAN link, e.g. loopback.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/policy", async (MacFilterService filters, CancellationToken ct) => TypedResults.Ok(await filters.GetPolicyAsync(ct)))
             .WithName("GetMacPolicy");
         group.MapPut("/policy", PutPolicyAsync)
@@ -74,6 +80,22 @@ public static class MacFiltersApi
             OutcomeKind.Invalid => ApiResults.Invalid(outcome),
             _ => ApiResults.Problem(outcome),
         };
+    }
+
+    private static async Task<Results<Ok<ThisDevice>, ProblemHttpResult>> GetThisDeviceAsync(
+        HttpContext context, ThisDeviceService devices, CancellationToken ct)
+    {
+        var remote = context.Connection.RemoteIpAddress;
+        try
+        {
+            return await devices.FindAsync(remote, ct) is { } device
+                ? TypedResults.Ok(device)
+                : ApiResults.NotFound($"{remote?.ToString() ?? "This client"} is not a neighbour on the LAN link; its MAC can't be checked.");
+        }
+        catch (AgentUnavailableException ex)
+        {
+            return ApiResults.AgentUnavailable(ex.Message);
+        }
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(int id, MacFilterService filters, CancellationToken ct)

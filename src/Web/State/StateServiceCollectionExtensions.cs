@@ -21,6 +21,7 @@ public static class StateServiceCollectionExtensions
         services.AddScoped<StateWriter>();
         services.AddScoped<PortForwardService>();
         services.AddScoped<MacFilterService>();
+        services.AddScoped<ThisDeviceService>();
         services.AddScoped<LoggingService>();
         services.AddScoped<NetworkService>();
         services.AddScoped<ConfigService>();

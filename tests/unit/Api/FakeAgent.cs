@@ -34,6 +34,9 @@ internal sealed class FakeAgent : IAsyncDisposable
     /// <summary>When set, applies are answered only after this is released (one release per apply).</summary>
     public SemaphoreSlim? ApplyGate { get; set; }
 
+    /// <summary>What <c>get-neighbours</c> answers.</summary>
+    public IReadOnlyList<Neighbour> Neighbours { get; set; } = [];
+
     /// <summary>When set, applies are refused with this message.</summary>
     public string? RefuseWith { get; set; }
 
@@ -107,6 +110,9 @@ internal sealed class FakeAgent : IAsyncDisposable
                         break;
                     case GetInterfacesRequest:
                         await SendAsync(new InterfacesReply([new LinkInfo("br-lan", "02:00:00:00:00:01", ["192.168.1.1/24"], true)]), _stop.Token);
+                        break;
+                    case GetNeighboursRequest:
+                        await SendAsync(new NeighboursReply(Neighbours), _stop.Token);
                         break;
                     case GetRulesetRequest:
                         await SendAsync(new RulesetReply("table inet gateway {\n}\n"), _stop.Token);

@@ -28,6 +28,7 @@ public sealed class OpenApiAndPagesTests : IAsyncLifetime
             ("/api/v1/mac-filters", "get"), ("/api/v1/mac-filters", "post"), ("/api/v1/mac-filters/{id}", "get"),
             ("/api/v1/mac-filters/{id}", "put"), ("/api/v1/mac-filters/{id}", "delete"),
             ("/api/v1/mac-filters/policy", "get"), ("/api/v1/mac-filters/policy", "put"),
+            ("/api/v1/mac-filters/this-device", "get"),
             ("/api/v1/logging", "get"), ("/api/v1/logging", "put"), ("/api/v1/logs", "get"),
             ("/api/v1/conntrack", "get"), ("/api/v1/conntrack/stream", "get"), ("/api/v1/conntrack/history", "get"),
             ("/api/v1/ruleset", "get"),

@@ -127,6 +127,36 @@ public sealed class ThisDeviceApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
     }
 
+    [Fact]
+    public async Task The_mac_filters_page_names_this_device_from_the_pages_own_request_address()
+    {
+        await using var agent = await ConnectedAgentAsync();
+        var cookie = await BrowserLogin.CookieAsync(_app, GatewayApplication.Password);
+        Assert.NotNull(cookie);
+
+        // The prerendered page: the static host read the peer address and handed it to the live view.
+        var fromLaptop = await PageAsync(cookie, LaptopIp);
+        Assert.Contains(LaptopMac, fromLaptop, StringComparison.Ordinal);
+        Assert.Contains("not listed", fromLaptop, StringComparison.Ordinal);
+        Assert.Contains("Add this device", fromLaptop, StringComparison.Ordinal);
+
+        var fromRouter = await PageAsync(cookie, "127.0.0.1");
+        Assert.Contains("This browser is not on the LAN", fromRouter, StringComparison.Ordinal);
+        Assert.DoesNotContain(LaptopMac, fromRouter, StringComparison.Ordinal);
+        Assert.DoesNotContain("Add this device", fromRouter, StringComparison.Ordinal);
+    }
+
+    private async Task<string> PageAsync(string? cookie, string remote)
+    {
+        using var client = _app.CreateApiClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/mac-filters");
+        request.Headers.Add("Cookie", cookie);
+        request.Headers.Add(RemoteAddressApplication.Header, remote);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
     private async Task<FakeAgent> ConnectedAgentAsync()
     {
         var agent = new FakeAgent(_app.SocketPath) { Neighbours = Neighbours };

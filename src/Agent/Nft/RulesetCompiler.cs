@@ -39,7 +39,7 @@ public static class RulesetCompiler
     /// </summary>
     public static string Lockdown() =>
         "table inet gateway {\n"
-        + "\tcomment \"Gateway: lockdown, the last-good ruleset could not be restored\"\n"
+        + "\tcomment \"Gateway: lockdown, nothing is forwarded until a configuration is applied\"\n"
         + "\tchain forward {\n"
         + "\t\ttype filter hook forward priority filter; policy drop;\n"
         + "\t\tcounter drop\n"

@@ -128,13 +128,14 @@ public sealed partial class RulesetManager(NftApplier applier, LastGoodStore sto
         }
 
         var previous = _current;
-        Volatile.Write(ref _current, new LastGood(revision, config!));
-        CloseStaleConnections(previous?.Config, config!);
+        var applied = new LastGood(revision, config!);
+        Volatile.Write(ref _current, applied);
+        CloseStaleConnections(previous?.Config, applied.Config);
         if (persist)
         {
             try
             {
-                store.Save(new LastGood(revision, config!));
+                store.Save(applied);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -24,7 +24,7 @@ internal static class ApplyBench
         var compileClock = Stopwatch.StartNew();
         var table = RulesetCompiler.Compile(config);
         var compileMs = compileClock.Elapsed.TotalMilliseconds;
-        var script = $"add table inet gateway\ndelete table inet gateway\n{table}";
+        var script = NftApplier.ReplaceScript(table);
         var path = Path.Combine(Path.GetTempPath(), $"gwbench-{Environment.ProcessId}.nft");
         File.WriteAllText(path, script);
         var applier = new NftApplier();

@@ -31,9 +31,6 @@ internal static partial class LibNftables
     [LibraryImport(Library, EntryPoint = "nft_ctx_get_error_buffer")]
     public static partial IntPtr CtxGetErrorBuffer(NftContextHandle ctx);
 
-    [LibraryImport(Library, EntryPoint = "nft_ctx_set_dry_run")]
-    public static partial void CtxSetDryRun(NftContextHandle ctx, [MarshalAs(UnmanagedType.U1)] bool dry);
-
     /// <summary>Runs a whole script; the buffer must be NUL-terminated. 0 on success, -1 on error.</summary>
     [LibraryImport(Library, EntryPoint = "nft_run_cmd_from_buffer")]
     public static partial int RunCmdFromBuffer(NftContextHandle ctx, ReadOnlySpan<byte> buffer);

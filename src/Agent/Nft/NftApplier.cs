@@ -20,8 +20,12 @@ public sealed class NftApplier
     public NftResult Replace(string table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        return Run($"add table inet {RulesetCompiler.TableName}\ndelete table inet {RulesetCompiler.TableName}\n{table}");
+        return Run(ReplaceScript(table));
     }
+
+    /// <summary>The whole script <see cref="Replace"/> runs (the benchmark feeds the same text to <c>nft -f</c>).</summary>
+    public static string ReplaceScript(string table) =>
+        $"add table inet {RulesetCompiler.TableName}\ndelete table inet {RulesetCompiler.TableName}\n{table}";
 
     /// <summary>The live table as the kernel lists it, or an empty string when it does not exist.</summary>
     public string ListTable()
@@ -33,8 +37,8 @@ public sealed class NftApplier
     /// <summary>Removes the table (used by tests and benchmarks; the agent itself never deletes it).</summary>
     public NftResult DeleteTable() => Run($"delete table inet {RulesetCompiler.TableName}");
 
-    /// <summary>Runs a script; with <paramref name="dryRun"/> the kernel checks it without committing (nft -c).</summary>
-    public static NftResult Run(string script, bool dryRun = false)
+    /// <summary>Runs a script in one libnftables context.</summary>
+    public static NftResult Run(string script)
     {
         using var ctx = LibNftables.CtxNew(LibNftables.ContextDefault);
         if (ctx.IsInvalid)
@@ -46,10 +50,6 @@ public sealed class NftApplier
         LibNftables.CtxBufferError(ctx);
         var bytes = new byte[Encoding.UTF8.GetByteCount(script) + 1];
         Encoding.UTF8.GetBytes(script, bytes);
-        if (dryRun)
-        {
-            LibNftables.CtxSetDryRun(ctx, true);
-        }
 
         var rc = LibNftables.RunCmdFromBuffer(ctx, bytes);
         var output = Marshal.PtrToStringUTF8(LibNftables.CtxGetOutputBuffer(ctx)) ?? string.Empty;
@@ -62,6 +62,4 @@ public sealed class NftApplier
 
         return new NftResult(rc == 0, output, error.Trim());
     }
-
-    public static NftResult Check(string script) => Run(script, dryRun: true);
 }

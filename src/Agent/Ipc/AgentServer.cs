@@ -130,7 +130,7 @@ public sealed partial class AgentServer(
             return;
         }
 
-        var client = new ClientConnection(socket, peer);
+        var client = new ClientConnection(socket);
         hub.Add(client);
         LogConnected(peer.Uid, peer.Pid);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, client.Closed);
@@ -196,11 +196,9 @@ public sealed partial class AgentServer(
         {
             File.Delete(path);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-        }
-        catch (UnauthorizedAccessException)
-        {
+            // Best effort: a socket file that can't go makes the next bind fail, and that is reported.
         }
     }
 

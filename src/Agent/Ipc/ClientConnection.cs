@@ -22,15 +22,12 @@ public sealed class ClientConnection : IAsyncDisposable
     private readonly CancellationTokenSource _closed = new();
     private readonly Task _writer;
 
-    public ClientConnection(Socket socket, PeerCredentials peer)
+    public ClientConnection(Socket socket)
     {
         _socket = socket;
-        Peer = peer;
         Stream = new NetworkStream(socket, ownsSocket: false);
         _writer = Task.Run(WriteLoopAsync);
     }
-
-    public PeerCredentials Peer { get; }
 
     public NetworkStream Stream { get; }
 

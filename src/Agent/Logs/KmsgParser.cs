@@ -18,10 +18,10 @@ public static class KmsgParser
 {
     public static readonly string[] Categories = ["dropped-input", "dropped-forward", "port-forward", "mac-filter"];
 
-    /// <param name="bootTime">Wall-clock time of boot, to turn the record's microseconds since boot into a time.</param>
     /// <summary>A century of uptime: beyond it the timestamp is garbage, and usec × 10 ticks would overflow.</summary>
     private const long MaxUptimeMicroseconds = 100L * 365 * 24 * 3600 * 1_000_000;
 
+    /// <param name="bootTime">Wall-clock time of boot, to turn the record's microseconds since boot into a time.</param>
     public static bool TryParse(string record, DateTimeOffset bootTime, out FirewallLogEntry entry)
     {
         entry = null!;

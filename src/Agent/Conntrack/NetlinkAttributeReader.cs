@@ -80,16 +80,6 @@ public ref struct NetlinkAttributeReader
         return BinaryPrimitives.ReadUInt32BigEndian(Payload);
     }
 
-    public readonly ushort ReadU16BigEndian()
-    {
-        if (Payload.Length < 2)
-        {
-            ThrowMalformed("u16 attribute too short");
-        }
-
-        return BinaryPrimitives.ReadUInt16BigEndian(Payload);
-    }
-
     public static int Align(int length) => (length + 3) & ~3;
 
     [DoesNotReturn]

@@ -70,13 +70,7 @@ public static class TokensApi
             return bad;
         }
 
-        var outcome = await tokens.CreateAsync(body.Value!.Name, ct);
-        return outcome.Kind switch
-        {
-            OutcomeKind.Created or OutcomeKind.Ok => TypedResults.Created($"/api/v1/tokens/{outcome.Value!.Id}", outcome.Value),
-            OutcomeKind.Invalid => ApiResults.Invalid(outcome),
-            _ => ApiResults.Problem(outcome),
-        };
+        return ApiResults.Created(await tokens.CreateAsync(body.Value!.Name, ct), created => $"/api/v1/tokens/{created.Id}");
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(int id, ApiTokenService tokens, CancellationToken ct)

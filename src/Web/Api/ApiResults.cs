@@ -63,7 +63,7 @@ internal static class ApiResults
 
     public static ProblemHttpResult Unauthorized(string? detail = null) =>
         TypedResults.Problem(
-            detail: detail ?? "Send Authorization: Bearer <token>, or sign in.",
+            detail: detail ?? ApiProblems.UnauthorizedDetail,
             statusCode: StatusCodes.Status401Unauthorized,
             title: "Authentication required.",
             type: ApiProblems.Unauthorized);

@@ -48,7 +48,7 @@ public static class TokensApi
                 || !string.Equals(user, AdminUserEntity.UserName, StringComparison.Ordinal)
                 || !await account.VerifyPasswordAsync(password, ct))
             {
-                context.Response.Headers.WWWAuthenticate = "Basic realm=\"gateway\", charset=\"UTF-8\"";
+                context.Response.Headers.WWWAuthenticate = BasicCredentials.Challenge;
                 return ApiResults.Unauthorized("Wrong user name or password.");
             }
 
@@ -59,7 +59,7 @@ public static class TokensApi
             var cookie = await context.AuthenticateAsync(AuthSchemes.Cookie);
             if (!cookie.Succeeded)
             {
-                context.Response.Headers.WWWAuthenticate = "Basic realm=\"gateway\", charset=\"UTF-8\"";
+                context.Response.Headers.WWWAuthenticate = BasicCredentials.Challenge;
                 return ApiResults.Unauthorized("Send HTTP Basic admin:<password>, or sign in.");
             }
         }

@@ -25,8 +25,7 @@ public sealed class MacFilterService(StateWriter writer)
                 return checkedFilter;
             }
 
-            var filter = checkedFilter.Value!;
-            var entity = new MacFilterEntity { Mac = filter.Mac, Name = filter.Name, Enabled = filter.Enabled };
+            var entity = MacFilterEntity.From(checkedFilter.Value!);
             db.MacFilters.Add(entity);
             await db.SaveChangesAsync(c);
             return Outcome<MacFilter>.Created(entity.ToRecord());
@@ -47,10 +46,7 @@ public sealed class MacFilterService(StateWriter writer)
                 return checkedFilter;
             }
 
-            var filter = checkedFilter.Value!;
-            entity.Mac = filter.Mac;
-            entity.Name = filter.Name;
-            entity.Enabled = filter.Enabled;
+            entity.CopyFrom(checkedFilter.Value!);
             return Outcome<MacFilter>.Ok(entity.ToRecord());
         }, ct);
 

@@ -16,6 +16,10 @@ public sealed class MacFilterService(StateWriter writer)
     public Task<MacFilter?> GetAsync(int id, CancellationToken ct = default) =>
         writer.ReadAsync(async (db, c) => (await db.MacFilters.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, c))?.ToRecord(), ct);
 
+    /// <summary>The entry listing <paramref name="mac"/> (normalised), if any; MACs are unique.</summary>
+    public Task<MacFilter?> FindByMacAsync(string mac, CancellationToken ct = default) =>
+        writer.ReadAsync(async (db, c) => (await db.MacFilters.AsNoTracking().SingleOrDefaultAsync(m => m.Mac == mac, c))?.ToRecord(), ct);
+
     public Task<Outcome<MacFilter>> CreateAsync(MacFilterInput input, CancellationToken ct = default) =>
         writer.WriteAsync(async (db, c) =>
         {

@@ -90,20 +90,17 @@ internal sealed class AgentConnection(Stream stream)
     {
         lock (_lock)
         {
-            while (InterfaceWaiters.TryDequeue(out var w))
-            {
-                w.TrySetException(reason);
-            }
+            Fail(InterfaceWaiters, reason);
+            Fail(RulesetWaiters, reason);
+            Fail(NeighbourWaiters, reason);
+        }
+    }
 
-            while (RulesetWaiters.TryDequeue(out var w))
-            {
-                w.TrySetException(reason);
-            }
-
-            while (NeighbourWaiters.TryDequeue(out var w))
-            {
-                w.TrySetException(reason);
-            }
+    private static void Fail<T>(Queue<TaskCompletionSource<T>> waiters, Exception reason)
+    {
+        while (waiters.TryDequeue(out var waiter))
+        {
+            waiter.TrySetException(reason);
         }
     }
 }

@@ -7,6 +7,23 @@ namespace Gateway.Web.Api;
 /// <summary>Outcome → problem results, so every resource answers failures the same way.</summary>
 internal static class ApiResults
 {
+    /// <summary>201 at <paramref name="location"/> with the new value, or the failure as 400/404/409.</summary>
+    public static Results<Created<T>, ValidationProblem, ProblemHttpResult> Created<T>(Outcome<T> outcome, Func<T, string> location) =>
+        outcome.Kind switch
+        {
+            OutcomeKind.Created or OutcomeKind.Ok => TypedResults.Created(location(outcome.Value!), outcome.Value!),
+            OutcomeKind.Invalid => Invalid(outcome),
+            _ => Problem(outcome),
+        };
+
+    /// <summary>200 with the stored value, or the failure as 400/404/409.</summary>
+    public static Results<Ok<T>, ValidationProblem, ProblemHttpResult> Saved<T>(Outcome<T> outcome) => outcome.Kind switch
+    {
+        OutcomeKind.Ok or OutcomeKind.Created => TypedResults.Ok(outcome.Value!),
+        OutcomeKind.Invalid => Invalid(outcome),
+        _ => Problem(outcome),
+    };
+
     public static ValidationProblem Invalid<T>(Outcome<T> outcome) =>
         TypedResults.ValidationProblem(outcome.Errors ?? new Dictionary<string, string[]>(), title: "The request has invalid fields.");
 
@@ -46,7 +63,7 @@ internal static class ApiResults
 
     public static ProblemHttpResult Unauthorized(string? detail = null) =>
         TypedResults.Problem(
-            detail: detail ?? "Send Authorization: Bearer <token>, or sign in.",
+            detail: detail ?? ApiProblems.UnauthorizedDetail,
             statusCode: StatusCodes.Status401Unauthorized,
             title: "Authentication required.",
             type: ApiProblems.Unauthorized);

@@ -29,12 +29,6 @@ public static class ConfigApi
             return bad;
         }
 
-        var outcome = await config.ImportAsync(body.Value!, ct);
-        return outcome.Kind switch
-        {
-            OutcomeKind.Ok or OutcomeKind.Created => TypedResults.Ok(outcome.Value!),
-            OutcomeKind.Invalid => ApiResults.Invalid(outcome),
-            _ => ApiResults.Problem(outcome),
-        };
+        return ApiResults.Saved(await config.ImportAsync(body.Value!, ct));
     }
 }

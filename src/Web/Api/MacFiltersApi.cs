@@ -55,13 +55,7 @@ public static class MacFiltersApi
             return bad;
         }
 
-        var outcome = await filters.CreateAsync(body.Value!, ct);
-        return outcome.Kind switch
-        {
-            OutcomeKind.Created or OutcomeKind.Ok => TypedResults.Created($"/api/v1/mac-filters/{outcome.Value!.Id}", outcome.Value),
-            OutcomeKind.Invalid => ApiResults.Invalid(outcome),
-            _ => ApiResults.Problem(outcome),
-        };
+        return ApiResults.Created(await filters.CreateAsync(body.Value!, ct), created => $"/api/v1/mac-filters/{created.Id}");
     }
 
     private static async Task<Results<Ok<MacFilter>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
@@ -73,13 +67,7 @@ public static class MacFiltersApi
             return bad;
         }
 
-        var outcome = await filters.UpdateAsync(id, body.Value!, ct);
-        return outcome.Kind switch
-        {
-            OutcomeKind.Ok or OutcomeKind.Created => TypedResults.Ok(outcome.Value!),
-            OutcomeKind.Invalid => ApiResults.Invalid(outcome),
-            _ => ApiResults.Problem(outcome),
-        };
+        return ApiResults.Saved(await filters.UpdateAsync(id, body.Value!, ct));
     }
 
     private static async Task<Results<Ok<ThisDevice>, ProblemHttpResult>> GetThisDeviceAsync(

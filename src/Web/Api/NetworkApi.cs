@@ -30,12 +30,6 @@ public static class NetworkApi
             return bad;
         }
 
-        var outcome = await network.SetAsync(body.Value!, ct);
-        return outcome.Kind switch
-        {
-            OutcomeKind.Ok or OutcomeKind.Created => TypedResults.Ok(outcome.Value!),
-            OutcomeKind.Invalid => ApiResults.Invalid(outcome),
-            _ => ApiResults.Problem(outcome),
-        };
+        return ApiResults.Saved(await network.SetAsync(body.Value!, ct));
     }
 }

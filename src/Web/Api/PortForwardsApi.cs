@@ -38,13 +38,7 @@ public static class PortForwardsApi
             return bad;
         }
 
-        var outcome = await forwards.CreateAsync(body.Value!, ct);
-        return outcome.Kind switch
-        {
-            OutcomeKind.Created or OutcomeKind.Ok => TypedResults.Created($"/api/v1/port-forwards/{outcome.Value!.Id}", outcome.Value),
-            OutcomeKind.Invalid => ApiResults.Invalid(outcome),
-            _ => ApiResults.Problem(outcome),
-        };
+        return ApiResults.Created(await forwards.CreateAsync(body.Value!, ct), created => $"/api/v1/port-forwards/{created.Id}");
     }
 
     private static async Task<Results<Ok<PortForward>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
@@ -56,13 +50,7 @@ public static class PortForwardsApi
             return bad;
         }
 
-        var outcome = await forwards.UpdateAsync(id, body.Value!, ct);
-        return outcome.Kind switch
-        {
-            OutcomeKind.Ok or OutcomeKind.Created => TypedResults.Ok(outcome.Value!),
-            OutcomeKind.Invalid => ApiResults.Invalid(outcome),
-            _ => ApiResults.Problem(outcome),
-        };
+        return ApiResults.Saved(await forwards.UpdateAsync(id, body.Value!, ct));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(int id, PortForwardService forwards, CancellationToken ct)

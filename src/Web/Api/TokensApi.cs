@@ -48,7 +48,7 @@ public static class TokensApi
                 || !string.Equals(user, AdminUserEntity.UserName, StringComparison.Ordinal)
                 || !await account.VerifyPasswordAsync(password, ct))
             {
-                context.Response.Headers.WWWAuthenticate = "Basic realm=\"gateway\", charset=\"UTF-8\"";
+                context.Response.Headers.WWWAuthenticate = BasicCredentials.Challenge;
                 return ApiResults.Unauthorized("Wrong user name or password.");
             }
 
@@ -59,7 +59,7 @@ public static class TokensApi
             var cookie = await context.AuthenticateAsync(AuthSchemes.Cookie);
             if (!cookie.Succeeded)
             {
-                context.Response.Headers.WWWAuthenticate = "Basic realm=\"gateway\", charset=\"UTF-8\"";
+                context.Response.Headers.WWWAuthenticate = BasicCredentials.Challenge;
                 return ApiResults.Unauthorized("Send HTTP Basic admin:<password>, or sign in.");
             }
         }
@@ -70,13 +70,7 @@ public static class TokensApi
             return bad;
         }
 
-        var outcome = await tokens.CreateAsync(body.Value!.Name, ct);
-        return outcome.Kind switch
-        {
-            OutcomeKind.Created or OutcomeKind.Ok => TypedResults.Created($"/api/v1/tokens/{outcome.Value!.Id}", outcome.Value),
-            OutcomeKind.Invalid => ApiResults.Invalid(outcome),
-            _ => ApiResults.Problem(outcome),
-        };
+        return ApiResults.Created(await tokens.CreateAsync(body.Value!.Name, ct), created => $"/api/v1/tokens/{created.Id}");
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(int id, ApiTokenService tokens, CancellationToken ct)

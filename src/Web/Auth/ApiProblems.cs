@@ -17,6 +17,9 @@ public static class ApiProblems
     public const string NotFound = "not-found";
     public const string Forbidden = "forbidden";
 
+    /// <summary>The 401 detail when nothing more specific is known.</summary>
+    public const string UnauthorizedDetail = "Send Authorization: Bearer <token>, or sign in.";
+
     public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 
     public static async Task WriteAsync(HttpContext context, int status, string type, string title, string? detail = null)
@@ -30,10 +33,9 @@ public static class ApiProblems
         }
     }
 
-    public static Task UnauthorizedAsync(HttpContext context, string? detail = null, string challenge = "Bearer")
+    public static Task UnauthorizedAsync(HttpContext context, string? detail = null)
     {
-        context.Response.Headers.WWWAuthenticate = challenge;
-        return WriteAsync(context, StatusCodes.Status401Unauthorized, Unauthorized, "Authentication required.",
-            detail ?? "Send Authorization: Bearer <token>, or sign in.");
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return WriteAsync(context, StatusCodes.Status401Unauthorized, Unauthorized, "Authentication required.", detail ?? UnauthorizedDetail);
     }
 }

@@ -5,6 +5,8 @@ namespace Gateway.Web.Auth;
 /// <summary>Parses <c>Authorization: Basic base64(user:password)</c>; used only by POST /api/v1/tokens.</summary>
 internal static class BasicCredentials
 {
+    public const string Challenge = "Basic realm=\"gateway\", charset=\"UTF-8\"";
+
     public static bool IsPresent(HttpRequest request) =>
         request.Headers.Authorization.ToString().StartsWith("Basic ", StringComparison.OrdinalIgnoreCase);
 

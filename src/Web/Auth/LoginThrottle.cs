@@ -75,8 +75,9 @@ public sealed class LoginThrottle(TimeProvider time)
 
         lock (queue)
         {
-            Prune(queue, time.GetUtcNow());
-            return queue.Count < MaxFailures ? TimeSpan.Zero : queue.Peek() + Window - time.GetUtcNow();
+            var now = time.GetUtcNow();
+            Prune(queue, now);
+            return queue.Count < MaxFailures ? TimeSpan.Zero : queue.Peek() + Window - now;
         }
     }
 

@@ -14,27 +14,33 @@ public sealed class AdminAccountService(StateWriter writer, IPasswordHasher<Admi
             return false;
         }
 
-        var outcome = await writer.WriteAsync(async (db, c) =>
+        // The hash check is slow on purpose, so it runs outside any write transaction (which would hold
+        // SQLite's write lock, and stall every other writer, for each login attempt).
+        var admin = await writer.ReadAsync((db, c) => db.AdminUsers.AsNoTracking().SingleOrDefaultAsync(c), ct);
+        if (admin is null)
         {
-            var admin = await db.AdminUsers.SingleOrDefaultAsync(c);
-            if (admin is null)
-            {
-                return Outcome<bool>.NotFound("No admin yet.");
-            }
+            return false;
+        }
 
-            switch (hasher.VerifyHashedPassword(admin, admin.PasswordHash, password))
-            {
-                case PasswordVerificationResult.Success:
+        switch (hasher.VerifyHashedPassword(admin, admin.PasswordHash, password))
+        {
+            case PasswordVerificationResult.Success:
+                return true;
+            case PasswordVerificationResult.SuccessRehashNeeded:
+                // Stored with older hashing parameters: upgrade while we hold the plain text, unless the
+                // password changed meanwhile.
+                var verified = admin.PasswordHash;
+                var upgraded = hasher.HashPassword(admin, password);
+                await writer.WriteAsync(async (db, c) =>
+                {
+                    await db.AdminUsers.Where(a => a.Id == admin.Id && a.PasswordHash == verified)
+                        .ExecuteUpdateAsync(u => u.SetProperty(a => a.PasswordHash, upgraded), c);
                     return Outcome<bool>.Ok(true);
-                case PasswordVerificationResult.SuccessRehashNeeded:
-                    // Stored with older hashing parameters: upgrade while we hold the plain text.
-                    admin.PasswordHash = hasher.HashPassword(admin, password);
-                    return Outcome<bool>.Ok(true);
-                default:
-                    return Outcome<bool>.NotFound("Wrong password.");
-            }
-        }, ct, desiredState: false);
-        return outcome.Succeeded;
+                }, ct, desiredState: false);
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <summary>

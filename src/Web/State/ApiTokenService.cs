@@ -54,6 +54,20 @@ public sealed class ApiTokenService(StateWriter writer, TimeProvider time)
         }
 
         var hash = ApiTokenFormat.Hash(token);
+
+        // Every bearer request passes here: a plain read answers it unless the last-used time is due, so
+        // most requests don't take SQLite's write lock (WriteAsync begins IMMEDIATE even when nothing changes).
+        var stored = await writer.ReadAsync((db, c) => db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Hash == hash, c), ct);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        if (stored.LastUsedAt is { } seen && time.GetUtcNow() - seen < LastUsedResolution)
+        {
+            return new ApiTokenInfo(stored.Id, stored.Name, stored.CreatedAt, stored.LastUsedAt);
+        }
+
         var outcome = await writer.WriteAsync(async (db, c) =>
         {
             var entity = await db.ApiTokens.SingleOrDefaultAsync(t => t.Hash == hash, c);

@@ -53,13 +53,9 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
             foreach (var filter in config.MacFilters)
             {
                 MacAddress.TryNormalize(filter.Mac, out var mac);
-                db.MacFilters.Add(new MacFilterEntity
-                {
-                    Id = macIds.Contains(filter.Id) ? filter.Id : 0,
-                    Mac = mac!,
-                    Name = filter.Name,
-                    Enabled = filter.Enabled,
-                });
+                var entity = MacFilterEntity.From(filter with { Mac = mac! });
+                entity.Id = macIds.Contains(filter.Id) ? filter.Id : 0;
+                db.MacFilters.Add(entity);
             }
 
             await db.SaveChangesAsync(c);

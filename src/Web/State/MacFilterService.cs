@@ -16,6 +16,10 @@ public sealed class MacFilterService(StateWriter writer)
     public Task<MacFilter?> GetAsync(int id, CancellationToken ct = default) =>
         writer.ReadAsync(async (db, c) => (await db.MacFilters.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, c))?.ToRecord(), ct);
 
+    /// <summary>The entry listing <paramref name="mac"/> (normalised), if any; MACs are unique.</summary>
+    public Task<MacFilter?> FindByMacAsync(string mac, CancellationToken ct = default) =>
+        writer.ReadAsync(async (db, c) => (await db.MacFilters.AsNoTracking().SingleOrDefaultAsync(m => m.Mac == mac, c))?.ToRecord(), ct);
+
     public Task<Outcome<MacFilter>> CreateAsync(MacFilterInput input, CancellationToken ct = default) =>
         writer.WriteAsync(async (db, c) =>
         {
@@ -25,8 +29,7 @@ public sealed class MacFilterService(StateWriter writer)
                 return checkedFilter;
             }
 
-            var filter = checkedFilter.Value!;
-            var entity = new MacFilterEntity { Mac = filter.Mac, Name = filter.Name, Enabled = filter.Enabled };
+            var entity = MacFilterEntity.From(checkedFilter.Value!);
             db.MacFilters.Add(entity);
             await db.SaveChangesAsync(c);
             return Outcome<MacFilter>.Created(entity.ToRecord());
@@ -47,10 +50,7 @@ public sealed class MacFilterService(StateWriter writer)
                 return checkedFilter;
             }
 
-            var filter = checkedFilter.Value!;
-            entity.Mac = filter.Mac;
-            entity.Name = filter.Name;
-            entity.Enabled = filter.Enabled;
+            entity.CopyFrom(checkedFilter.Value!);
             return Outcome<MacFilter>.Ok(entity.ToRecord());
         }, ct);
 

@@ -32,7 +32,7 @@ public sealed class ThisDeviceService(AgentLink agent, NetworkService network, M
             return null;
         }
 
-        var filter = (await filters.ListAsync(ct)).FirstOrDefault(f => f.Mac == neighbour.Mac);
+        var filter = await filters.FindByMacAsync(neighbour.Mac, ct);
         return new ThisDevice(text, neighbour.Mac, filter is not null, filter?.Enabled == true);
     }
 

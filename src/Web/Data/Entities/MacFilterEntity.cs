@@ -14,4 +14,14 @@ public sealed class MacFilterEntity
     public bool Enabled { get; set; }
 
     public MacFilter ToRecord() => new(Id, Mac, Name, Enabled);
+
+    /// <summary>Everything but the id; <paramref name="filter"/>'s MAC must already be normalised.</summary>
+    public void CopyFrom(MacFilter filter)
+    {
+        Mac = filter.Mac;
+        Name = filter.Name;
+        Enabled = filter.Enabled;
+    }
+
+    public static MacFilterEntity From(MacFilter filter) => new() { Mac = filter.Mac, Name = filter.Name, Enabled = filter.Enabled };
 }

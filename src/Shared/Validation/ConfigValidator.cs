@@ -101,8 +101,7 @@ public static class ConfigValidator
         {
             errors.Add(ValidationErrors.Path(prefix, "lanInterface"), "The LAN and WAN interfaces must differ.");
         }
-        else if (FieldRules.IsInterfaceName(network.WanInterface) && network.WanInterface.EndsWith('*')
-            && network.LanInterface.StartsWith(network.WanInterface[..^1], StringComparison.Ordinal))
+        else if (FieldRules.IsInterfaceName(network.WanInterface) && FieldRules.InterfaceMatches(network.WanInterface, network.LanInterface))
         {
             // "br*" as WAN would also match "br-lan": the ruleset would DNAT and masquerade LAN traffic as if it
             // came from the internet and accept LAN-to-LAN forwarding as "LAN to WAN".

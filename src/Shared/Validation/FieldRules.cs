@@ -40,6 +40,13 @@ public static class FieldRules
         return true;
     }
 
+    /// <summary>
+    /// Whether the link <paramref name="name"/> is one an interface setting names, as nft's iifname/oifname match
+    /// it: "ppp*" matches every link whose name starts with "ppp"; any other setting matches only itself.
+    /// </summary>
+    public static bool InterfaceMatches(string pattern, string name) =>
+        pattern.EndsWith('*') ? name.StartsWith(pattern[..^1], StringComparison.Ordinal) : name == pattern;
+
     /// <summary>Names: 1–64 characters, not blank, no control characters, line separators or lone surrogates.</summary>
     public static bool IsName(string? name)
     {

@@ -1,3 +1,4 @@
+using Gateway.Shared.Validation;
 using System.Net;
 using System.Net.Sockets;
 
@@ -26,7 +27,7 @@ public sealed class ThisDeviceService(AgentLink agent, NetworkService network, M
 
         var text = address.ToString();
         var neighbour = (await agent.GetNeighboursAsync(ct))
-            .FirstOrDefault(n => n.Address == text && IsLan(n.Interface, settings.LanInterface));
+            .FirstOrDefault(n => n.Address == text && FieldRules.InterfaceMatches(settings.LanInterface, n.Interface));
         if (neighbour is null)
         {
             return null;
@@ -48,8 +49,4 @@ public sealed class ThisDeviceService(AgentLink agent, NetworkService network, M
         var address = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
         return address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(address) ? address : null;
     }
-
-    // The LAN setting may be a family of links ("lan*"), as everywhere else.
-    private static bool IsLan(string link, string lan) =>
-        lan.EndsWith('*') ? link.StartsWith(lan[..^1], StringComparison.Ordinal) : link == lan;
 }

@@ -12,6 +12,8 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(NeighboursReply), "neighbours")]
 [JsonDerivedType(typeof(ConntrackSample), "conntrack")]
 [JsonDerivedType(typeof(LogEvent), "log")]
+[JsonDerivedType(typeof(CountersSample), "counters")]
+[JsonDerivedType(typeof(DriftEvent), "drift")]
 public abstract record AgentEvent;
 
 /// <param name="AppliedRevision">The revision of the ruleset in the kernel now (0 when none was applied yet).</param>
@@ -23,7 +25,8 @@ public sealed record AppliedEvent(long Revision, bool Ok, string? Error, double 
 public sealed record InterfacesReply(IReadOnlyList<LinkInfo> Interfaces) : AgentEvent;
 
 /// <summary>A network link as the router sees it. Addresses are "a.b.c.d/len" (IPv6 too).</summary>
-public sealed record LinkInfo(string Name, string? Mac, IReadOnlyList<string> Addresses, bool Up);
+/// <param name="DefaultRoute">The main routing table's default route (either family) leaves through this link: an uplink.</param>
+public sealed record LinkInfo(string Name, string? Mac, IReadOnlyList<string> Addresses, bool Up, bool DefaultRoute = false);
 
 /// <param name="Text">The live <c>table inet gateway</c> as the kernel lists it, or empty when absent.</param>
 public sealed record RulesetReply(string Text) : AgentEvent;
@@ -52,8 +55,8 @@ public sealed record LogEvent(IReadOnlyList<FirewallLogEntry> Entries) : AgentEv
 /// <summary>
 /// One packet logged by a <c>log prefix "gw …"</c> rule.
 /// </summary>
-/// <param name="Category">dropped-input, dropped-forward, port-forward or mac-filter.</param>
-/// <param name="RuleId">The port forward's id for port-forward entries, else null.</param>
+/// <param name="Category">A <see cref="FirewallCategory"/> word: dropped-input, dropped-forward, port-forward, mac-filter, dos or rule.</param>
+/// <param name="RuleId">The port forward's id for port-forward entries, the rule's id for rule entries, else null.</param>
 /// <param name="Summary">A one-line human summary ("TCP 203.0.113.5:40000 → 192.168.1.20:22 in wan0").</param>
 public sealed record FirewallLogEntry(
     DateTimeOffset Time,
@@ -69,3 +72,15 @@ public sealed record FirewallLogEntry(
     int? SourcePort,
     int? DestinationPort,
     string? Mac);
+
+/// <summary>The traffic rules' kernel counters, pushed every 2 seconds. Never reset by an apply that keeps a rule.</summary>
+public sealed record CountersSample(IReadOnlyList<RuleHits> Rules, DateTimeOffset SampledAt) : AgentEvent;
+
+/// <summary>One rule's named counter: packets and bytes it matched.</summary>
+public sealed record RuleHits(int Id, long Packets, long Bytes);
+
+/// <summary>
+/// The agent found <c>table inet gateway</c> changed or removed under it (not by its own apply) and re-applied
+/// its last-good ruleset. <paramref name="Repaired"/> is false when the re-apply failed too.
+/// </summary>
+public sealed record DriftEvent(DateTimeOffset DetectedAt, string What, bool Repaired) : AgentEvent;

@@ -8,7 +8,7 @@ namespace Gateway.Shared.Validation;
 /// it receives, because it is the privileged side and trusts nothing.
 /// Field paths are the camelCase JSON paths of the REST API.
 /// </summary>
-public static class ConfigValidator
+public static partial class ConfigValidator
 {
     public static ValidationErrors Validate(GatewayConfig? config)
     {
@@ -68,6 +68,8 @@ public static class ConfigValidator
         }
 
         ValidateLogging(config.Logging, errors, "logging");
+        ValidateRules(config.Rules, errors);
+        ValidateProtection(config.Protection, errors, "protection");
         return errors;
     }
 
@@ -283,6 +285,11 @@ public static class ConfigValidator
         if (!Enum.IsDefined(logging.MacFilter))
         {
             errors.Add(ValidationErrors.Path(prefix, "macFilter"), levelMessage);
+        }
+
+        if (!Enum.IsDefined(logging.Dos))
+        {
+            errors.Add(ValidationErrors.Path(prefix, "dos"), levelMessage);
         }
 
         if (logging.RatePerMinute is < 1 or > FieldRules.MaxRatePerMinute)

@@ -9,6 +9,8 @@ public static class FieldRules
     public const int MaxMacFilters = 16384;
     public const int MaxRatePerMinute = 10000;
     public const int MaxBurst = 10000;
+    public const int MaxRules = 4096;
+    public const int MaxRatePerSecond = 100000;
 
     public static bool IsPort(int port) => port is >= 1 and <= 65535;
 

@@ -5,18 +5,22 @@ namespace Gateway.Shared.Config;
 /// <c>table inet gateway</c>. Immutable; each change makes a new snapshot with a new revision.
 /// </summary>
 /// <remarks>
-/// Resources added after the first round are init properties with safe defaults, so a first-round backup
-/// (no <c>rules</c>, no <c>protection</c>) still restores: no rules, and the default (closed) protection.
+/// Resources added after the first round are optional parameters with safe defaults, so a first-round
+/// snapshot (no <c>rules</c>, no <c>protection</c>) still applies: no rules, and the default (closed) protection.
+/// They are constructor parameters, not init properties with initialisers, because the source-generated JSON
+/// reader sets a missing init property to null.
 /// </remarks>
 public sealed record GatewayConfig(
     NetworkSettings Network,
     IReadOnlyList<PortForward> PortForwards,
     IReadOnlyList<MacFilter> MacFilters,
     MacPolicy MacPolicy,
-    LoggingPolicy Logging)
+    LoggingPolicy Logging,
+    IReadOnlyList<TrafficRule>? Rules = null,
+    Protection? Protection = null)
 {
     /// <summary>Traffic rules in the order they run.</summary>
-    public IReadOnlyList<TrafficRule> Rules { get; init; } = [];
+    public IReadOnlyList<TrafficRule> Rules { get; init; } = Rules ?? [];
 
-    public Protection Protection { get; init; } = Protection.Default;
+    public Protection Protection { get; init; } = Protection ?? Protection.Default;
 }

@@ -16,6 +16,7 @@ public static class ApiProblems
     public const string Conflict = "conflict";
     public const string NotFound = "not-found";
     public const string Forbidden = "forbidden";
+    public const string SetupForbidden = "setup-forbidden";
 
     /// <summary>The 401 detail when nothing more specific is known.</summary>
     public const string UnauthorizedDetail = "Send Authorization: Bearer <token>, or sign in.";

@@ -15,6 +15,7 @@ public static class StateServiceCollectionExtensions
         services.AddSingleton<AgentLink>();
         services.AddHostedService<AgentLinkWorker>();
         services.AddSingleton<SetupState>();
+        services.AddSingleton<Auth.SetupClients>();
         services.AddSingleton<LoginTickets>();
         services.AddSingleton<AdminSecurityStamp>();
         services.AddSingleton<IPasswordHasher<AdminUserEntity>, PasswordHasher<AdminUserEntity>>();

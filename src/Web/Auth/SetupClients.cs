@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Sockets;
+using Gateway.Shared.Protocol;
+using Gateway.Shared.Validation;
+using Gateway.Web.State;
+
+namespace Gateway.Web.Auth;
+
+/// <summary>
+/// Who may use the web before setup has completed: the router's own console (loopback) and hosts directly on
+/// a link that does not carry the default route — the LAN side. A host on the uplink (or anything routed in
+/// through it) would otherwise be the first to set the admin password on a freshly plugged-in box.
+/// </summary>
+/// <remarks>
+/// The links come from the agent (it runs in the router's network namespace; the web may not). Without the
+/// agent only loopback is allowed: fail closed. IPv6 link-local clients are refused because the web can't tell
+/// which link a link-local address sits on; the owner uses the LAN's IPv4 or global IPv6 address for setup.
+/// </remarks>
+public sealed class SetupClients(AgentLink agent, TimeProvider time)
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
+    private IReadOnlyList<LinkInfo>? _links;
+    private DateTimeOffset _linksAt;
+
+    public async ValueTask<bool> IsAllowedAsync(IPAddress? remote, CancellationToken ct)
+    {
+        if (remote is null || IPAddress.IsLoopback(remote))
+        {
+            // No remote address means an in-process test host; loopback is the router's own console.
+            return true;
+        }
+
+        var links = await LinksAsync(ct);
+        return links is not null && IsOnLanSide(remote, links);
+    }
+
+    /// <summary>True when <paramref name="remote"/> lies inside a prefix of a link that carries no default route.</summary>
+    public static bool IsOnLanSide(IPAddress remote, IReadOnlyList<LinkInfo> links)
+    {
+        if (remote.IsIPv4MappedToIPv6)
+        {
+            remote = remote.MapToIPv4();
+        }
+
+        if (remote.IsIPv6LinkLocal)
+        {
+            return false;
+        }
+
+        foreach (var link in links)
+        {
+            if (link.DefaultRoute || link.Name == "lo")
+            {
+                continue;
+            }
+
+            foreach (var address in link.Addresses)
+            {
+                if (Contains(address, remote))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Contains(string cidr, IPAddress remote)
+    {
+        if (remote.AddressFamily == AddressFamily.InterNetwork)
+        {
+            return Ipv4Cidr.TryParse(cidr, allowBareAddress: false, out var v4)
+                && Ipv4.TryParse(remote.ToString(), out var address)
+                && v4.PrefixLength > 0
+                && v4.Contains(address);
+        }
+
+        return Ipv6Cidr.TryParse(cidr, allowBareAddress: false, out var v6)
+            && Ipv6.TryParse(remote.ToString(), out var address6)
+            && v6.PrefixLength > 0
+            && v6.Contains(address6);
+    }
+
+    private async ValueTask<IReadOnlyList<LinkInfo>?> LinksAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_links is { } cached && now - _linksAt < CacheFor)
+        {
+            return cached;
+        }
+
+        try
+        {
+            var links = await agent.GetInterfacesAsync(ct);
+            (_links, _linksAt) = (links, now);
+            return links;
+        }
+        catch (AgentUnavailableException)
+        {
+            return null;
+        }
+    }
+}

@@ -25,6 +25,10 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
     private string? _lastApplyError;
     private DateTimeOffset? _lastAppliedAt;
     private ConntrackSample? _latestSample;
+    private IReadOnlyDictionary<int, RuleHits> _latestRuleHits = EmptyHits;
+    private DriftEvent? _lastDrift;
+
+    private static readonly IReadOnlyDictionary<int, RuleHits> EmptyHits = new Dictionary<int, RuleHits>();
 
     public bool Connected => _connection is { Ready: true };
 
@@ -45,6 +49,12 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
 
     public ConntrackSample? LatestSample => Volatile.Read(ref _latestSample);
 
+    /// <summary>Each rule's counter from the agent's latest sample, by rule id; empty while disconnected.</summary>
+    public IReadOnlyDictionary<int, RuleHits> LatestRuleHits => Volatile.Read(ref _latestRuleHits);
+
+    /// <summary>The last time the agent found its table changed under it; kept across reconnects.</summary>
+    public DriftEvent? LastDrift => Volatile.Read(ref _lastDrift);
+
     public string SocketPath => _options.SocketPath;
 
     /// <summary>Connect, disconnect, applied.</summary>
@@ -53,6 +63,10 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
     public event Action<ConntrackSample>? SampleReceived;
 
     public event Action<FirewallLogEntry>? LogReceived;
+
+    public event Action<CountersSample>? CountersReceived;
+
+    public event Action<DriftEvent>? DriftDetected;
 
     /// <summary>Newest first, at <paramref name="minLevel"/> or more severe.</summary>
     public IReadOnlyList<FirewallLogEntry> RecentLogs(FirewallLogLevel minLevel, int limit) => _logs.Recent(minLevel, limit);
@@ -223,6 +237,22 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
                 _totals.Add(new ConntrackPoint(sample.SampledAt, sample.Total)); // before the event, so subscribers see it
                 Raise(SampleReceived, sample);
                 break;
+            case CountersSample counters:
+                // A duplicate id (never sent by a sound agent) keeps the last one rather than failing the link.
+                var hits = new Dictionary<int, RuleHits>();
+                foreach (var rule in counters.Rules ?? [])
+                {
+                    hits[rule.Id] = rule;
+                }
+
+                Volatile.Write(ref _latestRuleHits, hits);
+                Raise(CountersReceived, counters);
+                break;
+            case DriftEvent drift:
+                Volatile.Write(ref _lastDrift, drift);
+                LogDrift(drift.What, drift.Repaired);
+                Raise(DriftDetected, drift);
+                break;
             case LogEvent log:
                 foreach (var entry in log.Entries ?? [])
                 {
@@ -292,6 +322,7 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
         var connection = _connection;
         _connection = null;
         Volatile.Write(ref _latestSample, null);
+        Volatile.Write(ref _latestRuleHits, EmptyHits);
         if (connection is not null)
         {
             connection.FailAll(new AgentUnavailableException("The connection to the agent closed."));
@@ -359,6 +390,9 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
 
     [LoggerMessage(LogLevel.Warning, "Agent refused revision {Revision}: {Error}")]
     private partial void LogApplyFailed(long revision, string? error);
+
+    [LoggerMessage(LogLevel.Warning, "The agent found its nftables table changed under it ({What}); repaired: {Repaired}.")]
+    private partial void LogDrift(string what, bool repaired);
 
     [LoggerMessage(LogLevel.Error, "An agent-link subscriber threw.")]
     private partial void LogSubscriberFailed(Exception ex);

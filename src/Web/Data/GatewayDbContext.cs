@@ -16,6 +16,10 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
 
     public DbSet<LoggingPolicyEntity> Logging => Set<LoggingPolicyEntity>();
 
+    public DbSet<RuleEntity> Rules => Set<RuleEntity>();
+
+    public DbSet<ProtectionEntity> Protection => Set<ProtectionEntity>();
+
     public DbSet<AdminUserEntity> AdminUsers => Set<AdminUserEntity>();
 
     public DbSet<ApiTokenEntity> ApiTokens => Set<ApiTokenEntity>();

@@ -37,12 +37,15 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
             network.CopyFrom(config.Network);
             (await db.MacPolicy.SingleAsync(c)).Mode = config.MacPolicy.Mode;
             (await db.Logging.SingleAsync(c)).CopyFrom(config.Logging);
+            (await db.Protection.SingleAsync(c)).CopyFrom(config.Protection);
 
             var forwardIds = (await db.PortForwards.Select(f => f.Id).ToListAsync(c)).ToHashSet();
             var macIds = (await db.MacFilters.Select(m => m.Id).ToListAsync(c)).ToHashSet();
+            var ruleIds = (await db.Rules.Select(r => r.Id).ToListAsync(c)).ToHashSet();
             // Delete first, then insert: no unique-MAC clash while entries swap addresses.
             await db.PortForwards.ExecuteDeleteAsync(c);
             await db.MacFilters.ExecuteDeleteAsync(c);
+            await db.Rules.ExecuteDeleteAsync(c);
             foreach (var forward in config.PortForwards)
             {
                 var entity = PortForwardEntity.From(forward);
@@ -56,6 +59,16 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
                 var entity = MacFilterEntity.From(filter with { Mac = mac! });
                 entity.Id = macIds.Contains(filter.Id) ? filter.Id : 0;
                 db.MacFilters.Add(entity);
+            }
+
+            // The list order is the run order.
+            for (var i = 0; i < config.Rules.Count; i++)
+            {
+                var rule = config.Rules[i];
+                var sourceMac = rule.SourceMac is not null && MacAddress.TryNormalize(rule.SourceMac, out var mac) ? mac : rule.SourceMac;
+                var entity = RuleEntity.From(rule with { SourceMac = sourceMac }, i);
+                entity.Id = ruleIds.Contains(rule.Id) ? rule.Id : 0;
+                db.Rules.Add(entity);
             }
 
             await db.SaveChangesAsync(c);
@@ -86,11 +99,17 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
         var macs = await db.MacFilters.AsNoTracking().OrderBy(m => m.Id).ToListAsync(ct);
         var policy = await db.MacPolicy.AsNoTracking().SingleAsync(ct);
         var logging = await db.Logging.AsNoTracking().SingleAsync(ct);
+        var rules = await RuleService.LoadAllAsync(db, ct);
+        var protection = await db.Protection.AsNoTracking().SingleAsync(ct);
         return new GatewayConfig(
             network.ToRecord(),
             forwards.Select(f => f.ToRecord()).ToList(),
             macs.Select(m => m.ToRecord()).ToList(),
             new MacPolicy(policy.Mode),
-            logging.ToRecord());
+            logging.ToRecord())
+        {
+            Rules = rules,
+            Protection = protection.ToRecord(),
+        };
     }
 }

@@ -24,6 +24,8 @@ public static class StateServiceCollectionExtensions
         services.AddScoped<MacFilterService>();
         services.AddScoped<ThisDeviceService>();
         services.AddScoped<LoggingService>();
+        services.AddScoped<RuleService>();
+        services.AddScoped<ProtectionService>();
         services.AddScoped<NetworkService>();
         services.AddScoped<ConfigService>();
         services.AddScoped<SetupService>();

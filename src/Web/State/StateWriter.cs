@@ -14,7 +14,7 @@ namespace Gateway.Web.State;
 /// </summary>
 public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, AgentLink link)
 {
-    /// <summary>Items whose worst-case JSON (about 800 bytes each) always fits one frame.</summary>
+    /// <summary>Items whose worst-case JSON (under 1 KiB each, a rule included) always fits one frame.</summary>
     private const int SafeItemCount = 16384;
 
     public async Task<Outcome<T>> WriteAsync<T>(
@@ -67,7 +67,7 @@ public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, Age
     /// </summary>
     private static async Task<string?> TooLargeForTheAgentAsync(GatewayDbContext db, CancellationToken ct)
     {
-        if (await db.PortForwards.CountAsync(ct) + await db.MacFilters.CountAsync(ct) <= SafeItemCount)
+        if (await db.PortForwards.CountAsync(ct) + await db.MacFilters.CountAsync(ct) + await db.Rules.CountAsync(ct) <= SafeItemCount)
         {
             return null;
         }
@@ -81,7 +81,7 @@ public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, Age
         var bytes = AgentProtocol.Serialize(new ApplyRequest(long.MaxValue, config)).Length;
         return bytes <= Framing.MaxFrameBytes
             ? null
-            : $"The configuration would be {bytes / 1024 / 1024} MiB for the agent, over its {Framing.MaxFrameBytes / 1024 / 1024} MiB limit: use fewer or shorter-named port forwards or MAC filters.";
+            : $"The configuration would be {bytes / 1024 / 1024} MiB for the agent, over its {Framing.MaxFrameBytes / 1024 / 1024} MiB limit: use fewer or shorter-named port forwards, MAC filters or traffic rules.";
     }
 
     /// <summary>

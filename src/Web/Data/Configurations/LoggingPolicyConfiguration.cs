@@ -15,6 +15,7 @@ internal sealed class LoggingPolicyConfiguration : IEntityTypeConfiguration<Logg
         builder.Property(e => e.DroppedForward).HasConversion<string>().HasMaxLength(8);
         builder.Property(e => e.PortForwards).HasConversion<string>().HasMaxLength(8);
         builder.Property(e => e.MacFilter).HasConversion<string>().HasMaxLength(8);
+        builder.Property(e => e.Dos).HasConversion<string>().HasMaxLength(8);
         var defaults = new LoggingPolicyEntity { Id = SingletonRow.Id };
         defaults.CopyFrom(LoggingPolicy.Default);
         builder.HasData(defaults);

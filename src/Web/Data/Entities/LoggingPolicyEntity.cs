@@ -19,7 +19,9 @@ public sealed class LoggingPolicyEntity
 
     public int Burst { get; set; }
 
-    public LoggingPolicy ToRecord() => new(DroppedInput, DroppedForward, PortForwards, MacFilter, RatePerMinute, Burst);
+    public FirewallLogLevel Dos { get; set; }
+
+    public LoggingPolicy ToRecord() => new(DroppedInput, DroppedForward, PortForwards, MacFilter, RatePerMinute, Burst, Dos);
 
     public void CopyFrom(LoggingPolicy policy)
     {
@@ -29,5 +31,6 @@ public sealed class LoggingPolicyEntity
         MacFilter = policy.MacFilter;
         RatePerMinute = policy.RatePerMinute;
         Burst = policy.Burst;
+        Dos = policy.Dos;
     }
 }

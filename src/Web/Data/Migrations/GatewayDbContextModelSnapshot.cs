@@ -82,6 +82,11 @@ namespace Gateway.Web.Data.Migrations
                     b.Property<int>("Burst")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Dos")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DroppedForward")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -114,6 +119,7 @@ namespace Gateway.Web.Data.Migrations
                         {
                             Id = 1,
                             Burst = 10,
+                            Dos = "Off",
                             DroppedForward = "Off",
                             DroppedInput = "Off",
                             MacFilter = "Off",
@@ -255,6 +261,64 @@ namespace Gateway.Web.Data.Migrations
                     b.ToTable("PortForwards", (string)null);
                 });
 
+            modelBuilder.Entity("Gateway.Web.Data.Entities.ProtectionEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AntiSpoofing")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("DropInvalid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("IcmpBurst")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("IcmpRatePerSecond")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SynFloodBurst")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("SynFloodEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("SynFloodPerSource")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SynFloodRatePerSecond")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WanInput")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("WanPing")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Protection", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            AntiSpoofing = true,
+                            DropInvalid = true,
+                            IcmpBurst = 20,
+                            IcmpRatePerSecond = 10,
+                            SynFloodBurst = 50,
+                            SynFloodEnabled = true,
+                            SynFloodPerSource = true,
+                            SynFloodRatePerSecond = 25,
+                            WanInput = "Drop",
+                            WanPing = false
+                        });
+                });
+
             modelBuilder.Entity("Gateway.Web.Data.Entities.RevisionEntity", b =>
                 {
                     b.Property<int>("Id")
@@ -273,6 +337,91 @@ namespace Gateway.Web.Data.Migrations
                             Id = 1,
                             DesiredRevision = 0L
                         });
+                });
+
+            modelBuilder.Entity("Gateway.Web.Data.Entities.RuleEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasAnnotation("Sqlite:Autoincrement", true);
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Chain")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Destination")
+                        .HasMaxLength(49)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DestinationPort")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("DestinationPortEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Family")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InInterface")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LimitBurst")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LimitRatePerSecond")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LogLevel")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OutInterface")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RejectWith")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(49)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceMac")
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Position");
+
+                    b.ToTable("Rules", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -16,8 +16,6 @@ namespace Gateway.Agent.Logs;
 /// </summary>
 public static class KmsgParser
 {
-    public static readonly string[] Categories = ["dropped-input", "dropped-forward", "port-forward", "mac-filter"];
-
     /// <summary>A century of uptime: beyond it the timestamp is garbage, and usec × 10 ticks would overflow.</summary>
     private const long MaxUptimeMicroseconds = 100L * 365 * 24 * 3600 * 1_000_000;
 
@@ -60,25 +58,18 @@ public static class KmsgParser
             return false;
         }
 
+        // "<category word> [<id> ]<nf_log fields>": the word must be followed by a space, and categories that
+        // carry an id have it next (a missing or bad id leaves RuleId null rather than losing the line).
         var rest = message[RulesetCompiler.LogPrefix.Length..];
-        string? category = null;
-        foreach (var candidate in Categories)
-        {
-            if (rest.StartsWith(candidate, StringComparison.Ordinal) && rest.Length > candidate.Length && rest[candidate.Length] == ' ')
-            {
-                category = candidate;
-                rest = rest[(candidate.Length + 1)..];
-                break;
-            }
-        }
-
-        if (category is null)
+        var wordEnd = rest.IndexOf(' ');
+        if (wordEnd <= 0 || !FirewallCategories.TryParse(rest[..wordEnd], out var category))
         {
             return false;
         }
 
+        rest = rest[(wordEnd + 1)..];
         int? ruleId = null;
-        if (category == "port-forward")
+        if (category.CarriesId())
         {
             var space = rest.IndexOf(' ');
             var idText = space < 0 ? rest : rest[..space];
@@ -119,7 +110,7 @@ public static class KmsgParser
 
         var level = FirewallLogLevels.FromSyslogSeverity(pri & 7);
         var time = bootTime.AddTicks(usec * 10);
-        entry = new FirewallLogEntry(time, level, category, ruleId, Summary(proto, src, spt, dst, dpt, inIf, outIf), inIf, outIf, src, dst, proto, spt, dpt, SourceMac(mac));
+        entry = new FirewallLogEntry(time, level, category.ToWord(), ruleId, Summary(proto, src, spt, dst, dpt, inIf, outIf), inIf, outIf, src, dst, proto, spt, dpt, SourceMac(mac));
         return true;
     }
 

@@ -1,17 +1,38 @@
 using System.Globalization;
 using System.Text;
 using Gateway.Shared.Config;
+using Gateway.Shared.Protocol;
 using Gateway.Shared.Validation;
 
 namespace Gateway.Agent.Nft;
 
 /// <summary>
 /// Turns a (validated) <see cref="GatewayConfig"/> into the whole <c>table inet gateway</c>: a pure function,
-/// so the same config always gives byte-identical text (golden-file tested).
+/// so the same config (and the same carried-over counters) always gives byte-identical text (golden-file tested).
 /// </summary>
 /// <remarks>
 /// Shape of the table, and why:
 /// <list type="bullet">
+/// <item>Hooks, in the order a packet meets them: <c>mac_filter</c> (prerouting, raw), <c>guard</c> (prerouting,
+/// mangle: after conntrack, before dstnat and before any accept), <c>dstnat</c>, then <c>input</c> / <c>forward</c>
+/// (filter, policy drop), <c>output</c> (only when output rules exist), <c>srcnat</c>.</item>
+/// <item><c>guard</c> holds the protection that must see every packet: invalid and new-TCP-without-SYN drops,
+/// anti-spoofing (LAN sources on the WAN, <c>fib saddr . iif oif missing</c>) and the per-source echo limit
+/// (an echo limit below <c>ct state established accept</c> would limit nothing). Every DoS drop goes through
+/// <c>dos_drop</c>, which counts and logs (category dos) under the shared log limit. Because the guard drops
+/// invalid packets before they are routed, the forward chain does not repeat it.</item>
+/// <item>Input is closed for every link that is not the LAN, not only the named WAN: a second uplink, a
+/// <c>ppp1</c> or a new VLAN gets nothing the WAN does not. Order: loopback, established, the SYN meter (any
+/// link but the LAN; the LAN is exempt so the admin can't rate-limit themselves out of the panel, and it sits
+/// before the rules so an accept rule can't bypass it), <c>rules_input</c>, LAN accept, DHCP/DHCPv6 client
+/// answers and neighbour discovery on any link, WAN ping if allowed, then the dropped-input log and drop or
+/// reject.</item>
+/// <item>Traffic rules live in <c>rules_input</c> / <c>rules_forward</c> / <c>rules_output</c>, jumped to after
+/// established/related and before the built-in defaults. Each rule counts into its own named counter object
+/// (<c>rule_&lt;id&gt;</c>), declared with the values read from the running table, so hits survive applies. A rule
+/// that logs, or whose verdict takes more than one statement, jumps to its own chain <c>rule_&lt;id&gt;</c>: the
+/// log line there is rate-limited by <c>gw_log</c> without that limit deciding the verdict.
+/// <see cref="Verdicts"/> is the one place that writes accept, drop and every reject form.</item>
 /// <item>Port forwards live in maps keyed by <c>meta l4proto . th dport</c>, so a lookup costs the same at 10,000
 /// forwards as at one. A range is expanded port by port (at most 1,024 per forward) because nft has no
 /// "map by offset" for a concatenated key. Source-restricted forwards sit in their own interval map whose key
@@ -20,33 +41,81 @@ namespace Gateway.Agent.Nft;
 /// original destination port), so per-forward counts come straight from a conntrack dump and a removed
 /// forward's connections can be deleted by mark.</item>
 /// <item>Hairpin: LAN packets to any local address other than the router's LAN address (<c>fib daddr type
-/// local</c>) take the same dnat path, and DNATed LAN→LAN traffic is masqueraded so replies come back through
-/// the router. The WAN address never appears, so a PPP reconnect with a new address needs no re-apply.</item>
-/// <item>All logging shares one named <c>limit</c> object, so a flood in one category can't drown the log.</item>
+/// local</c>) take the same dnat path, and DNATed LAN→LAN traffic that entered on the LAN is masqueraded so
+/// replies come back through the router. <c>iifname</c> works in postrouting for forwarded packets (the kernel
+/// hands the input device to the hook; measured on a three-namespace lab), so a WAN packet with a spoofed LAN
+/// source is never masqueraded to look like the router. The WAN address never appears, so a PPP reconnect
+/// with a new address needs no re-apply.</item>
+/// <item>All logging shares one named <c>limit</c> object, so a flood in one category can't drown the log.
+/// Prefixes are <c>gw &lt;category word&gt; </c>, with the item's id after the word for port forwards and rules.</item>
 /// <item>User text (names) only appears inside sanitised comments (<see cref="NftText"/>).</item>
 /// </list>
 /// </remarks>
-public static class RulesetCompiler
+public static partial class RulesetCompiler
 {
     public const string TableName = "gateway";
 
     /// <summary>Prefix of every log line the ruleset emits; the kmsg reader picks lines by it.</summary>
     public const string LogPrefix = "gw ";
 
-    /// <summary>
-    /// The table applied at boot when no last-good snapshot can be restored: nothing is forwarded (no NAT, no
-    /// port forwards, no LAN→WAN), while the router's own input is left alone so the LAN still reaches the panel.
-    /// </summary>
-    public static string Lockdown() =>
-        $"table inet {TableName} {{\n"
-        + "\tcomment \"Gateway: lockdown, nothing is forwarded until a configuration is applied\"\n"
-        + "\tchain forward {\n"
-        + "\t\ttype filter hook forward priority filter; policy drop;\n"
-        + "\t\tcounter drop\n"
-        + "\t}\n"
-        + "}\n";
+    /// <summary>The log prefix of a category (<c>gw dos </c>), with the item's id for categories that carry one (<c>gw rule 7 </c>).</summary>
+    public static string Prefix(FirewallCategory category, int? id = null) =>
+        category.CarriesId() && id is { } value
+            ? $"{LogPrefix}{category.ToWord()} {value.ToString(CultureInfo.InvariantCulture)} "
+            : $"{LogPrefix}{category.ToWord()} ";
 
-    public static string Compile(GatewayConfig config)
+    /// <summary>The lockdown table with no uplink known.</summary>
+    public static string Lockdown() => Lockdown([]);
+
+    /// <summary>
+    /// The table applied at first boot, or at boot when no last-good snapshot can be restored. Nothing is
+    /// forwarded (no NAT, no port forwards, no LAN→WAN). The router's own services answer only on links that do
+    /// not carry the default route (<paramref name="uplinks"/>), and only to sources that route back out of the
+    /// link they came in on: before setup there is no configured LAN to trust, so "not the uplink, and on-link"
+    /// is the best stand-in. The router's own DHCP lease and neighbour discovery keep working on every link
+    /// (they reach no service), so the uplink keeps its address while locked down.
+    /// </summary>
+    public static string Lockdown(IReadOnlyCollection<string> uplinks)
+    {
+        ArgumentNullException.ThrowIfNull(uplinks);
+        var text = new StringBuilder(1024);
+        var w = new Writer(text);
+        w.Line($"table inet {TableName} {{");
+        w.Line(1, "comment \"Gateway: lockdown, nothing is forwarded until a configuration is applied\"");
+        w.Line();
+        w.Line(1, "chain input {");
+        w.Line(2, "type filter hook input priority filter; policy drop;");
+        w.Line(2, "iif \"lo\" counter accept");
+        w.Line(2, "ct state established,related counter accept");
+        w.Line(2, "ct state invalid counter drop");
+        WriteClientAnswers(w);
+        var names = uplinks.Where(FieldRules.IsInterfaceName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (names.Count > 0)
+        {
+            w.Line(2, "# Links that carry the default route: nothing arriving there reaches the router's services.");
+            foreach (var name in names)
+            {
+                w.Line(2, $"iifname \"{name}\" counter drop");
+            }
+        }
+
+        w.Line(2, "# Only sources on the link they came in on (0.0.0.0 and :: are DHCP/DAD probes, link-local is on-link).");
+        w.Line(2, "meta nfproto ipv4 ip saddr != 0.0.0.0 fib saddr . iif oif missing counter drop");
+        w.Line(2, "meta nfproto ipv6 ip6 saddr != { ::, fe80::/10 } fib saddr . iif oif missing counter drop");
+        w.Line(2, "counter accept");
+        w.Line(1, "}");
+        w.Line();
+        w.Line(1, "chain forward {");
+        w.Line(2, "type filter hook forward priority filter; policy drop;");
+        w.Line(2, "counter drop");
+        w.Line(1, "}");
+        w.Line("}");
+        return text.ToString();
+    }
+
+    /// <param name="config">A config the validator accepted.</param>
+    /// <param name="counters">The running table's rule counters by rule id, carried into the new table.</param>
+    public static string Compile(GatewayConfig config, IReadOnlyDictionary<int, RuleHits>? counters = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var network = config.Network;
@@ -59,7 +128,8 @@ public static class RulesetCompiler
 
         var forwards = config.PortForwards.Where(f => f.Enabled).OrderBy(f => f.Id).ThenBy(f => f.ExternalPort).ToList();
         var logging = config.Logging;
-        var text = new StringBuilder(1024 + (forwards.Count * 200) + (config.MacFilters.Count * 60));
+        var protection = config.Protection;
+        var text = new StringBuilder(2048 + (forwards.Count * 200) + (config.MacFilters.Count * 60) + (config.Rules.Count * 200));
         var w = new Writer(text);
 
         w.Line($"table inet {TableName} {{");
@@ -75,12 +145,18 @@ public static class RulesetCompiler
             w.Line(1, "}");
         }
 
+        WriteRuleCounters(w, config, counters);
         WriteForwardMaps(w, forwards, logging);
         WriteMacFilterSet(w, config);
+        WriteDosSets(w, protection);
+        WriteDosDrop(w, logging);
         WriteMacFilterChain(w, config, lan);
+        WriteGuardChain(w, protection, wan, lanCidr);
         WriteNatChains(w, network, wan, lan, lanCidr);
-        WriteInputChain(w, wan, lan, logging);
-        WriteForwardChains(w, wan, lan, logging, forwards);
+        WriteInputChain(w, config, lan);
+        WriteForwardChains(w, config, wan, lan, forwards);
+        WriteOutputChain(w, config);
+        WriteRuleChains(w, config);
         w.Line("}");
         return text.ToString();
     }
@@ -175,7 +251,7 @@ public static class RulesetCompiler
         foreach (var (id, level) in logChains)
         {
             var idText = id.ToString(CultureInfo.InvariantCulture);
-            w.Line(1, $"chain pf_log_{idText} {{ limit name \"gw_log\" counter log prefix \"{LogPrefix}port-forward {idText} \" level {level.ToWord()}; }}");
+            w.Line(1, $"chain pf_log_{idText} {{ limit name \"gw_log\" counter log prefix \"{Prefix(FirewallCategory.PortForward, id)}\" level {level.ToWord()}; }}");
         }
     }
 
@@ -211,7 +287,7 @@ public static class RulesetCompiler
         w.Line();
         w.Line(1, "chain mac_filter {");
         w.Line(2, "type filter hook prerouting priority raw; policy accept;");
-        Log(w, $"iifname \"{lan}\" {match}", config.Logging.MacFilter, "mac-filter");
+        Log(w, $"iifname \"{lan}\" {match}", config.Logging.MacFilter, FirewallCategory.MacFilter);
         w.Line(2, $"iifname \"{lan}\" {match} counter drop");
         w.Line(1, "}");
     }
@@ -244,38 +320,74 @@ public static class RulesetCompiler
         }
 
         w.Line(2, "# Reflected connections: the LAN server must answer through the router, not directly.");
-        w.Line(2, $"ct status dnat oifname \"{lan}\" ip saddr {lanCidr.NetworkText} counter masquerade");
+        w.Line(2, $"ct status dnat iifname \"{lan}\" oifname \"{lan}\" ip saddr {lanCidr.NetworkText} counter masquerade");
         w.Line(1, "}");
     }
 
-    private static void WriteInputChain(Writer w, string wan, string lan, LoggingPolicy logging)
+    private static void WriteInputChain(Writer w, GatewayConfig config, string lan)
     {
+        var protection = config.Protection;
         w.Line();
         w.Line(1, "chain input {");
-        w.Line(2, "type filter hook input priority filter; policy accept;");
+        w.Line(2, "type filter hook input priority filter; policy drop;");
         w.Line(2, "iif \"lo\" counter accept");
         w.Line(2, "ct state established,related counter accept");
+        if (protection.SynFlood.Enabled)
+        {
+            w.Line(2, "# New TCP from any link but the LAN (the admin can't be limited out of the panel), before the rules.");
+        }
+
+        SynMeter(w, protection.SynFlood, $"iifname != \"{lan}\"");
+        JumpToRules(w, config, RuleChain.Input);
         w.Line(2, "# The LAN always reaches the router, so the admin can't be locked out.");
         w.Line(2, $"iifname \"{lan}\" counter accept");
-        w.Line(2, "# DHCP answers to the router's own WAN lease (broadcast/multicast, so conntrack can't match them).");
-        w.Line(2, $"iifname \"{wan}\" udp sport 67 udp dport 68 counter accept");
-        w.Line(2, $"iifname \"{wan}\" meta nfproto ipv6 udp sport 547 udp dport 546 counter accept");
-        w.Line(2, $"iifname \"{wan}\" icmpv6 type {{ nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert }} counter accept");
-        Log(w, $"iifname \"{wan}\"", logging.DroppedInput, "dropped-input");
-        w.Line(2, $"iifname \"{wan}\" counter drop");
+        WriteClientAnswers(w);
+        if (protection.WanPing)
+        {
+            w.Line(2, "icmp type echo-request counter accept");
+            w.Line(2, "icmpv6 type echo-request counter accept");
+        }
+
+        w.Line(2, "# Everything else, from every link that is not the LAN.");
+        Log(w, null, config.Logging.DroppedInput, FirewallCategory.DroppedInput);
+        if (protection.WanInput == WanInputAction.Reject)
+        {
+            w.Line(2, "meta l4proto tcp counter reject with tcp reset");
+            w.Line(2, "counter reject with icmpx type port-unreachable");
+        }
+        else
+        {
+            w.Line(2, "counter drop");
+        }
+
         w.Line(1, "}");
     }
 
-    private static void WriteForwardChains(Writer w, string wan, string lan, LoggingPolicy logging, List<PortForward> forwards)
+    /// <summary>Answers to the router's own DHCP/DHCPv6 leases and neighbour discovery, on any link: they are broadcast or multicast, so conntrack can't match them.</summary>
+    private static void WriteClientAnswers(Writer w)
+    {
+        w.Line(2, "# The router's own DHCP/DHCPv6 leases and neighbour discovery (broadcast/multicast, so conntrack can't match them).");
+        w.Line(2, "meta nfproto ipv4 udp sport 67 udp dport 68 counter accept");
+        w.Line(2, "meta nfproto ipv6 udp sport 547 udp dport 546 counter accept");
+        w.Line(2, "icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert } counter accept");
+    }
+
+    private static void WriteForwardChains(Writer w, GatewayConfig config, string wan, string lan, List<PortForward> forwards)
     {
         w.Line();
         w.Line(1, "chain forward {");
         w.Line(2, "type filter hook forward priority filter; policy drop;");
         w.Line(2, "ct state established,related counter accept");
-        w.Line(2, "ct state invalid counter drop");
+        if (config.Protection.SynFlood.Enabled)
+        {
+            w.Line(2, "# New TCP through port forwards, before the rules and the forward accept.");
+        }
+
+        SynMeter(w, config.Protection.SynFlood, "ct status dnat");
+        JumpToRules(w, config, RuleChain.Forward);
         w.Line(2, "ct status dnat counter jump pf_forward");
         w.Line(2, $"iifname \"{lan}\" oifname \"{wan}\" counter accept");
-        Log(w, null, logging.DroppedForward, "dropped-forward");
+        Log(w, null, config.Logging.DroppedForward, FirewallCategory.DroppedForward);
         w.Line(1, "}");
         w.Line();
         w.Line(1, "chain pf_forward {");
@@ -291,7 +403,7 @@ public static class RulesetCompiler
         w.Line(1, "}");
     }
 
-    private static void Log(Writer w, string? match, FirewallLogLevel level, string category)
+    private static void Log(Writer w, string? match, FirewallLogLevel level, FirewallCategory category)
     {
         if (level == FirewallLogLevel.Off)
         {
@@ -299,7 +411,7 @@ public static class RulesetCompiler
         }
 
         var prefix = match is null ? string.Empty : match + " ";
-        w.Line(2, $"{prefix}limit name \"gw_log\" counter log prefix \"{LogPrefix}{category} \" level {level.ToWord()}");
+        w.Line(2, $"{prefix}limit name \"gw_log\" counter log prefix \"{Prefix(category)}\" level {level.ToWord()}");
     }
 
     private static IEnumerable<string> Protocols(PortForward forward)

@@ -9,6 +9,7 @@ public sealed class HostileNameTests
     [InlineData("\\\"}}; flush ruleset #")]
     [InlineData("a\" } ; delete table inet gateway ; set x { type ipv4_addr")]
     [InlineData("$(reboot) `id` ${x}")]
+    [InlineData("line one\n} ; flush ruleset\r\n#")]
     public void Sanitised_comments_keep_only_the_safe_charset(string name)
     {
         var comment = NftText.SanitizeComment(name);
@@ -19,6 +20,8 @@ public sealed class HostileNameTests
         Assert.DoesNotContain('{', comment);
         Assert.DoesNotContain('}', comment);
         Assert.DoesNotContain('#', comment);
+        Assert.DoesNotContain('\n', comment);
+        Assert.DoesNotContain('\r', comment);
         Assert.DoesNotContain('$', comment);
         Assert.True(comment.Length <= NftText.MaxCommentLength);
     }
@@ -51,6 +54,7 @@ public sealed class HostileNameTests
             var lines = result.Stdout.Split('\n');
             Assert.Equal(["table inet gateway"], lines.Where(l => l.StartsWith("table ", StringComparison.Ordinal) && !l.EndsWith('{')).ToArray());
             Assert.Contains("comment \"x add table inet evil\"", result.Stdout, StringComparison.Ordinal);
+            Assert.Contains("counter name \"rule_5\" jump rule_5 comment \"x add table inet evil flush\"", result.Stdout, StringComparison.Ordinal);
         }
         finally
         {

@@ -90,4 +90,53 @@ public sealed class KmsgParserTests
         Assert.Null(entry.DestinationPort);
         Assert.Equal(3, entry.RuleId);
     }
+
+    [Fact]
+    public void A_rule_record_gives_the_rule_id()
+    {
+        var record = "4,501,1000,-;gw rule 7 IN=ppp0 OUT= SRC=198.51.100.9 DST=203.0.113.1 LEN=60 PROTO=TCP SPT=5555 DPT=22 SYN URGP=0 \n";
+
+        Assert.True(KmsgParser.TryParse(record, Boot, out var entry));
+        Assert.Equal(FirewallCategory.Rule.ToWord(), entry.Category);
+        Assert.Equal(7, entry.RuleId);
+        Assert.Equal("ppp0", entry.InInterface);
+        Assert.Equal(22, entry.DestinationPort);
+        Assert.Equal(FirewallLogLevel.Warn, entry.Level);
+    }
+
+    [Fact]
+    public void A_dos_record_has_no_id_even_when_a_number_follows()
+    {
+        var record = "5,502,1000,-;gw dos IN=wan0 OUT= SRC=203.0.113.66 DST=203.0.113.1 LEN=84 PROTO=ICMP TYPE=8 CODE=0 ID=3 SEQ=9 \n";
+
+        Assert.True(KmsgParser.TryParse(record, Boot, out var entry));
+        Assert.Equal("dos", entry.Category);
+        Assert.Null(entry.RuleId);
+        Assert.Equal("ICMP", entry.Protocol);
+        Assert.Equal(FirewallLogLevel.Notice, entry.Level);
+    }
+
+    [Fact]
+    public void Every_category_the_compiler_can_write_is_parsed_back()
+    {
+        foreach (var category in FirewallCategories.All)
+        {
+            var prefix = Gateway.Agent.Nft.RulesetCompiler.Prefix(category, 12);
+            Assert.True(KmsgParser.TryParse($"6,1,2,-;{prefix}IN=wan0 OUT= SRC=1.2.3.4 DST=5.6.7.8 PROTO=UDP", Boot, out var entry), prefix);
+            Assert.Equal(category.ToWord(), entry.Category);
+            Assert.Equal(category.CarriesId() ? 12 : null, entry.RuleId);
+            Assert.Equal("wan0", entry.InInterface);
+        }
+    }
+
+    [Theory]
+    [InlineData("6,1,2,-;gw rule x IN=wan0 OUT= SRC=1.2.3.4")]
+    [InlineData("6,1,2,-;gw rule IN=wan0 OUT= SRC=1.2.3.4")]
+    public void A_rule_record_without_a_number_keeps_the_entry_without_an_id(string record)
+    {
+        Assert.True(KmsgParser.TryParse(record, Boot, out var entry));
+        Assert.Equal("rule", entry.Category);
+        Assert.Null(entry.RuleId);
+        Assert.Equal("1.2.3.4", entry.Source);
+    }
 }

@@ -30,7 +30,7 @@ public sealed class RulesetCompilerGoldenTests
         Assert.False(string.IsNullOrWhiteSpace(golden.Description));
         Assert.True(ConfigValidator.Validate(golden.Config).IsValid, $"{name}: the case's config must be one the agent accepts: {ConfigValidator.Validate(golden.Config)}");
 
-        var actual = RulesetCompiler.Compile(golden.Config);
+        var actual = RulesetCompiler.Compile(golden.Config, golden.Counters);
         if (GoldenCase.Updating)
         {
             File.WriteAllText(Path.Combine(GoldenCase.SourceDirectory(), name + ".nft"), actual);

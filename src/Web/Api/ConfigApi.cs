@@ -12,18 +12,18 @@ public static class ConfigApi
         var group = routes.MapGroup("/config").WithTags("Backup").RequireApiAuth();
         group.MapGet("/", async (ConfigService config, CancellationToken ct) => TypedResults.Ok(await config.ExportAsync(ct)))
             .WithName("ExportConfig")
-            .WithSummary("The whole desired state: network, port forwards, MAC filters, MAC policy, logging.");
+            .WithSummary("The whole desired state: network, port forwards, MAC filters, MAC policy, logging, rules (in run order, without hits), protection.");
         group.MapPut("/", PutAsync)
             .WithName("ImportConfig")
-            .WithSummary("Replaces the whole desired state, all or nothing. Item ids are optional; ids of existing items are kept.")
-            .Accepts<GatewayConfig>("application/json");
+            .WithSummary("Replaces the whole desired state, all or nothing. Item ids are optional; ids of existing items are kept. No rules key: no rules; no protection key: the default protection.")
+            .Accepts<ConfigInput>("application/json");
         return group;
     }
 
     private static async Task<Results<Ok<GatewayConfig>, ValidationProblem, ProblemHttpResult>> PutAsync(
         HttpRequest request, ConfigService config, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<GatewayConfig>(request, JsonBody.ConfigLimit, ct);
+        var body = await JsonBody.ReadAsync<ConfigInput>(request, JsonBody.ConfigLimit, ct);
         if (body.Problem is { } bad)
         {
             return bad;

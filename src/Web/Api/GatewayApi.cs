@@ -15,6 +15,8 @@ public static class GatewayApi
         api.MapNetwork();
         api.MapPortForwards();
         api.MapMacFilters();
+        api.MapRules();
+        api.MapProtection();
         api.MapLogging();
         api.MapLogs();
         api.MapConntrack();

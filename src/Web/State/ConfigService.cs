@@ -13,6 +13,39 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
     public async Task<GatewayConfig> ExportAsync(CancellationToken ct = default) =>
         (await SnapshotAsync(ct))?.Config ?? throw new InvalidOperationException("Setup has not completed.");
 
+    /// <summary>A restore as sent: rules read through their input records, then validated as a whole.</summary>
+    public Task<Outcome<GatewayConfig>> ImportAsync(ConfigInput input, CancellationToken ct = default)
+    {
+        var readErrors = new ValidationErrors();
+        var config = input.ToConfig(readErrors, out var rules);
+        if (readErrors.IsValid)
+        {
+            return ImportAsync(config, ct);
+        }
+
+        // Some rules lack required fields: report them and everything else that is wrong, store nothing.
+        // The complete rules are checked at their own index; the whole-config check runs without rules so its
+        // rule paths can't point at the wrong item.
+        var errors = ConfigValidator.Validate(config with { Rules = [] });
+        for (var i = 0; i < rules.Count; i++)
+        {
+            if (rules[i] is { } rule)
+            {
+                ConfigValidator.ValidateRule(rule, errors, $"rules[{i}]");
+            }
+        }
+
+        foreach (var (field, messages) in readErrors.ToDictionary())
+        {
+            foreach (var message in messages)
+            {
+                errors.Add(field, message);
+            }
+        }
+
+        return Task.FromResult(Outcome<GatewayConfig>.Invalid(errors));
+    }
+
     /// <summary>Replaces the whole desired state, validated as a whole: all or nothing.</summary>
     /// <remarks>
     /// Items keep their id when it names an item that exists now; other items get fresh ids, so an id that

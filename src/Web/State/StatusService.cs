@@ -8,7 +8,11 @@ public sealed record GatewayStatus(
     long DesiredRevision,
     long AppliedRevision,
     string? LastApplyError,
-    DateTimeOffset? LastAppliedAt);
+    DateTimeOffset? LastAppliedAt,
+    DriftView? LastDrift = null);
+
+/// <summary>The agent's latest report that the kernel's table differed from what it applied (null: none since the web started).</summary>
+public sealed record DriftView(DateTimeOffset DetectedAt, string What, bool Repaired);
 
 /// <summary>What a script polls: applied == desired means the kernel runs what the database holds.</summary>
 public sealed class StatusService(StateWriter writer, SetupState setup, AgentLink link)
@@ -22,6 +26,7 @@ public sealed class StatusService(StateWriter writer, SetupState setup, AgentLin
             desired,
             link.AppliedRevision,
             link.LastApplyError,
-            link.LastAppliedAt);
+            link.LastAppliedAt,
+            link.LastDrift is { } drift ? new DriftView(drift.DetectedAt, drift.What, drift.Repaired) : null);
     }
 }

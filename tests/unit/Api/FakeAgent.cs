@@ -37,6 +37,12 @@ internal sealed class FakeAgent : IAsyncDisposable
     /// <summary>What <c>get-neighbours</c> answers.</summary>
     public IReadOnlyList<Neighbour> Neighbours { get; set; } = [];
 
+    /// <summary>What <c>get-interfaces</c> answers.</summary>
+    public IReadOnlyList<LinkInfo> Interfaces { get; set; } = [new LinkInfo("br-lan", "02:00:00:00:00:01", ["192.168.1.1/24"], true)];
+
+    /// <summary>True once the web has connected (frames can be pushed).</summary>
+    public bool HasClient => _client is not null;
+
     /// <summary>When set, applies are refused with this message.</summary>
     public string? RefuseWith { get; set; }
 
@@ -109,7 +115,7 @@ internal sealed class FakeAgent : IAsyncDisposable
                         _ = AnswerApplyAsync(apply);
                         break;
                     case GetInterfacesRequest:
-                        await SendAsync(new InterfacesReply([new LinkInfo("br-lan", "02:00:00:00:00:01", ["192.168.1.1/24"], true)]), _stop.Token);
+                        await SendAsync(new InterfacesReply(Interfaces), _stop.Token);
                         break;
                     case GetNeighboursRequest:
                         await SendAsync(new NeighboursReply(Neighbours), _stop.Token);

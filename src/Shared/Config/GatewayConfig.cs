@@ -6,7 +6,7 @@ namespace Gateway.Shared.Config;
 /// </summary>
 /// <remarks>
 /// Resources added after the first round are optional parameters with safe defaults, so a first-round
-/// snapshot (no <c>rules</c>, no <c>protection</c>) still applies: no rules, and the default (closed) protection.
+/// snapshot (no <c>rules</c>, <c>protection</c>, <c>oneToOne</c> …) still applies: none of them, and the default (closed) protection.
 /// They are constructor parameters, not init properties with initialisers, because the source-generated JSON
 /// reader sets a missing init property to null.
 /// </remarks>
@@ -17,10 +17,22 @@ public sealed record GatewayConfig(
     MacPolicy MacPolicy,
     LoggingPolicy Logging,
     IReadOnlyList<TrafficRule>? Rules = null,
-    Protection? Protection = null)
+    Protection? Protection = null,
+    IReadOnlyList<OneToOneNat>? OneToOne = null,
+    IReadOnlyList<Redirect>? Redirects = null,
+    IReadOnlyList<PolicyRoute>? PolicyRoutes = null,
+    HelperSettings? Helpers = null)
 {
     /// <summary>Traffic rules in the order they run.</summary>
     public IReadOnlyList<TrafficRule> Rules { get; init; } = Rules ?? [];
 
     public Protection Protection { get; init; } = Protection ?? Protection.Default;
+
+    public IReadOnlyList<OneToOneNat> OneToOne { get; init; } = OneToOne ?? [];
+
+    public IReadOnlyList<Redirect> Redirects { get; init; } = Redirects ?? [];
+
+    public IReadOnlyList<PolicyRoute> PolicyRoutes { get; init; } = PolicyRoutes ?? [];
+
+    public HelperSettings Helpers { get; init; } = Helpers ?? HelperSettings.Default;
 }

@@ -18,8 +18,13 @@ public sealed record PortForward(
     string? SourceCidr,
     bool Reflection = true,
     bool FtpHelper = false,
-    FirewallLogLevel? LogLevel = null)
+    FirewallLogLevel? LogLevel = null,
+    ConntrackHelper? Helper = null)
 {
+    /// <summary>The helper on this forward's traffic: <see cref="Helper"/>, or FTP through the older <see cref="FtpHelper"/> alias.</summary>
+    [JsonIgnore]
+    public ConntrackHelper? EffectiveHelper => Helper ?? (FtpHelper ? ConntrackHelper.Ftp : null);
+
     /// <summary>Last external port (same as <see cref="ExternalPort"/> when not a range).</summary>
     [JsonIgnore]
     public int ExternalLast => ExternalPortEnd ?? ExternalPort;

@@ -70,6 +70,7 @@ public static partial class ConfigValidator
         ValidateLogging(config.Logging, errors, "logging");
         ValidateRules(config.Rules, errors);
         ValidateProtection(config.Protection, errors, "protection");
+        ValidateNatExtras(config, errors);
         return errors;
     }
 
@@ -223,6 +224,8 @@ public static partial class ConfigValidator
         {
             errors.Add(P("ftpHelper"), "The FTP helper needs protocol tcp.");
         }
+
+        ValidateForwardHelper(forward, errors, prefix);
 
         if (forward.LogLevel is { } level && !Enum.IsDefined(level))
         {

@@ -10,6 +10,10 @@ public static class FieldRules
     public const int MaxRatePerMinute = 10000;
     public const int MaxBurst = 10000;
     public const int MaxRules = 4096;
+    public const int MaxOneToOne = 256;
+    public const int MaxRedirects = 256;
+    /// <summary>One routing table and one rule priority each, out of the 1,000 (30000–30999) the agent owns.</summary>
+    public const int MaxPolicyRoutes = 1000;
     public const int MaxRatePerSecond = 100000;
 
     public static bool IsPort(int port) => port is >= 1 and <= 65535;

@@ -26,7 +26,7 @@ namespace Gateway.Agent.Nft;
 /// <item>User text (names) only appears inside sanitised comments (<see cref="NftText"/>).</item>
 /// </list>
 /// </remarks>
-public static class RulesetCompiler
+public static partial class RulesetCompiler
 {
     public const string TableName = "gateway";
 

@@ -122,7 +122,10 @@ public sealed class AgentProcessTests : IDisposable
     {
         // A link with a known MAC and address, to find in the interfaces reply.
         var link = ProcessRunner.Run("sh", "-c", $"ip -n {_namespace} link add gwdummy0 address 02:00:00:00:07:01 type veth peer name gwdummy1 && ip -n {_namespace} addr add 10.7.0.1/24 dev gwdummy0 && ip -n {_namespace} link set gwdummy1 up && ip -n {_namespace} link set gwdummy0 up"
-            + $" && ip -n {_namespace} neigh add 10.7.0.9 lladdr 02:00:00:00:07:09 dev gwdummy0 nud permanent");
+            + $" && ip -n {_namespace} neigh add 10.7.0.9 lladdr 02:00:00:00:07:09 dev gwdummy0 nud permanent"
+            // The LAN link the config names must exist, and gwdummy0 carries the default route: the uplink.
+            + $" && ip -n {_namespace} link add br-lan type bridge && ip -n {_namespace} route add default via 10.7.0.254 dev gwdummy0"
+            + $" && ip netns exec {_namespace} sysctl -qw net.ipv4.ip_forward=0");
         Assert.True(link.ExitCode == 0, link.Stderr);
         var agent = StartAgent();
         using (var socket = await ConnectAsync())
@@ -142,6 +145,8 @@ public sealed class AgentProcessTests : IDisposable
             Assert.Equal("02:00:00:00:07:01", dummy.Mac);
             Assert.Contains("10.7.0.1/24", dummy.Addresses);
             Assert.True(dummy.Up);
+            Assert.True(dummy.DefaultRoute);
+            Assert.False(Assert.Single(links.Interfaces, l => l.Name == "br-lan").DefaultRoute);
             Assert.Contains(links.Interfaces, l => l.Name == "lo");
 
             // The namespace's own ARP table, as the kernel holds it: the permanent entry added above.
@@ -151,6 +156,13 @@ public sealed class AgentProcessTests : IDisposable
             var sample = await AskAsync<ConntrackSample>(socket, null);
             Assert.Equal([new ForwardConnections(5, 0)], sample.PortForwards);
             Assert.True(sample.Max > 0);
+
+            // Pushed every 2 s; the config has no traffic rules, so the sample is empty.
+            var counters = await AskAsync<CountersSample>(socket, null);
+            Assert.Empty(counters.Rules);
+
+            // The agent turned forwarding on for its namespace when it applied.
+            Assert.Equal("1", ProcessRunner.Run("ip", "netns", "exec", _namespace, "cat", "/proc/sys/net/ipv4/ip_forward").Stdout.Trim());
         }
 
         // SIGTERM: clean exit, socket removed.

@@ -113,7 +113,8 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
     /// One pass of the drift watcher. In lockdown: retries a restore that waited for its LAN link, and rebuilds the
     /// lockdown when the uplinks changed (a WAN lease that came after boot). Then compares the table with the
     /// fingerprint of the last one this agent wrote; when it changed or is gone, re-applies (the current snapshot,
-    /// or the lockdown) and returns the event to push. Null when nothing drifted.
+    /// or the lockdown) and returns the event to push; with the table intact and a config applied, turns IPv4
+    /// forwarding back on if someone turned it off (also drift). Null when nothing drifted.
     /// </summary>
     public async Task<DriftEvent?> CheckDriftAsync(CancellationToken cancellationToken = default)
     {
@@ -174,7 +175,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         if (now == expected)
         {
             _unrepaired = null;
-            return null;
+            return _current is not null && _lockdownUplinks is null ? CheckForwarding() : null;
         }
 
         var what = now is null
@@ -200,6 +201,27 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         _unrepaired = repaired ? null : what;
         LogDrift(what, repaired);
         return new DriftEvent(DateTimeOffset.UtcNow, what, repaired);
+    }
+
+    /// <summary>Forwarding is kernel state the agent owns too: someone turning it off is drift.</summary>
+    private DriftEvent? CheckForwarding()
+    {
+        try
+        {
+            if (!kernel.EnableIpv4Forwarding())
+            {
+                return null;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogForwardingFailed(ex.Message);
+            return null;
+        }
+
+        const string what = "net.ipv4.ip_forward was turned off";
+        LogDrift(what, true);
+        return new DriftEvent(DateTimeOffset.UtcNow, what, true);
     }
 
     /// <summary>

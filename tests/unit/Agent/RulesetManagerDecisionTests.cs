@@ -1,3 +1,4 @@
+using Gateway.Agent.Ipc;
 using Gateway.Agent.Nft;
 using Gateway.Agent.State;
 using Gateway.Shared.Config;
@@ -151,6 +152,26 @@ public sealed class RulesetManagerDecisionTests : IDisposable
     }
 
     [Fact]
+    public async Task Forwarding_turned_off_by_someone_else_is_turned_back_on_and_reported_but_not_in_lockdown()
+    {
+        var manager = NewManager();
+        Assert.True(manager.RestoreLastGood());
+        Assert.Null(await manager.CheckDriftAsync());
+        Assert.Equal(0, _kernel.ForwardingTurnedOn);
+
+        Assert.True((await manager.ApplyAsync(1, Config())).Ok);
+        Assert.Null(await manager.CheckDriftAsync());
+        _kernel.Forwarding = false;
+        var drift = await manager.CheckDriftAsync();
+
+        Assert.NotNull(drift);
+        Assert.Equal("net.ipv4.ip_forward was turned off", drift.What);
+        Assert.True(drift.Repaired);
+        Assert.True(_kernel.Forwarding);
+        Assert.Equal(2, _kernel.ForwardingTurnedOn);
+    }
+
+    [Fact]
     public async Task Drift_in_lockdown_restores_the_lockdown()
     {
         var manager = NewManager();
@@ -206,5 +227,30 @@ public sealed class RulesetManagerDecisionTests : IDisposable
         Assert.True((await manager.ApplyAsync(3, Config("br-lan", Rule(7), Rule(8)))).Ok);
         _kernel.Counters = new() { [7] = new RuleHits(7, 1, 60) };
         Assert.Equal([new RuleHits(7, 1, 60), new RuleHits(8, 2, 200)], (await manager.SampleCountersAsync()).Rules);
+    }
+
+    [Fact]
+    public async Task The_watcher_loop_repairs_a_removed_table_on_its_own()
+    {
+        var manager = NewManager();
+        Assert.True((await manager.ApplyAsync(1, Config())).Ok);
+        using var watcher = new DriftWatcher(manager, new ClientHub(), NullLogger<DriftWatcher>.Instance) { Period = TimeSpan.FromMilliseconds(20) };
+        await watcher.StartAsync(CancellationToken.None);
+        try
+        {
+            _kernel.Table = null;
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (_kernel.Table is null && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.NotNull(_kernel.Table);
+            Assert.Equal(2, _kernel.Replaced.Count);
+        }
+        finally
+        {
+            await watcher.StopAsync(CancellationToken.None);
+        }
     }
 }

@@ -27,6 +27,7 @@ public sealed partial class RulesetKernel(NftApplier applier) : IRulesetKernel
 
     public bool EnableIpv4Forwarding() => Sysctl.TurnOn(Sysctl.Ipv4Forward);
 
-    [LibraryImport("libc", EntryPoint = "if_nametoindex", StringMarshalling = StringMarshalling.Utf8)]
+    // The versioned soname: "libc.so" is a linker script where libc6-dev is installed, and absent elsewhere.
+    [LibraryImport("libc.so.6", EntryPoint = "if_nametoindex", StringMarshalling = StringMarshalling.Utf8)]
     private static partial uint IfNameToIndex(string name);
 }

@@ -181,6 +181,27 @@ public sealed class AgentProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task A_planted_table_is_replaced_at_first_boot_and_a_deleted_table_comes_back_with_a_drift_frame()
+    {
+        var setup = ProcessRunner.Run("sh", "-c", $"ip -n {_namespace} link add br-lan type bridge"
+            + $" && ip netns exec {_namespace} nft add table inet gateway"
+            + $" && ip netns exec {_namespace} nft add chain inet gateway planted '{{ type filter hook forward priority 0; policy accept; }}'");
+        Assert.True(setup.ExitCode == 0, setup.Stderr);
+        StartAgent();
+        using var socket = await ConnectAsync();
+        Assert.DoesNotContain("planted", Nft("list", "table", "inet", "gateway"), StringComparison.Ordinal);
+
+        Assert.True((await AskAsync<AppliedEvent>(socket, new ApplyRequest(3, Config()))).Ok);
+        Nft("delete", "table", "inet", "gateway");
+
+        // The watcher looks every 5 s; its frame says what it found and that it put the table back.
+        var drift = await AskAsync<DriftEvent>(socket, null);
+        Assert.Equal("table inet gateway was removed", drift.What);
+        Assert.True(drift.Repaired);
+        Assert.Contains("tcp . 8080 comment \"web\" : 192.168.1.20 . 80", Nft("list", "table", "inet", "gateway"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bad_configuration_exits_non_zero_with_a_one_line_reason()
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };

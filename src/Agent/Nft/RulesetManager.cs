@@ -18,6 +18,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly RuleCounters _counters = new();
+    private readonly FingerprintFile _written = new(Path.GetDirectoryName(store.FilePath)!);
     private LastGood? _current;
 
     // Fingerprint of the table this agent last wrote (applied config or lockdown); null before the first.
@@ -85,8 +86,9 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
                 return true;
             }
 
-            // The table in the kernel is the one the previous run applied from this state: its counters carry over.
-            var result = Apply(stored.Revision, stored.Config, persist: false, trustKernelCounters: true);
+            // Counters carry over only from the very table the previous run wrote (same handles, same contents).
+            var ours = _written.Load() is { } written && written == kernel.Fingerprint();
+            var result = Apply(stored.Revision, stored.Config, persist: false, trustKernelCounters: ours);
             if (result.Ok)
             {
                 LogRestored(stored.Revision, result.DurationMs);
@@ -292,6 +294,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         Volatile.Write(ref _lockdownUplinks, null);
         _pendingRestore = null;
         _fingerprint = kernel.Fingerprint();
+        _written.Save(_fingerprint);
         _counters.Observe(ids, carried);
         CloseStaleConnections(previous?.Config, applied.Config);
         EnsureForwarding();

@@ -230,6 +230,27 @@ public sealed class RulesetManagerDecisionTests : IDisposable
     }
 
     [Fact]
+    public async Task At_start_counters_carry_over_only_from_the_table_the_previous_run_wrote()
+    {
+        Assert.True((await NewManager().ApplyAsync(4, Config("br-lan", Rule(7)))).Ok);
+        _kernel.Counters = new() { [7] = new RuleHits(7, 30, 3000) };
+
+        // Restarted with its own table still in the kernel: the counts go on.
+        var restarted = NewManager();
+        Assert.True(restarted.RestoreLastGood());
+        _kernel.Counters = [];
+        Assert.Equal([new RuleHits(7, 30, 3000)], (await restarted.SampleCountersAsync()).Rules);
+
+        // Restarted over a table someone else built: its counters are not believed.
+        _kernel.Table = "table inet gateway { counter rule_7 { packets 999999 bytes 999999 } }";
+        _kernel.Counters = new() { [7] = new RuleHits(7, 999999, 999999) };
+        var again = NewManager();
+        Assert.True(again.RestoreLastGood());
+        _kernel.Counters = [];
+        Assert.Equal([new RuleHits(7, 0, 0)], (await again.SampleCountersAsync()).Rules);
+    }
+
+    [Fact]
     public async Task The_watcher_loop_repairs_a_removed_table_on_its_own()
     {
         var manager = NewManager();

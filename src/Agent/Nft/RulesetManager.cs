@@ -47,7 +47,10 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return Apply(revision, config, persist: true, trustKernelCounters: _lockdownUplinks is null);
+            // The kernel's counters count only while the table is still the one this agent wrote (the drift
+            // watcher looks every few seconds; this closes the window in between).
+            var ours = _lockdownUplinks is null && _fingerprint is not null && _fingerprint == kernel.Fingerprint();
+            return Apply(revision, config, persist: true, trustKernelCounters: ours);
         }
         finally
         {

@@ -251,6 +251,22 @@ public sealed class RulesetManagerDecisionTests : IDisposable
     }
 
     [Fact]
+    public async Task An_apply_over_a_table_changed_by_someone_else_does_not_believe_its_counters()
+    {
+        var manager = NewManager();
+        Assert.True((await manager.ApplyAsync(1, Config("br-lan", Rule(7)))).Ok);
+        _kernel.Counters = new() { [7] = new RuleHits(7, 5, 500) };
+        Assert.Equal([new RuleHits(7, 5, 500)], (await manager.SampleCountersAsync()).Rules);
+
+        _kernel.Table += " edited";
+        _kernel.Counters = new() { [7] = new RuleHits(7, 999999, 999999) };
+        Assert.True((await manager.ApplyAsync(2, Config("br-lan", Rule(7)))).Ok);
+        _kernel.Counters = [];
+
+        Assert.Equal([new RuleHits(7, 5, 500)], (await manager.SampleCountersAsync()).Rules);
+    }
+
+    [Fact]
     public async Task The_watcher_loop_repairs_a_removed_table_on_its_own()
     {
         var manager = NewManager();

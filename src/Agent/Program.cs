@@ -23,17 +23,20 @@ if (!AgentOptions.TryRead(builder.Configuration, out var options, out var error)
 
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton<NftApplier>();
+builder.Services.AddSingleton<IRulesetKernel, RulesetKernel>();
 builder.Services.AddSingleton(new LastGoodStore(options.StateDir));
 builder.Services.AddSingleton<RulesetManager>();
 builder.Services.AddSingleton<ClientHub>();
 builder.Services.AddHostedService<AgentServer>();
 builder.Services.AddHostedService<ConntrackPublisher>();
 builder.Services.AddHostedService<KmsgReader>();
+builder.Services.AddHostedService<CountersPublisher>();
+builder.Services.AddHostedService<DriftWatcher>();
 
 using var host = builder.Build();
 
-// Fail closed: the last-good rules (or, without them, a table that forwards nothing) are in the kernel
-// before anyone can connect.
+// Fail closed: the last-good rules (or, without them, the lockdown table: nothing forwarded, nothing from the
+// uplink reaches the router) are in the kernel before anyone can connect.
 try
 {
     host.Services.GetRequiredService<RulesetManager>().RestoreLastGood();

@@ -10,6 +10,7 @@ public static class LinkLister
     public static IReadOnlyList<LinkInfo> List()
     {
         var links = new List<LinkInfo>();
+        var uplinks = Uplinks.Read();
         foreach (var nic in NetworkInterface.GetAllNetworkInterfaces().OrderBy(n => n.Name, StringComparer.Ordinal))
         {
             var bytes = nic.GetPhysicalAddress().GetAddressBytes();
@@ -22,7 +23,7 @@ public static class LinkLister
                 .ToList();
             // Unknown is what a link without carrier detection (lo, some veths) reports while usable.
             var up = nic.OperationalStatus is OperationalStatus.Up or OperationalStatus.Unknown;
-            links.Add(new LinkInfo(nic.Name, mac, addresses, up));
+            links.Add(new LinkInfo(nic.Name, mac, addresses, up, uplinks.Contains(nic.Name, StringComparer.Ordinal)));
         }
 
         return links;

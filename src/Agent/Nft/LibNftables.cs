@@ -13,6 +13,12 @@ internal static partial class LibNftables
     /// <summary>NFT_CTX_DEFAULT.</summary>
     public const uint ContextDefault = 0;
 
+    /// <summary>NFT_CTX_OUTPUT_STATELESS (<c>nft -s</c>): listings leave out counter values and other state.</summary>
+    public const uint OutputStateless = 1 << 2;
+
+    /// <summary>NFT_CTX_OUTPUT_HANDLE (<c>nft -a</c>): listings show each object's kernel handle.</summary>
+    public const uint OutputHandle = 1 << 3;
+
     [LibraryImport(Library, EntryPoint = "nft_ctx_new")]
     public static partial NftContextHandle CtxNew(uint flags);
 
@@ -24,6 +30,9 @@ internal static partial class LibNftables
 
     [LibraryImport(Library, EntryPoint = "nft_ctx_buffer_error")]
     public static partial int CtxBufferError(NftContextHandle ctx);
+
+    [LibraryImport(Library, EntryPoint = "nft_ctx_output_set_flags")]
+    public static partial void CtxOutputSetFlags(NftContextHandle ctx, uint flags);
 
     [LibraryImport(Library, EntryPoint = "nft_ctx_get_output_buffer")]
     public static partial IntPtr CtxGetOutputBuffer(NftContextHandle ctx);

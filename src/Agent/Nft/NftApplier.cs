@@ -34,11 +34,31 @@ public sealed class NftApplier
         return result.Ok ? result.Output : string.Empty;
     }
 
+    /// <summary>
+    /// The table as <c>nft -s -a</c> lists it: every object with its kernel handle, without counter values, or
+    /// null when the table does not exist. Two equal listings mean nobody rebuilt or edited the table in between.
+    /// </summary>
+    public string? ListTableWithHandles()
+    {
+        var result = Run($"list table inet {RulesetCompiler.TableName}", LibNftables.OutputStateless | LibNftables.OutputHandle);
+        return result.Ok ? result.Output : null;
+    }
+
+    /// <summary>The table's named counters as <c>nft list counters</c> prints them, or empty when the table is absent.</summary>
+    public string ListCounters()
+    {
+        var result = Run($"list counters table inet {RulesetCompiler.TableName}");
+        return result.Ok ? result.Output : string.Empty;
+    }
+
     /// <summary>Removes the table (used by tests and benchmarks; the agent itself never deletes it).</summary>
     public NftResult DeleteTable() => Run($"delete table inet {RulesetCompiler.TableName}");
 
     /// <summary>Runs a script in one libnftables context.</summary>
-    public static NftResult Run(string script)
+    public static NftResult Run(string script) => Run(script, 0);
+
+    /// <summary>Runs a script in one libnftables context with the given NFT_CTX_OUTPUT_* flags.</summary>
+    internal static NftResult Run(string script, uint outputFlags)
     {
         using var ctx = LibNftables.CtxNew(LibNftables.ContextDefault);
         if (ctx.IsInvalid)
@@ -48,6 +68,11 @@ public sealed class NftApplier
 
         LibNftables.CtxBufferOutput(ctx);
         LibNftables.CtxBufferError(ctx);
+        if (outputFlags != 0)
+        {
+            LibNftables.CtxOutputSetFlags(ctx, outputFlags);
+        }
+
         var bytes = new byte[Encoding.UTF8.GetByteCount(script) + 1];
         Encoding.UTF8.GetBytes(script, bytes);
 

@@ -64,9 +64,6 @@ public static partial class RulesetCompiler
             ? $"{LogPrefix}{category.ToWord()} {value.ToString(CultureInfo.InvariantCulture)} "
             : $"{LogPrefix}{category.ToWord()} ";
 
-    /// <summary>The lockdown table with no uplink known.</summary>
-    public static string Lockdown() => Lockdown([]);
-
     /// <summary>
     /// The table applied at first boot, or at boot when no last-good snapshot can be restored. Nothing is
     /// forwarded (no NAT, no port forwards, no LAN→WAN). The router's own services answer only on links that do

@@ -9,14 +9,29 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Agent.Nft;
 
 /// <summary>
-/// The one place that changes the kernel: validate → compile → replace the table → close removed
-/// forwards' connections → remember the snapshot. Applies are serialised; in-memory state changes
-/// only after the kernel accepted the ruleset.
+/// The one place that changes the kernel: validate → check the LAN link → compile (carrying the rule counters
+/// over) → replace the table → close removed forwards' connections → turn forwarding on → remember the snapshot
+/// and the table's fingerprint. Applies, restores, lockdowns, drift repairs and counter samples are serialised
+/// by one gate; in-memory state changes only after the kernel accepted the ruleset.
 /// </summary>
-public sealed partial class RulesetManager(NftApplier applier, LastGoodStore store, ILogger<RulesetManager> logger)
+public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore store, ILogger<RulesetManager> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly RuleCounters _counters = new();
+    private readonly FingerprintFile _written = new(Path.GetDirectoryName(store.FilePath)!);
     private LastGood? _current;
+
+    // Fingerprint of the table this agent last wrote (applied config or lockdown); null before the first.
+    private string? _fingerprint;
+
+    // Non-null while the kernel holds the lockdown table: the uplinks it was built for.
+    private IReadOnlyList<string>? _lockdownUplinks;
+
+    // A last-good snapshot that could not be restored at boot because its LAN link was missing yet.
+    private LastGood? _pendingRestore;
+
+    // The last drift that could not be repaired, so a lasting failure is reported once, not every tick.
+    private string? _unrepaired;
 
     /// <summary>Revision in the kernel now (0 before the first successful apply).</summary>
     public long AppliedRevision => Volatile.Read(ref _current)?.Revision ?? 0;
@@ -24,12 +39,18 @@ public sealed partial class RulesetManager(NftApplier applier, LastGoodStore sto
     /// <summary>The snapshot in the kernel now, if any.</summary>
     public GatewayConfig? AppliedConfig => Volatile.Read(ref _current)?.Config;
 
+    /// <summary>True while the lockdown table is in the kernel (no snapshot could be applied yet).</summary>
+    public bool InLockdown => Volatile.Read(ref _lockdownUplinks) is not null;
+
     public async Task<AppliedEvent> ApplyAsync(long revision, GatewayConfig? config, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return Apply(revision, config, persist: true);
+            // The kernel's counters count only while the table is still the one this agent wrote (the drift
+            // watcher looks every few seconds; this closes the window in between).
+            var ours = _lockdownUplinks is null && _fingerprint is not null && _fingerprint == kernel.Fingerprint();
+            return Apply(revision, config, persist: true, trustKernelCounters: ours);
         }
         finally
         {
@@ -37,68 +58,199 @@ public sealed partial class RulesetManager(NftApplier applier, LastGoodStore sto
         }
     }
 
-    /// <summary>Re-applies the stored last-good snapshot; called at start-up before the socket opens.</summary>
+    /// <summary>
+    /// Re-applies the stored last-good snapshot; called at start-up before the socket opens. Without one (first
+    /// boot), with an unreadable one, or when it can't be applied, the lockdown table replaces whatever
+    /// <c>table inet gateway</c> is in the kernel: a table this agent did not write is never trusted.
+    /// </summary>
     /// <returns>False when there was a snapshot but it could not be applied.</returns>
     public bool RestoreLastGood()
     {
-        LastGood? stored;
+        _gate.Wait();
         try
         {
-            stored = store.Load();
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            LogStateUnreadable(store.FilePath, ex.Message);
-            EnsureClosed();
+            LastGood? stored;
+            try
+            {
+                stored = store.Load();
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                LogStateUnreadable(store.FilePath, ex.Message);
+                Lockdown();
+                return false;
+            }
+
+            if (stored is null)
+            {
+                // First boot: nothing may be forwarded, nor reach the router from the uplink, before setup.
+                LogNoState(store.FilePath);
+                Lockdown();
+                return true;
+            }
+
+            // Counters carry over only from the very table the previous run wrote (same handles, same contents).
+            var ours = _written.Load() is { } written && written == kernel.Fingerprint();
+            var result = Apply(stored.Revision, stored.Config, persist: false, trustKernelCounters: ours);
+            if (result.Ok)
+            {
+                LogRestored(stored.Revision, result.DurationMs);
+                return true;
+            }
+
+            LogRestoreFailed(stored.Revision, result.Error ?? string.Empty);
+            if (!kernel.LinkExists(stored.Config.Network.LanInterface))
+            {
+                // A LAN bridge or USB NIC that appears after the agent: the drift loop retries once it exists.
+                _pendingRestore = stored;
+            }
+
+            Lockdown();
             return false;
         }
-
-        if (stored is null)
+        finally
         {
-            // First boot: nothing may be forwarded before the owner has set the router up.
-            LogNoState(store.FilePath);
-            EnsureClosed();
-            return true;
+            _gate.Release();
         }
-
-        var result = Apply(stored.Revision, stored.Config, persist: false);
-        if (result.Ok)
-        {
-            LogRestored(stored.Revision, result.DurationMs);
-        }
-        else
-        {
-            LogRestoreFailed(stored.Revision, result.Error ?? string.Empty);
-            EnsureClosed();
-        }
-
-        return result.Ok;
     }
 
     /// <summary>
-    /// Fail closed when the last-good snapshot can't be restored: a table that is still in the kernel (say,
-    /// after an agent restart) is kept as it is; with none, a lockdown table stops all forwarding until the
-    /// web sends a config. The router's own input stays open, so the admin can still reach the panel.
+    /// One pass of the drift watcher. In lockdown: retries a restore that waited for its LAN link, and rebuilds the
+    /// lockdown when the uplinks changed (a WAN lease that came after boot). Then compares the table with the
+    /// fingerprint of the last one this agent wrote; when it changed or is gone, re-applies (the current snapshot,
+    /// or the lockdown) and returns the event to push; with the table intact and a config applied, turns IPv4
+    /// forwarding back on if someone turned it off (also drift). Null when nothing drifted.
     /// </summary>
-    private void EnsureClosed()
+    public async Task<DriftEvent?> CheckDriftAsync(CancellationToken cancellationToken = default)
     {
-        if (applier.ListTable().Length > 0)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            return;
+            return CheckDrift();
         }
-
-        var result = applier.Replace(RulesetCompiler.Lockdown());
-        if (result.Ok)
+        finally
         {
-            LogLockdown();
-        }
-        else
-        {
-            LogRestoreFailed(0, result.Error);
+            _gate.Release();
         }
     }
 
-    private AppliedEvent Apply(long revision, GatewayConfig? config, bool persist)
+    /// <summary>The rule counters now, clamped so no rule's count ever goes down as the web sees it.</summary>
+    public async Task<CountersSample> SampleCountersAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var ids = RuleIds(_current?.Config);
+            var readings = ids.Count == 0 ? new Dictionary<int, RuleHits>() : kernel.ReadCounters();
+            return new CountersSample(_counters.Observe(ids, readings), DateTimeOffset.UtcNow);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private DriftEvent? CheckDrift()
+    {
+        if (_lockdownUplinks is not null && _pendingRestore is { } pending && kernel.LinkExists(pending.Config.Network.LanInterface))
+        {
+            var restored = Apply(pending.Revision, pending.Config, persist: false, trustKernelCounters: false);
+            if (restored.Ok)
+            {
+                LogRestored(pending.Revision, restored.DurationMs);
+                return null;
+            }
+
+            LogRestoreFailed(pending.Revision, restored.Error ?? string.Empty);
+            _pendingRestore = null;
+        }
+
+        if (_lockdownUplinks is { } uplinks && !uplinks.SequenceEqual(kernel.Uplinks(), StringComparer.Ordinal))
+        {
+            Lockdown();
+            return null;
+        }
+
+        if (_fingerprint is not { } expected)
+        {
+            return null;
+        }
+
+        var now = kernel.Fingerprint();
+        if (now == expected)
+        {
+            _unrepaired = null;
+            return _current is not null && _lockdownUplinks is null ? CheckForwarding() : null;
+        }
+
+        var what = now is null
+            ? $"table inet {RulesetCompiler.TableName} was removed"
+            : $"table inet {RulesetCompiler.TableName} was changed";
+        bool repaired;
+        if (_lockdownUplinks is not null || _current is null)
+        {
+            repaired = Lockdown();
+        }
+        else
+        {
+            // Someone else's table: its counters are not trusted; the values already reported carry over.
+            var result = Apply(_current.Revision, _current.Config, persist: false, trustKernelCounters: false);
+            repaired = result.Ok;
+        }
+
+        if (!repaired && _unrepaired == what)
+        {
+            return null;
+        }
+
+        _unrepaired = repaired ? null : what;
+        LogDrift(what, repaired);
+        return new DriftEvent(DateTimeOffset.UtcNow, what, repaired);
+    }
+
+    /// <summary>Forwarding is kernel state the agent owns too: someone turning it off is drift.</summary>
+    private DriftEvent? CheckForwarding()
+    {
+        try
+        {
+            if (!kernel.EnableIpv4Forwarding())
+            {
+                return null;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogForwardingFailed(ex.Message);
+            return null;
+        }
+
+        const string what = "net.ipv4.ip_forward was turned off";
+        LogDrift(what, true);
+        return new DriftEvent(DateTimeOffset.UtcNow, what, true);
+    }
+
+    /// <summary>
+    /// Replaces whatever table is in the kernel with the lockdown: nothing is forwarded, and the router's own
+    /// services answer only on links that do not carry the default route.
+    /// </summary>
+    private bool Lockdown()
+    {
+        var uplinks = kernel.Uplinks();
+        var result = kernel.Replace(RulesetCompiler.Lockdown(uplinks));
+        if (!result.Ok)
+        {
+            LogLockdownFailed(result.Error);
+            return false;
+        }
+
+        Volatile.Write(ref _current, null);
+        Volatile.Write(ref _lockdownUplinks, uplinks);
+        _fingerprint = kernel.Fingerprint();
+        LogLockdown(uplinks.Count == 0 ? "none" : string.Join(",", uplinks));
+        return true;
+    }
+
+    private AppliedEvent Apply(long revision, GatewayConfig? config, bool persist, bool trustKernelCounters)
     {
         var clock = Stopwatch.StartNew();
         var errors = ConfigValidator.Validate(config);
@@ -108,10 +260,22 @@ public sealed partial class RulesetManager(NftApplier applier, LastGoodStore sto
             return new AppliedEvent(revision, false, $"Invalid configuration: {errors}", clock.Elapsed.TotalMilliseconds);
         }
 
+        // Input is closed for every link but the LAN, so a LAN name that matches nothing would lock the owner out.
+        var lan = config!.Network.LanInterface;
+        if (!kernel.LinkExists(lan))
+        {
+            var missing = $"The LAN interface {lan} does not exist: applying would close the router to the LAN.";
+            LogRejected(revision, missing);
+            return new AppliedEvent(revision, false, missing, clock.Elapsed.TotalMilliseconds);
+        }
+
+        var ids = RuleIds(config);
+        var readings = trustKernelCounters && ids.Count > 0 ? kernel.ReadCounters() : new Dictionary<int, RuleHits>();
+        var carried = _counters.CarryOver(ids, readings);
         string table;
         try
         {
-            table = RulesetCompiler.Compile(config!);
+            table = RulesetCompiler.Compile(config, carried);
         }
         catch (ArgumentException ex)
         {
@@ -119,7 +283,7 @@ public sealed partial class RulesetManager(NftApplier applier, LastGoodStore sto
         }
 
         var compiledAt = clock.Elapsed.TotalMilliseconds;
-        var result = applier.Replace(table);
+        var result = kernel.Replace(table);
         var kernelMs = clock.Elapsed.TotalMilliseconds - compiledAt;
         if (!result.Ok)
         {
@@ -128,9 +292,15 @@ public sealed partial class RulesetManager(NftApplier applier, LastGoodStore sto
         }
 
         var previous = _current;
-        var applied = new LastGood(revision, config!);
+        var applied = new LastGood(revision, config);
         Volatile.Write(ref _current, applied);
+        Volatile.Write(ref _lockdownUplinks, null);
+        _pendingRestore = null;
+        _fingerprint = kernel.Fingerprint();
+        _written.Save(_fingerprint);
+        _counters.Observe(ids, carried);
         CloseStaleConnections(previous?.Config, applied.Config);
+        EnsureForwarding();
         if (persist)
         {
             try
@@ -147,6 +317,25 @@ public sealed partial class RulesetManager(NftApplier applier, LastGoodStore sto
         LogApplied(revision, clock.Elapsed.TotalMilliseconds, compiledAt, kernelMs, table.Length / 1024);
         return new AppliedEvent(revision, true, null, clock.Elapsed.TotalMilliseconds);
     }
+
+    /// <summary>A router forwards: the applied config means nothing with <c>net.ipv4.ip_forward</c> at 0.</summary>
+    private void EnsureForwarding()
+    {
+        try
+        {
+            if (kernel.EnableIpv4Forwarding())
+            {
+                LogForwardingOn();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogForwardingFailed(ex.Message);
+        }
+    }
+
+    private static List<int> RuleIds(GatewayConfig? config) =>
+        config?.Rules.Where(r => r.Id > 0).Select(r => r.Id).Distinct().ToList() ?? [];
 
     /// <summary>Ids of forwards whose existing connections must go: removed, disabled, or changed in a way packets see.</summary>
     public static IReadOnlyList<int> StaleForwardIds(GatewayConfig? previous, GatewayConfig next)
@@ -211,8 +400,11 @@ public sealed partial class RulesetManager(NftApplier applier, LastGoodStore sto
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not restore last-good revision {Revision}: {Error}")]
     private partial void LogRestoreFailed(long revision, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No last-good ruleset could be restored: lockdown table applied, nothing is forwarded until a config arrives")]
-    private partial void LogLockdown();
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lockdown table applied (uplinks: {Uplinks}): nothing is forwarded and the router answers only on other links until a config is applied")]
+    private partial void LogLockdown(string uplinks);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not apply the lockdown table: {Error}")]
+    private partial void LogLockdownFailed(string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No last-good state at {Path}; waiting for the first apply")]
     private partial void LogNoState(string path);
@@ -228,4 +420,13 @@ public sealed partial class RulesetManager(NftApplier applier, LastGoodStore sto
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete conntrack entries: {Error}")]
     private partial void LogCloseFailed(string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Turned on IPv4 forwarding (net.ipv4.ip_forward was 0)")]
+    private partial void LogForwardingOn();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not turn on IPv4 forwarding: {Error}")]
+    private partial void LogForwardingFailed(string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Drift: {What} by someone else; re-applied: {Repaired}")]
+    private partial void LogDrift(string what, bool repaired);
 }

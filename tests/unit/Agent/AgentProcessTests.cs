@@ -122,7 +122,10 @@ public sealed class AgentProcessTests : IDisposable
     {
         // A link with a known MAC and address, to find in the interfaces reply.
         var link = ProcessRunner.Run("sh", "-c", $"ip -n {_namespace} link add gwdummy0 address 02:00:00:00:07:01 type veth peer name gwdummy1 && ip -n {_namespace} addr add 10.7.0.1/24 dev gwdummy0 && ip -n {_namespace} link set gwdummy1 up && ip -n {_namespace} link set gwdummy0 up"
-            + $" && ip -n {_namespace} neigh add 10.7.0.9 lladdr 02:00:00:00:07:09 dev gwdummy0 nud permanent");
+            + $" && ip -n {_namespace} neigh add 10.7.0.9 lladdr 02:00:00:00:07:09 dev gwdummy0 nud permanent"
+            // The LAN link the config names must exist, and gwdummy0 carries the default route: the uplink.
+            + $" && ip -n {_namespace} link add br-lan type bridge && ip -n {_namespace} route add default via 10.7.0.254 dev gwdummy0"
+            + $" && ip netns exec {_namespace} sysctl -qw net.ipv4.ip_forward=0");
         Assert.True(link.ExitCode == 0, link.Stderr);
         var agent = StartAgent();
         using (var socket = await ConnectAsync())
@@ -142,6 +145,8 @@ public sealed class AgentProcessTests : IDisposable
             Assert.Equal("02:00:00:00:07:01", dummy.Mac);
             Assert.Contains("10.7.0.1/24", dummy.Addresses);
             Assert.True(dummy.Up);
+            Assert.True(dummy.DefaultRoute);
+            Assert.False(Assert.Single(links.Interfaces, l => l.Name == "br-lan").DefaultRoute);
             Assert.Contains(links.Interfaces, l => l.Name == "lo");
 
             // The namespace's own ARP table, as the kernel holds it: the permanent entry added above.
@@ -151,6 +156,13 @@ public sealed class AgentProcessTests : IDisposable
             var sample = await AskAsync<ConntrackSample>(socket, null);
             Assert.Equal([new ForwardConnections(5, 0)], sample.PortForwards);
             Assert.True(sample.Max > 0);
+
+            // Pushed every 2 s; the config has no traffic rules, so the sample is empty.
+            var counters = await AskAsync<CountersSample>(socket, null);
+            Assert.Empty(counters.Rules);
+
+            // The agent turned forwarding on for its namespace when it applied.
+            Assert.Equal("1", ProcessRunner.Run("ip", "netns", "exec", _namespace, "cat", "/proc/sys/net/ipv4/ip_forward").Stdout.Trim());
         }
 
         // SIGTERM: clean exit, socket removed.
@@ -166,6 +178,27 @@ public sealed class AgentProcessTests : IDisposable
         using var again = await ConnectAsync();
         Assert.Contains("tcp . 8080 comment \"web\" : 192.168.1.20 . 80", Nft("list", "table", "inet", "gateway"), StringComparison.Ordinal);
         Assert.Equal(41, (await AskAsync<HelloReply>(again, new HelloRequest(AgentProtocol.Version))).AppliedRevision);
+    }
+
+    [Fact]
+    public async Task A_planted_table_is_replaced_at_first_boot_and_a_deleted_table_comes_back_with_a_drift_frame()
+    {
+        var setup = ProcessRunner.Run("sh", "-c", $"ip -n {_namespace} link add br-lan type bridge"
+            + $" && ip netns exec {_namespace} nft add table inet gateway"
+            + $" && ip netns exec {_namespace} nft add chain inet gateway planted '{{ type filter hook forward priority 0; policy accept; }}'");
+        Assert.True(setup.ExitCode == 0, setup.Stderr);
+        StartAgent();
+        using var socket = await ConnectAsync();
+        Assert.DoesNotContain("planted", Nft("list", "table", "inet", "gateway"), StringComparison.Ordinal);
+
+        Assert.True((await AskAsync<AppliedEvent>(socket, new ApplyRequest(3, Config()))).Ok);
+        Nft("delete", "table", "inet", "gateway");
+
+        // The watcher looks every 5 s; its frame says what it found and that it put the table back.
+        var drift = await AskAsync<DriftEvent>(socket, null);
+        Assert.Equal("table inet gateway was removed", drift.What);
+        Assert.True(drift.Repaired);
+        Assert.Contains("tcp . 8080 comment \"web\" : 192.168.1.20 . 80", Nft("list", "table", "inet", "gateway"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class AgentServerTests : IAsyncLifetime
     private async Task StartAsync(params uint[] allowedUids)
     {
         var options = new AgentOptions(SocketPath, Path.Combine(_directory, "state"), allowedUids);
-        var manager = new RulesetManager(new NftApplier(), new LastGoodStore(options.StateDir), NullLogger<RulesetManager>.Instance);
+        var manager = new RulesetManager(new RulesetKernel(new NftApplier()), new LastGoodStore(options.StateDir), NullLogger<RulesetManager>.Instance);
         _server = new AgentServer(options, manager, new NftApplier(), new ClientHub(), NullLogger<AgentServer>.Instance);
         await _server.StartAsync(CancellationToken.None);
     }

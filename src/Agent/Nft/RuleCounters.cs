@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Gateway.Shared.Protocol;
+
+namespace Gateway.Agent.Nft;
+
+/// <summary>
+/// The traffic rules' hit counts as the web sees them: never lower than a value already reported for the same
+/// rule id. The kernel's counters can step back when an apply replaces the table (packets counted between the
+/// pre-apply read and the replace are lost) or when someone else rebuilt it; the web must not see that.
+/// Ids that leave the applied config are forgotten, so a later rule reusing the id starts from its own count.
+/// </summary>
+public sealed partial class RuleCounters
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<int, RuleHits> _highest = [];
+
+    /// <summary>
+    /// Clamps <paramref name="readings"/> to the highest values reported so far, one entry per id of
+    /// <paramref name="ids"/> in that order (a rule without a reading keeps its last value, or 0), and
+    /// forgets every other id.
+    /// </summary>
+    public IReadOnlyList<RuleHits> Observe(IReadOnlyList<int> ids, IReadOnlyDictionary<int, RuleHits> readings)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(readings);
+        lock (_lock)
+        {
+            var keep = ids.ToHashSet();
+            foreach (var gone in _highest.Keys.Where(id => !keep.Contains(id)).ToList())
+            {
+                _highest.Remove(gone);
+            }
+
+            var sample = new List<RuleHits>(ids.Count);
+            foreach (var id in ids)
+            {
+                var hits = Highest(id, readings.GetValueOrDefault(id));
+                _highest[id] = hits;
+                sample.Add(hits);
+            }
+
+            return sample;
+        }
+    }
+
+    /// <summary>
+    /// The values a new table should start with for <paramref name="ids"/>: each the larger of the kernel's
+    /// reading and what was already reported, so neither the kernel nor the web ever sees a rule's count drop.
+    /// Changes nothing; <see cref="Observe"/> records them once the table is in.
+    /// </summary>
+    public IReadOnlyDictionary<int, RuleHits> CarryOver(IEnumerable<int> ids, IReadOnlyDictionary<int, RuleHits> readings)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(readings);
+        lock (_lock)
+        {
+            var carried = new Dictionary<int, RuleHits>();
+            foreach (var id in ids.Distinct())
+            {
+                var hits = Highest(id, readings.GetValueOrDefault(id));
+                if (hits.Packets > 0 || hits.Bytes > 0)
+                {
+                    carried[id] = hits;
+                }
+            }
+
+            return carried;
+        }
+    }
+
+    private RuleHits Highest(int id, RuleHits? reading)
+    {
+        var known = _highest.GetValueOrDefault(id);
+        return new RuleHits(
+            id,
+            Math.Max(reading?.Packets ?? 0, known?.Packets ?? 0),
+            Math.Max(reading?.Bytes ?? 0, known?.Bytes ?? 0));
+    }
+
+    /// <summary>
+    /// Reads the rule counters out of a <c>list counters table inet gateway</c> listing
+    /// (<c>counter rule_&lt;id&gt; { packets P bytes B }</c>); other named counters are ignored.
+    /// </summary>
+    public static IReadOnlyDictionary<int, RuleHits> Parse(string listing)
+    {
+        ArgumentNullException.ThrowIfNull(listing);
+        var counters = new Dictionary<int, RuleHits>();
+        foreach (Match match in CounterPattern().Matches(listing))
+        {
+            // Out-of-range numbers can only come from a table we did not write; skip rather than fail.
+            if (int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                && id > 0
+                && long.TryParse(match.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var packets)
+                && long.TryParse(match.Groups[3].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes))
+            {
+                counters[id] = new RuleHits(id, packets, bytes);
+            }
+        }
+
+        return counters;
+    }
+
+    [GeneratedRegex(@"\bcounter rule_([0-9]+) \{\s*packets ([0-9]+) bytes ([0-9]+)\s*\}", RegexOptions.CultureInvariant)]
+    private static partial Regex CounterPattern();
+}

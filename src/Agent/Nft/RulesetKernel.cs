@@ -1,0 +1,33 @@
+using System.Runtime.InteropServices;
+using Gateway.Agent.Kernel;
+using Gateway.Shared.Protocol;
+
+namespace Gateway.Agent.Nft;
+
+/// <summary>The real kernel: libnftables for the table, procfs for routes and sysctls, if_nametoindex for links.</summary>
+public sealed partial class RulesetKernel(NftApplier applier) : IRulesetKernel
+{
+    public NftResult Replace(string table) => applier.Replace(table);
+
+    public string? Fingerprint() => applier.ListTableWithHandles() is { } listing ? TableFingerprint.Of(listing) : null;
+
+    public IReadOnlyDictionary<int, RuleHits> ReadCounters() => RuleCounters.Parse(applier.ListCounters());
+
+    /// <summary>
+    /// Asks the kernel by name through a socket of the calling thread's namespace (unlike <c>/sys/class/net</c>,
+    /// which shows the namespace sysfs was mounted in).
+    /// </summary>
+    public bool LinkExists(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Length is > 0 and < 16 && IfNameToIndex(name) != 0;
+    }
+
+    public IReadOnlyList<string> Uplinks() => Links.Uplinks.Read();
+
+    public bool EnableIpv4Forwarding() => Sysctl.TurnOn(Sysctl.Ipv4Forward);
+
+    // The versioned soname: "libc.so" is a linker script where libc6-dev is installed, and absent elsewhere.
+    [LibraryImport("libc.so.6", EntryPoint = "if_nametoindex", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial uint IfNameToIndex(string name);
+}

@@ -1,0 +1,61 @@
+using Gateway.Agent.Nft;
+using Gateway.Shared.Protocol;
+
+namespace Gateway.Tests.Unit.Agent;
+
+/// <summary>
+/// A kernel for <see cref="RulesetManager"/>'s decisions, without root: the "table" is the last text replaced
+/// plus a write number (so every rebuild gets a new fingerprint, as handles do in the real kernel).
+/// </summary>
+internal sealed class FakeRulesetKernel : IRulesetKernel
+{
+    private int _writes;
+
+    public string? Table { get; set; }
+
+    public List<string> Replaced { get; } = [];
+
+    public HashSet<string> Links { get; } = ["br-lan", "wan0"];
+
+    public List<string> DefaultRouteLinks { get; set; } = ["wan0"];
+
+    public Dictionary<int, RuleHits> Counters { get; set; } = [];
+
+    public bool RefuseReplace { get; set; }
+
+    public bool Forwarding { get; set; }
+
+    public int ForwardingTurnedOn { get; private set; }
+
+    public NftResult Replace(string table)
+    {
+        if (RefuseReplace)
+        {
+            return new NftResult(false, string.Empty, "refused");
+        }
+
+        Replaced.Add(table);
+        Table = $"{table}#{++_writes}";
+        return new NftResult(true, string.Empty, string.Empty);
+    }
+
+    public string? Fingerprint() => Table;
+
+    public IReadOnlyDictionary<int, RuleHits> ReadCounters() => Table is null ? new Dictionary<int, RuleHits>() : new Dictionary<int, RuleHits>(Counters);
+
+    public bool LinkExists(string name) => Links.Contains(name);
+
+    public IReadOnlyList<string> Uplinks() => [.. DefaultRouteLinks];
+
+    public bool EnableIpv4Forwarding()
+    {
+        if (Forwarding)
+        {
+            return false;
+        }
+
+        Forwarding = true;
+        ForwardingTurnedOn++;
+        return true;
+    }
+}

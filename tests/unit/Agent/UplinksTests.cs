@@ -1,0 +1,48 @@
+using Gateway.Agent.Links;
+
+namespace Gateway.Tests.Unit.Agent;
+
+public sealed class UplinksTests
+{
+    [Fact]
+    public void Ipv4_default_routes_that_are_up_name_the_uplinks()
+    {
+        const string route = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+            + "wan0\t00000000\t0100710A\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
+            + "wan0\t0000710A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n"
+            + "br-lan\t0001A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n"
+            // A default route with a non-zero mask is not a default route; a reject route carries nothing.
+            + "odd0\t00000000\t00000000\t0001\t0\t0\t0\t000000FF\t0\t0\t0\n"
+            + "blk0\t00000000\t00000000\t0201\t0\t0\t0\t00000000\t0\t0\t0\n"
+            + "ppp0\t00000000\t00000000\t0001\t0\t0\t10\t00000000\t0\t0\t0\n";
+
+        Assert.Equal(["wan0", "ppp0"], Uplinks.ParseIpv4(route));
+        Assert.Empty(Uplinks.ParseIpv4("Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"));
+    }
+
+    [Fact]
+    public void Ipv6_default_routes_name_the_uplinks_but_not_the_unreachable_one_on_lo()
+    {
+        const string route =
+            "20010db8000100000000000000000000 40 00000000000000000000000000000000 00 00000000000000000000000000000000 00000100 00000001 00000000 00000001   br-lan\n"
+            + "00000000000000000000000000000000 00 00000000000000000000000000000000 00 fe800000000000000000000000000001 00000400 00000001 00000000 00000003     wan0\n"
+            + "00000000000000000000000000000000 00 00000000000000000000000000000000 00 00000000000000000000000000000000 ffffffff 00000001 00000000 00200200       lo\n"
+            + "fe800000000000000000000000000000 40 00000000000000000000000000000000 00 00000000000000000000000000000000 00000100 00000001 00000000 00000001     wan0\n";
+
+        Assert.Equal(["wan0"], Uplinks.ParseIpv6(route));
+    }
+
+    [Fact]
+    public void Read_sees_the_thread_namespace_routes()
+    {
+        var uplinks = ThrowawayNamespace.Run(() =>
+        {
+            Assert.Empty(Uplinks.Read());
+            var setup = ThrowawayNamespace.Shell("ip link add up0 type veth peer name up1 && ip link set up1 up && ip link set up0 up && ip addr add 10.9.0.2/24 dev up0 && ip route add default via 10.9.0.1");
+            Assert.True(setup.ExitCode == 0, setup.Stderr);
+            return Uplinks.Read();
+        });
+
+        Assert.Equal(["up0"], uplinks);
+    }
+}

@@ -22,7 +22,8 @@ public sealed record HelloReply(int Protocol, string AgentVersion, long AppliedR
 /// <param name="Error">The kernel's (or the validator's) message when <paramref name="Ok"/> is false.</param>
 public sealed record AppliedEvent(long Revision, bool Ok, string? Error, double DurationMs) : AgentEvent;
 
-public sealed record InterfacesReply(IReadOnlyList<LinkInfo> Interfaces) : AgentEvent;
+/// <param name="AgentAddresses">Addresses the agent itself put on links (1:1 NAT's <c>addAddress</c>), "a.b.c.d" each.</param>
+public sealed record InterfacesReply(IReadOnlyList<LinkInfo> Interfaces, IReadOnlyList<string>? AgentAddresses = null) : AgentEvent;
 
 /// <summary>A network link as the router sees it. Addresses are "a.b.c.d/len" (IPv6 too).</summary>
 /// <param name="DefaultRoute">The main routing table's default route (either family) leaves through this link: an uplink.</param>
@@ -40,12 +41,14 @@ public sealed record Neighbour(string Address, string Mac, string Interface);
 /// <summary>Live connection-tracking counts, pushed every second.</summary>
 /// <param name="ByProtocol">Entries per layer-4 protocol name ("tcp", "udp", "icmp", ...).</param>
 /// <param name="PortForwards">Entries whose ct mark is a forward's id.</param>
+/// <param name="OneToOne">Entries of each 1:1 NAT entry (ct mark <c>CtMarks.OneToOne(id)</c>).</param>
 public sealed record ConntrackSample(
     long Total,
     long Max,
     IReadOnlyDictionary<string, long> ByProtocol,
     IReadOnlyList<ForwardConnections> PortForwards,
-    DateTimeOffset SampledAt) : AgentEvent;
+    DateTimeOffset SampledAt,
+    IReadOnlyList<ForwardConnections>? OneToOne = null) : AgentEvent;
 
 public sealed record ForwardConnections(int Id, long Connections);
 

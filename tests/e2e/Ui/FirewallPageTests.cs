@@ -171,12 +171,12 @@ public sealed class FirewallPageTests(FirewallPageTests.Fixture fixture, Chromiu
         await card.GetByLabel("SYN rate (per second)").FillAsync("0");
         await card.GetByLabel("Echo burst").FillAsync("lots");
         await card.GetByRole(AriaRole.Button, new() { Name = "Save protection" }).ClickAsync();
-        await Expect(card.Locator(".field").Filter(new() { Has = card.GetByLabel("Echo burst") }).Locator(".field-error"))
+        await Expect(card.Locator(".field").Filter(new() { Has = page.GetByLabel("Echo burst") }).Locator(".field-error"))
             .ToHaveTextAsync("A whole number.");
 
         await card.GetByLabel("Echo burst").FillAsync("20");
         await card.GetByRole(AriaRole.Button, new() { Name = "Save protection" }).ClickAsync();
-        var synField = card.Locator(".field").Filter(new() { Has = card.GetByLabel("SYN rate (per second)") });
+        var synField = card.Locator(".field").Filter(new() { Has = page.GetByLabel("SYN rate (per second)") });
         await Expect(synField.Locator(".field-error")).ToHaveTextAsync(new Regex("^Between 1 and "));
 
         await card.GetByLabel("SYN rate (per second)").FillAsync("30");
@@ -201,13 +201,17 @@ public sealed class FirewallPageTests(FirewallPageTests.Fixture fixture, Chromiu
         await panel.LoginAsync();
         await panel.OpenFromMenuAsync("Firewall", "Firewall");
         var page = panel.Page;
-        await AddRuleAsync(page, "ui-logged", "Input", "Drop", enabled: false, logLevel: "notice");
+        await AddRuleAsync(page, "log ssh attempts", "Input", "Drop", enabled: false, logLevel: "notice", configure: async () =>
+        {
+            await page.GetByLabel("Protocol").SelectOptionAsync("Tcp");
+            await page.GetByLabel("Destination port").FillAsync("22");
+        });
 
         await panel.OpenFromMenuAsync("Logging", "Logging");
         var rulesThatLog = page.GetByRole(AriaRole.Region, new() { Name = "Rules that log" });
-        var item = rulesThatLog.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "ui-logged" });
+        var item = rulesThatLog.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "log ssh attempts" });
         await Expect(item).ToContainTextAsync("notice");
-        await Expect(item.GetByRole(AriaRole.Link, new() { Name = "ui-logged" })).ToHaveAttributeAsync("href", "firewall");
+        await Expect(item.GetByRole(AriaRole.Link, new() { Name = "log ssh attempts" })).ToHaveAttributeAsync("href", "firewall");
 
         // Saving the page must carry the dos level (it used to be dropped, turning dos logging off).
         await page.GetByLabel("DoS protection").SelectOptionAsync(new SelectOptionValue { Label = "warn" });

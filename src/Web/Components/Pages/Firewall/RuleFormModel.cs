@@ -80,8 +80,9 @@ public sealed class RuleFormModel
         DestinationPortEnd = Text(rule.DestinationPortEnd),
         SourceMac = rule.SourceMac ?? "",
         Action = rule.Action.ToString(),
-        RejectWith = rule.RejectWith?.ToString() ?? "",
-        LogLevel = rule.LogLevel?.ToWord() ?? "",
+        // The selects offer "default" and "don't log" as "": an explicit Default or Off means the same.
+        RejectWith = rule.RejectWith is { } with && with != Gateway.Shared.Config.RejectWith.Default ? with.ToString() : "",
+        LogLevel = rule.LogLevel is { } level && level != FirewallLogLevel.Off ? level.ToWord() : "",
         HasLimit = rule.Limit is not null,
         RatePerSecond = Text(rule.Limit?.RatePerSecond),
         Burst = Text(rule.Limit?.Burst),
@@ -112,7 +113,7 @@ public sealed class RuleFormModel
 
         FirewallLogLevel? level = LogLevel.Length > 0 && FirewallLogLevels.TryParse(LogLevel, out var parsed) ? parsed : null;
         var input = new RuleInput(
-            Name.Trim(),
+            Trimmed(Name), // empty is missing: "Required." rather than a length error
             Enabled,
             ChainValue,
             Parse<RuleFamily>(Family),

@@ -264,6 +264,17 @@ public sealed class FirewallPageTests(FirewallPageTests.Fixture fixture, Chromiu
             await Expect(reject).ToContainTextAsync("port 23");
             await Expect(RuleRow(page, "guest dns only")).ToContainTextAsync("within 20/s burst 40");
             await TheLab.WaitAppliedAsync(Api);
+
+            // Edit opens the form with the stored values, including the fields only a reject over TCP shows.
+            await reject.GetByRole(AriaRole.Button, new() { Name = "Edit no telnet from the WAN" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Edit “no telnet from the WAN”" })).ToBeVisibleAsync();
+            await Expect(page.GetByLabel("Reject with")).ToHaveValueAsync("TcpReset");
+            await Expect(page.GetByLabel("Destination port")).ToHaveValueAsync("23");
+            await Expect(page.GetByLabel("In interface", new() { Exact = true })).ToHaveValueAsync(TheLab.WanInterface);
+            await Expect(page.GetByLabel("Log matches")).ToHaveValueAsync("warn");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Edit “no telnet from the WAN”" })).ToHaveCountAsync(0);
+
             await desktop.AssertEveryInputHasAVisibleLabelAsync("Firewall");
             await desktop.ScreenshotAsync("firewall");
             Assert.Empty(desktop.ForeignRequests);

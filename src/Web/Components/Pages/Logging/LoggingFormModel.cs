@@ -12,6 +12,9 @@ public sealed class LoggingFormModel
 
     public FirewallLogLevel MacFilter { get; set; }
 
+    /// <summary>Packets the protection limits dropped (SYN flood, echo limit, invalid, spoofed).</summary>
+    public FirewallLogLevel Dos { get; set; }
+
     public int RatePerMinute { get; set; }
 
     public int Burst { get; set; }
@@ -22,9 +25,10 @@ public sealed class LoggingFormModel
         DroppedForward = policy.DroppedForward,
         PortForwards = policy.PortForwards,
         MacFilter = policy.MacFilter,
+        Dos = policy.Dos,
         RatePerMinute = policy.RatePerMinute,
         Burst = policy.Burst,
     };
 
-    public LoggingPolicy ToPolicy() => new(DroppedInput, DroppedForward, PortForwards, MacFilter, RatePerMinute, Burst);
+    public LoggingPolicy ToPolicy() => new(DroppedInput, DroppedForward, PortForwards, MacFilter, RatePerMinute, Burst, Dos);
 }

@@ -64,6 +64,8 @@ up() {
   ip -n "$router" link set "$wan_if" up
   # Forwarding starts off: the agent turns it on when it applies (a test proves it did).
   in_ns "$router" sysctl -qw net.ipv4.ip_forward=0
+  # Reverse-path filtering off, as the kernel's default: anti-spoofing must be the ruleset's own doing.
+  in_ns "$router" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
   # The uplink carries the default route, as on a real router: first-boot rules tell the uplink from the
   # LAN-side links by it, and anti-spoofing (fib saddr . iif) needs a route back for WAN sources.
   ip -n "$router" route add default via 203.0.113.2 dev "$wan_if"

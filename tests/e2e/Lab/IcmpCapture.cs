@@ -34,7 +34,13 @@ public sealed class IcmpCapture : IDisposable
     public IReadOnlyList<IcmpMessage> Messages => [.. _messages];
 
     public static IcmpCapture Start(string ns) =>
-        new(NetNs.Run(ns, () => new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Icmp)));
+        new(NetNs.Run(ns, () =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Icmp);
+            // .NET refuses ReceiveFrom on an unbound socket, raw ones included.
+            socket.Bind(new IPEndPoint(IPAddress.Any, 0));
+            return socket;
+        }));
 
     /// <summary>ICMP errors about packets sent to <paramref name="destinationPort"/> (the answers to our probes).</summary>
     public IReadOnlyList<IcmpMessage> AboutPort(int destinationPort) =>
@@ -46,6 +52,11 @@ public sealed class IcmpCapture : IDisposable
         var clock = Stopwatch.StartNew();
         while (true)
         {
+            if (_loop.IsFaulted)
+            {
+                throw new InvalidOperationException("The ICMP capture stopped receiving.", _loop.Exception);
+            }
+
             if (Messages.FirstOrDefault(match) is { } found)
             {
                 return found;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Gateway.Tests.E2e.Lab;
 using Xunit.Abstractions;
 using static Gateway.Tests.E2e.Lab.Lab;
@@ -34,13 +35,23 @@ public sealed class SynFloodTests(SynFloodTests.Fixture fixture, ITestOutputHelp
     [Fact]
     public async Task FloodFromOneSourceIsCutToTheLimitWhileAnotherSourceCompletesItsHandshakes()
     {
-        await _api.SetProtectionAsync(_lab, RulesApi.DefaultProtection(p => p["synFlood"] = new System.Text.Json.Nodes.JsonObject
+        await _api.SetProtectionAsync(_lab, RulesApi.DefaultProtection(p => p["synFlood"] = new JsonObject
         {
             ["enabled"] = true,
             ["ratePerSecond"] = Rate,
             ["burst"] = Burst,
             ["perSource"] = true,
         }));
+        await _api.SetLoggingAsync(_lab, new
+        {
+            droppedInput = "off",
+            droppedForward = "off",
+            portForwards = "off",
+            macFilter = "off",
+            dos = "notice",
+            ratePerMinute = 600,
+            burst = 50,
+        });
         await using var server = _lab.StartTcpEchoServer(_lab.Lan1Ns, ServerPort, "lan1-service");
         // SYNs (without ACK) that reached the LAN server, counted per WAN source in the server's own namespace.
         const string syn = "tcp flags & (syn | ack) == syn";
@@ -109,6 +120,12 @@ public sealed class SynFloodTests(SynFloodTests.Fixture fixture, ITestOutputHelp
             output.WriteLine("  failed " + failure);
         }
 
+        var table = await _lab.ExecAsync(_lab.RouterNs, "nft list table inet gateway");
+        foreach (var line in table.Stdout.Split('\n').Where(l => l.Contains("limit rate", StringComparison.Ordinal)))
+        {
+            output.WriteLine("router: " + line.Trim());
+        }
+
         Assert.True(offered.PacketsPerSecond >= 1000, $"the flood was too thin to prove anything: {offered.PacketsPerSecond:0} pps");
         Assert.True(duringFlood >= Handshakes * 9 / 10, $"only {duringFlood} handshakes ran during the flood");
         // The meter admits the burst, then the rate; a little slack for the token bucket's rounding.
@@ -116,5 +133,19 @@ public sealed class SynFloodTests(SynFloodTests.Fixture fixture, ITestOutputHelp
         Assert.True(passed <= allowed, $"{passed} flood SYNs reached the LAN server; at most {allowed:0} may");
         Assert.True(passed >= Rate, $"only {passed} flood SYNs passed: the limit should admit its rate, not block the source");
         Assert.True(completed >= Handshakes * 99 / 100, $"the second source completed only {completed}/{Handshakes}: {string.Join("; ", failures)}");
+
+        // The drops are logged under their own category, at its level, naming the flooding source.
+        List<JsonObject> dos = [];
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(10) && !dos.Any(e => e["source"]?.GetValue<string>() == WanHostIp))
+        {
+            await Task.Delay(250);
+            dos = (await _api.GetJsonArrayAsync("/api/v1/logs?minLevel=debug&limit=500")).OfType<JsonObject>()
+                .Where(e => e["category"]?.GetValue<string>() == "dos").ToList();
+        }
+
+        output.WriteLine($"dos log entries: {dos.Count}");
+        Assert.Contains(dos, e => e["source"]?.GetValue<string>() == WanHostIp && e["level"]?.GetValue<string>() == "notice");
+        Assert.DoesNotContain(dos, e => e["source"]?.GetValue<string>() == WanHostSecondIp);
     }
 }

@@ -16,10 +16,27 @@ namespace Gateway.Tests.E2e.Packets;
 public sealed partial class ProtectionTests(ProtectionTests.Fixture fixture, ITestOutputHelper output)
     : IClassFixture<ProtectionTests.Fixture>, IAsyncLifetime
 {
-    public sealed class Fixture : LabFixture;
+    public sealed class Fixture : LabFixture
+    {
+        /// <summary>GET /protection right after setup, before any test wrote it (or why it failed).</summary>
+        public string InitialProtection { get; private set; } = "";
+
+        protected override async Task OnSetUpAsync()
+        {
+            try
+            {
+                InitialProtection = (await Api.GetJsonAsync(RulesApi.Protection)).ToJsonString();
+            }
+            catch (HttpRequestException e)
+            {
+                InitialProtection = e.Message;
+            }
+        }
+    }
 
     private readonly Lab.Lab _lab = fixture.Lab;
     private readonly HttpClient _api = fixture.Api;
+    private readonly string _initialProtection = fixture.InitialProtection;
 
     public async Task InitializeAsync() => await _api.SetProtectionAsync(_lab, RulesApi.DefaultProtection());
 
@@ -28,6 +45,10 @@ public sealed partial class ProtectionTests(ProtectionTests.Fixture fixture, ITe
     [Fact]
     public async Task DefaultProtectionIsWhatTheContractStates()
     {
+        // As set up, before any PUT: the defaults a fresh router runs with.
+        var initial = JsonNode.Parse(_initialProtection.StartsWith('{') ? _initialProtection : "null");
+        Assert.True(JsonNode.DeepEquals(RulesApi.DefaultProtection(), initial), $"GET protection after setup: {_initialProtection}");
+        // And a PUT of them reads back the same.
         var protection = await _api.GetJsonAsync(RulesApi.Protection);
         Assert.True(JsonNode.DeepEquals(RulesApi.DefaultProtection(), protection), $"GET protection: {protection.ToJsonString()}");
     }

@@ -8,8 +8,10 @@
 #   <prefix>-lan1  eth0 192.168.50.10/24 ─┐                    ┌─ <prefix>-router ───────────────┐
 #   <prefix>-lan2  eth0 192.168.50.11/24 ─┴─ veth lan1/lan2 ── │ br-lan 192.168.50.1/24 (bridge)  │
 #                                                              │ <wan-ifname> 203.0.113.1/24      │
+#                                                              │ default via 203.0.113.2          │
 #   <prefix>-wan   eth0 203.0.113.2/24 + 203.0.113.3/24 ────── └─────────────────────────────────┘
 # The WAN host has no route to 192.168.50.0/24, so only masquerade and DNAT make traffic work.
+# net.ipv4.ip_forward starts at 0 in the router: the agent turns it on when it applies.
 # The only host-wide change is net.netfilter.nf_log_all_netns=1, so that nft `log` lines from the
 # router namespace reach the kernel log (it is not reset on `down`: other labs may rely on it).
 set -euo pipefail
@@ -60,7 +62,13 @@ up() {
   ip -n "$router" link add "$wan_if" type veth peer name eth0 netns "$wan"
   ip -n "$router" addr add 203.0.113.1/24 dev "$wan_if"
   ip -n "$router" link set "$wan_if" up
-  in_ns "$router" sysctl -qw net.ipv4.ip_forward=1
+  # Forwarding starts off: the agent turns it on when it applies (a test proves it did).
+  in_ns "$router" sysctl -qw net.ipv4.ip_forward=0
+  # Reverse-path filtering off, as the kernel's default: anti-spoofing must be the ruleset's own doing.
+  in_ns "$router" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+  # The uplink carries the default route, as on a real router: first-boot rules tell the uplink from the
+  # LAN-side links by it, and anti-spoofing (fib saddr . iif) needs a route back for WAN sources.
+  ip -n "$router" route add default via 203.0.113.2 dev "$wan_if"
   # Bridged LAN-to-LAN frames must not pass the IP hooks (as on a router whose LAN ports are a switch
   # chip); otherwise conntrack un-NATs hairpin replies on the bridge and hairpin passes falsely.
   sysctl_if_present "$router" net.bridge.bridge-nf-call-iptables 0

@@ -47,14 +47,21 @@ public sealed partial class Lab : IAsyncDisposable
         _dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         ArtifactsDir = Path.Combine(RepoRoot.Path, "artifacts", "e2e", options.Name ?? prefix);
         WanInterface = options.WanInterfaceName;
+        WebInRouterNamespace = options.WebInRouterNamespace;
         RouterNs = $"{prefix}-router";
         Lan1Ns = $"{prefix}-lan1";
         Lan2Ns = $"{prefix}-lan2";
         WanNs = $"{prefix}-wan";
-        WebUrl = $"http://127.0.0.1:{FreeLoopbackPort()}";
+        WebPort = FreeLoopbackPort();
+        WebUrl = $"http://127.0.0.1:{WebPort}";
     }
 
+    /// <summary>The web's address as the test process reaches it (through the router namespace's loopback when the web runs there).</summary>
     public string WebUrl { get; }
+
+    public int WebPort { get; }
+
+    public bool WebInRouterNamespace { get; }
 
     public string RouterNs { get; }
 
@@ -176,10 +183,12 @@ public sealed partial class Lab : IAsyncDisposable
         {
             ["ConnectionStrings__Gateway"] = $"Data Source={DatabasePath}",
             ["Agent__SocketPath"] = AgentSocketPath,
-            ["ASPNETCORE_URLS"] = WebUrl,
+            ["ASPNETCORE_URLS"] = WebInRouterNamespace ? $"http://0.0.0.0:{WebPort}" : WebUrl,
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         };
-        _web = LabProcess.Start("web", _dotnet, [dll], environment, _stateDir, Path.Combine(ArtifactsDir, "web.log"));
+        _web = WebInRouterNamespace
+            ? LabProcess.Start("web", "ip", ["netns", "exec", RouterNs, _dotnet, dll], environment, _stateDir, Path.Combine(ArtifactsDir, "web.log"))
+            : LabProcess.Start("web", _dotnet, [dll], environment, _stateDir, Path.Combine(ArtifactsDir, "web.log"));
         await WaitUntilAsync(TimeSpan.FromSeconds(90), _web, WebAnswersAsync, "the web to answer on " + WebUrl);
     }
 
@@ -264,7 +273,7 @@ public sealed partial class Lab : IAsyncDisposable
 
     private async Task<bool> WebAnswersAsync()
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient(CreateHandler(WebInRouterNamespace ? RouterNs : null)) { Timeout = TimeSpan.FromSeconds(5) };
         try
         {
             using var response = await http.GetAsync($"{WebUrl}/api/v1/setup");
@@ -332,12 +341,13 @@ public sealed partial class Lab : IAsyncDisposable
     /// <summary>
     /// Completes setup over REST (LAN br-lan 192.168.50.1/24, WAN <paramref name="wanInterface"/> or the lab's
     /// WAN link), creates an API token, waits until the agent applied the first ruleset, and returns a
-    /// client with the token and the web's base address.
+    /// client with the token and the web's base address. <paramref name="setupClient"/> sends the setup
+    /// request itself (a client in a LAN host, <see cref="CreateClientIn"/>); by default the test process does.
     /// </summary>
-    public async Task<HttpClient> SetupAsync(bool masquerade = true, string? wanInterface = null)
+    public async Task<HttpClient> SetupAsync(bool masquerade = true, string? wanInterface = null, HttpClient? setupClient = null)
     {
-        using var anonymous = new HttpClient { BaseAddress = new Uri(WebUrl) };
-        using (var setup = await anonymous.PostAsJsonAsync("/api/v1/setup", new
+        using var anonymous = new HttpClient(CreateHandler(WebInRouterNamespace ? RouterNs : null)) { BaseAddress = new Uri(WebUrl) };
+        using (var setup = await (setupClient ?? anonymous).PostAsJsonAsync("/api/v1/setup", new
         {
             adminPassword = AdminPassword,
             wanInterface = wanInterface ?? WanInterface,
@@ -366,9 +376,59 @@ public sealed partial class Lab : IAsyncDisposable
     }
 
     /// <summary>A client for the web with the given bearer token (disposed with the lab).</summary>
-    public HttpClient CreateClient(string? token = null)
+    public HttpClient CreateClient(string? token = null) =>
+        Track(new HttpClient(CreateHandler(WebInRouterNamespace ? RouterNs : null))
+        {
+            BaseAddress = new Uri(WebUrl),
+            Timeout = TimeSpan.FromSeconds(30),
+        }, token);
+
+    /// <summary>
+    /// A client whose connections start in lab host <paramref name="ns"/> and go to the web at
+    /// <paramref name="routerIp"/> (only with <see cref="LabOptions.WebInRouterNamespace"/>): the web sees that
+    /// host's address and the router's firewall sees its packets.
+    /// </summary>
+    public HttpClient CreateClientIn(string ns, string routerIp, TimeSpan? timeout = null, string? token = null)
     {
-        var client = new HttpClient { BaseAddress = new Uri(WebUrl), Timeout = TimeSpan.FromSeconds(30) };
+        if (!WebInRouterNamespace)
+        {
+            throw new InvalidOperationException("Lab hosts reach the web only when it runs in the router namespace.");
+        }
+
+        return Track(new HttpClient(CreateHandler(ns))
+        {
+            BaseAddress = new Uri($"http://{routerIp}:{WebPort}"),
+            Timeout = timeout ?? TimeSpan.FromSeconds(30),
+        }, token);
+    }
+
+    /// <summary>A handler whose sockets are made in <paramref name="ns"/> (null: the test process's own namespace).</summary>
+    private static SocketsHttpHandler CreateHandler(string? ns)
+    {
+        var handler = new SocketsHttpHandler();
+        if (ns is not null)
+        {
+            handler.ConnectCallback = async (context, ct) =>
+            {
+                var socket = NetNs.CreateSocket(ns, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
+        return handler;
+    }
+
+    private HttpClient Track(HttpClient client, string? token)
+    {
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

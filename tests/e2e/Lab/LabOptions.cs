@@ -7,4 +7,11 @@ public sealed class LabOptions
 
     /// <summary>Folder name under artifacts/e2e/ for this lab's process logs; defaults to the lab's prefix.</summary>
     public string? Name { get; init; }
+
+    /// <summary>
+    /// Run the web inside the router namespace on all its addresses (as on a real router) instead of on the
+    /// host's loopback, so lab hosts can talk to it and it sees their real addresses. The test process then
+    /// reaches it through the router namespace's own loopback (<see cref="Lab.CreateClient"/> does that).
+    /// </summary>
+    public bool WebInRouterNamespace { get; init; }
 }

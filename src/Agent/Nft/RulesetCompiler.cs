@@ -46,6 +46,24 @@ namespace Gateway.Agent.Nft;
 /// hands the input device to the hook; measured on a three-namespace lab), so a WAN packet with a spoofed LAN
 /// source is never masqueraded to look like the router. The WAN address never appears, so a PPP reconnect
 /// with a new address needs no re-apply.</item>
+/// <item>One ct mark name space (<see cref="CtMarks"/>): a forward's mark is its id, 1:1 entries, redirects and
+/// policy routes carry theirs under a kind tag in the top byte, so the agent counts and cuts every kind by mark.</item>
+/// <item>1:1 NAT (<c>o2o_*</c> maps) sits at the top of dstnat, for the WAN and (hairpin) the LAN, ahead of the
+/// redirects and the forwards: it owns every port of its address, and forwards keep the WAN's own address. Its
+/// snat sits ahead of masquerade. Both set the entry's ct mark in the nat rule itself, so no traffic rule can
+/// skip it, and forward accepts 1:1 connections by that mark before <c>pf_forward</c>'s mark-by-port could
+/// relabel them.</item>
+/// <item>Redirects (<c>redirect to :port</c>, IPv4: their match is <c>meta nfproto ipv4</c>, destinations are
+/// IPv4) set their ct mark in dstnat; input accepts redirected connections by mark kind from any link, after the
+/// traffic rules.</item>
+/// <item>Policy routes: the guard sends LAN traffic leaving the LAN (not to the router's own or 1:1 addresses,
+/// original direction only) to <c>policy_route</c>, which sets the packet mark the agent's <c>ip rule</c>s route
+/// by (first source match in id order) and, on a new connection, the route's ct mark. Forward accepts marked
+/// LAN traffic out of the route's link; srcnat masquerades it by mark when the route says so. Anti-spoofing
+/// checks only packets conntrack does not vouch for, because replies on the second uplink fail a main-table
+/// <c>fib saddr . iif</c> check.</item>
+/// <item>Conntrack helpers: one <c>ct helper</c> object per protocol in use, assigned in <c>pf_forward</c> by a
+/// forward's mark and on new LAN → uplink connections by well-known port (see <c>RulesetCompiler.Helpers.cs</c>).</item>
 /// <item>All logging shares one named <c>limit</c> object, so a flood in one category can't drown the log.
 /// Prefixes are <c>gw &lt;category word&gt; </c>, with the item's id after the word for port forwards and rules.</item>
 /// <item>User text (names) only appears inside sanitised comments (<see cref="NftText"/>).</item>

@@ -46,6 +46,12 @@ public sealed class RulesetCompilerNatKernelTests : IDisposable
             Assert.Contains("Connection received on 198.51.100.10", Exchange(wan, nas, "198.51.100.2", 7000, udp: false), StringComparison.Ordinal);
             Assert.Contains("Connection received on 198.51.100.1 ", Exchange(wan, other, "198.51.100.2", 7001, udp: false), StringComparison.Ordinal);
 
+            // Hairpin: a LAN client reaches the host through the external address, masqueraded so the answer comes back through the router.
+            lab.Router("[ ! -e /proc/sys/net/bridge/bridge-nf-call-iptables ] || sysctl -qw net.bridge.bridge-nf-call-iptables=0");
+            var hairpin = Exchange(nas, other, "198.51.100.10", 80, udp: false);
+            Assert.Contains("Connection received on 192.168.1.1 ", hairpin, StringComparison.Ordinal);
+            Assert.Contains("hello", hairpin, StringComparison.Ordinal);
+
             var marked = ThrowawayNamespace.Exec("conntrack", "-L", "-m", CtMarks.OneToOne(1).ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.True(marked.Stdout.Split('\n').Count(l => l.Contains("dport=", StringComparison.Ordinal)) >= 3, $"1:1 connections without the entry's ct mark:\n{marked.Stdout}{marked.Stderr}");
         });
@@ -132,6 +138,52 @@ public sealed class RulesetCompilerNatKernelTests : IDisposable
             Assert.True(new NftApplier().Replace(strict).Ok);
             ThrowawayNamespace.Exec("conntrack", "-F");
             Assert.DoesNotContain("hello", Exchange(wan2, client, "203.0.113.5", 7002, udp: false), StringComparison.Ordinal);
+        });
+    }
+
+    [Theory]
+    [InlineData("helpers-forwards")]
+    [InlineData("helpers-outbound")]
+    public void Every_helper_object_loads_in_a_real_table(string golden)
+    {
+        ThrowawayNamespace.Run(() =>
+        {
+            var result = new NftApplier().Replace(RulesetCompiler.Compile(GoldenCase.Load(golden).Config));
+            Assert.True(result.Ok, result.Error);
+            var listing = ThrowawayNamespace.Exec("nft", "list", "table", "inet", RulesetCompiler.TableName).Stdout;
+            foreach (var helper in ConntrackHelpers.All)
+            {
+                Assert.Contains($"ct helper {helper.ToWord()} {{", listing, StringComparison.Ordinal);
+                Assert.Contains($"type \"{helper.KernelName()}\" protocol", listing, StringComparison.Ordinal);
+            }
+        });
+    }
+
+    [Fact]
+    public void Helpers_are_assigned_on_outbound_connections_by_well_known_port_and_on_a_forward_by_its_mark()
+    {
+        var forward = new PortForward(3, "ftp", true, ForwardProtocol.Tcp, 2121, null, "192.168.1.20", 21, null, Helper: ConntrackHelper.Ftp);
+        var config = Base() with { PortForwards = [forward], Helpers = new HelperSettings([ConntrackHelper.Tftp, ConntrackHelper.Irc]) };
+
+        ThrowawayNamespace.Run(() =>
+        {
+            using var lab = new NetnsLab();
+            var client = lab.Host("client", "lan0", "192.168.1.20/24", "192.168.1.1");
+            var wan = lab.Host("wan", "wan0", "198.51.100.2/24", null);
+            lab.Router("ip addr add 192.168.1.1/24 dev lan0 && ip addr add 198.51.100.1/24 dev wan0");
+            Assert.True(new NftApplier().Replace(RulesetCompiler.Compile(config)).Ok);
+
+            Exchange(wan, client, "198.51.100.2", 69, udp: true);
+            Exchange(wan, client, "198.51.100.2", 6667, udp: false);
+            Exchange(wan, client, "198.51.100.2", 21, udp: false);
+            Exchange(client, wan, "198.51.100.1", 2121, udp: false, listenPort: 21);
+
+            var entries = ThrowawayNamespace.Exec("conntrack", "-L").Stdout.Split('\n');
+            Assert.Contains(entries, e => e.Contains("dport=69 ", StringComparison.Ordinal) && e.Contains("helper=tftp", StringComparison.Ordinal));
+            Assert.Contains(entries, e => e.Contains("dport=6667 ", StringComparison.Ordinal) && e.Contains("helper=irc", StringComparison.Ordinal));
+            // ftp is not in the outbound list: its outbound connection gets no helper.
+            Assert.Contains(entries, e => e.Contains("dport=21 ", StringComparison.Ordinal) && e.Contains("dst=198.51.100.2 ", StringComparison.Ordinal) && !e.Contains("helper=", StringComparison.Ordinal));
+            Assert.Contains(entries, e => e.Contains("dport=2121 ", StringComparison.Ordinal) && e.Contains("helper=ftp", StringComparison.Ordinal) && e.Contains("mark=3 ", StringComparison.Ordinal));
         });
     }
 

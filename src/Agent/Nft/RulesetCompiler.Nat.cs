@@ -171,8 +171,11 @@ public static partial class RulesetCompiler
     }
 
     /// <summary>
-    /// The packet mark (routing: <c>ip rule fwmark</c> → the route's table) per source, first match in id order
-    /// (sources may nest), then the route's ct mark on the connection's first packet for counting and cutting.
+    /// The packet mark the agent's <c>ip rule fwmark</c> routes by. A connection belongs to a route from its first
+    /// packet on: a new connection from the route's source (first match in id order, sources may nest) gets the
+    /// route's ct mark, and every packet of a connection carrying a route's ct mark gets that route's packet mark.
+    /// A connection that was open before the route existed (ct mark 0, not new) keeps the main table, so it is
+    /// not moved to another uplink in mid-flight with the wrong source address.
     /// </summary>
     private static void WritePolicyChains(Writer w, GatewayConfig config)
     {
@@ -182,22 +185,25 @@ public static partial class RulesetCompiler
             return;
         }
 
+        var carried = new List<string>();
+        for (var slot = 0; slot < routes.Count; slot++)
+        {
+            carried.Add($"{Hex(CtMarks.PolicyRoute(routes[slot].Id))} : {Number(PolicyRouting.Number(slot))}");
+        }
+
         w.Line();
         w.Line(1, $"chain {PolicyChain} {{");
-        var marks = new List<string>();
+        w.Line(2, "# Connections a route already carries.");
+        w.Line(2, $"meta mark set ct mark map {{ {string.Join(", ", carried)} }} return");
+        w.Line(2, "# New connections, by source.");
         for (var slot = 0; slot < routes.Count; slot++)
         {
             var route = routes[slot];
-            var number = Number(PolicyRouting.Number(slot));
             var source = Cidr(route.Source, $"Policy route {route.Id}: bad source.");
-            w.Line(2, $"ip saddr {source} meta mark set {number} counter goto policy_ct{NftText.Comment(route.Name)}");
-            marks.Add($"{number} : {Hex(CtMarks.PolicyRoute(route.Id))}");
+            w.Line(2, $"ct state new ct mark 0 ip saddr {source} counter meta mark set {Number(PolicyRouting.Number(slot))} "
+                + $"ct mark set {Hex(CtMarks.PolicyRoute(route.Id))} return{NftText.Comment(route.Name)}");
         }
 
-        w.Line(1, "}");
-        w.Line();
-        w.Line(1, "chain policy_ct {");
-        w.Line(2, $"ct state new ct mark 0 ct mark set meta mark map {{ {string.Join(", ", marks)} }}");
         w.Line(1, "}");
     }
 

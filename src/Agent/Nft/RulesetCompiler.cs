@@ -57,8 +57,9 @@ namespace Gateway.Agent.Nft;
 /// IPv4) set their ct mark in dstnat; input accepts redirected connections by mark kind from any link, after the
 /// traffic rules.</item>
 /// <item>Policy routes: the guard sends LAN traffic leaving the LAN (not to the router's own or 1:1 addresses,
-/// original direction only) to <c>policy_route</c>, which sets the packet mark the agent's <c>ip rule</c>s route
-/// by (first source match in id order) and, on a new connection, the route's ct mark. Forward accepts marked
+/// original direction only) to <c>policy_route</c>: a new connection gets the ct mark of the first route whose
+/// source matches (id order), and every packet of a connection carrying a route's ct mark gets the packet mark
+/// the agent's <c>ip rule</c>s route by, so connections older than the route stay on the main table. Forward accepts marked
 /// LAN traffic out of the route's link; srcnat masquerades it by mark when the route says so. Anti-spoofing
 /// checks only packets conntrack does not vouch for, because replies on the second uplink fail a main-table
 /// <c>fib saddr . iif</c> check.</item>

@@ -23,7 +23,9 @@ public sealed class RulesetCompilerNatKernelTests : IDisposable
     [Fact]
     public void One_to_one_reaches_the_host_on_any_port_and_its_outbound_leaves_as_the_external_address()
     {
-        var config = Base() with { OneToOne = [new OneToOneNat(1, "nas", true, "198.51.100.10", "192.168.1.20")] };
+        // A forward on port 22 of the WAN's own address: 1:1 takes port 22 of its address, the forward keeps the WAN's.
+        var forward = new PortForward(5, "ssh", true, ForwardProtocol.Tcp, 22, null, "192.168.1.21", null, null);
+        var config = Base() with { OneToOne = [new OneToOneNat(1, "nas", true, "198.51.100.10", "192.168.1.20")], PortForwards = [forward] };
 
         ThrowawayNamespace.Run(() =>
         {
@@ -43,6 +45,8 @@ public sealed class RulesetCompilerNatKernelTests : IDisposable
                 Assert.Contains("198.51.100.2", seen, StringComparison.Ordinal);
             }
 
+            Assert.Contains("hello", Exchange(other, wan, "198.51.100.1", 22, udp: false), StringComparison.Ordinal);
+
             Assert.Contains("Connection received on 198.51.100.10", Exchange(wan, nas, "198.51.100.2", 7000, udp: false), StringComparison.Ordinal);
             Assert.Contains("Connection received on 198.51.100.1 ", Exchange(wan, other, "198.51.100.2", 7001, udp: false), StringComparison.Ordinal);
 
@@ -53,7 +57,13 @@ public sealed class RulesetCompilerNatKernelTests : IDisposable
             Assert.Contains("hello", hairpin, StringComparison.Ordinal);
 
             var marked = ThrowawayNamespace.Exec("conntrack", "-L", "-m", CtMarks.OneToOne(1).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            Assert.True(marked.Stdout.Split('\n').Count(l => l.Contains("dport=", StringComparison.Ordinal)) >= 3, $"1:1 connections without the entry's ct mark:\n{marked.Stdout}{marked.Stderr}");
+            Assert.True(marked.Stdout.Split('\n').Count(l => l.Contains("dport=", StringComparison.Ordinal)) >= 4, $"1:1 connections without the entry's ct mark:\n{marked.Stdout}{marked.Stderr}");
+            // The 1:1 connection to port 22 is not relabelled with the forward's mark; the forward's own connection is.
+            var entries = ThrowawayNamespace.Exec("conntrack", "-L").Stdout.Split('\n');
+            Assert.Contains(entries, e => e.Contains("dst=198.51.100.10 ", StringComparison.Ordinal) && e.Contains("dport=22 ", StringComparison.Ordinal)
+                && e.Contains($"mark={CtMarks.OneToOne(1)} ", StringComparison.Ordinal));
+            Assert.Contains(entries, e => e.Contains("dst=198.51.100.1 ", StringComparison.Ordinal) && e.Contains("dport=22 ", StringComparison.Ordinal)
+                && e.Contains("mark=5 ", StringComparison.Ordinal));
         });
     }
 

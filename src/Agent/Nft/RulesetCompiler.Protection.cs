@@ -12,6 +12,9 @@ public static partial class RulesetCompiler
 
     private const string NewTcp = "meta l4proto tcp ct state new";
 
+    /// <summary>Packets conntrack has no established flow for: anti-spoofing checks only these.</summary>
+    private const string UnvouchedState = "ct state new,invalid,untracked";
+
     private static void WriteDosSets(Writer w, Protection protection)
     {
         w.Line();
@@ -54,8 +57,9 @@ public static partial class RulesetCompiler
     /// Runs after conntrack and before dstnat on every arriving packet, so it sees each packet once, before any
     /// accept: an echo limit below <c>ct state established accept</c> would limit nothing.
     /// </summary>
-    private static void WriteGuardChain(Writer w, Protection protection, string wan, Ipv4Cidr lanCidr)
+    private static void WriteGuardChain(Writer w, GatewayConfig config, string wan, string lan, Ipv4Cidr lanCidr)
     {
+        var protection = config.Protection;
         w.Line();
         w.Line(1, "chain guard {");
         w.Line(2, "type filter hook prerouting priority mangle; policy accept;");
@@ -70,10 +74,12 @@ public static partial class RulesetCompiler
         if (protection.AntiSpoofing)
         {
             w.Line(2, $"iifname \"{wan}\" ip saddr {lanCidr.NetworkText} counter jump dos_drop");
-            w.Line(2, "# The source must route back out of the link it came in on (0.0.0.0 and :: are DHCP/DAD probes,");
-            w.Line(2, "# link-local sources are on-link by definition).");
-            w.Line(2, "meta nfproto ipv4 ip saddr != 0.0.0.0 fib saddr . iif oif missing counter jump dos_drop");
-            w.Line(2, "meta nfproto ipv6 ip6 saddr != { ::, fe80::/10 } fib saddr . iif oif missing counter jump dos_drop");
+            w.Line(2, "# The source of a new connection must route back out of the link it came in on (0.0.0.0 and :: are");
+            w.Line(2, "# DHCP/DAD probes, link-local sources are on-link by definition). Only new (and untracked/invalid)");
+            w.Line(2, "# packets: replies of a policy-routed connection arrive on the policy's uplink, while the main");
+            w.Line(2, "# table routes their source out of the main WAN; conntrack already vouches for an established flow.");
+            w.Line(2, $"meta nfproto ipv4 {UnvouchedState} ip saddr != 0.0.0.0 fib saddr . iif oif missing counter jump dos_drop");
+            w.Line(2, $"meta nfproto ipv6 {UnvouchedState} ip6 saddr != {{ ::, fe80::/10 }} fib saddr . iif oif missing counter jump dos_drop");
         }
 
         var icmp = protection.IcmpLimit;
@@ -81,6 +87,7 @@ public static partial class RulesetCompiler
         w.Line(2, "# Echo requests per source, also those of a ping already under way.");
         w.Line(2, $"icmp type echo-request add @dos_icmp4 {{ ip saddr {rate} }} counter jump dos_drop");
         w.Line(2, $"icmpv6 type echo-request add @dos_icmp6 {{ ip6 saddr & {Ipv6Slash64} {rate} }} counter jump dos_drop");
+        WritePolicyJump(w, config, lan, lanCidr);
         w.Line(1, "}");
     }
 

@@ -1,0 +1,153 @@
+using Gateway.Agent.Conntrack;
+
+namespace Gateway.Agent.Routing;
+
+/// <summary>
+/// The real routing kernel: one NETLINK_ROUTE socket per call, opened in the calling thread's network namespace
+/// (the same Tmds.LibC socket code as ctnetlink). No <c>ip</c> command is run.
+/// </summary>
+public sealed class RoutingKernel : IRoutingKernel
+{
+    private const ushort Dump = 0x1 | 0x300;
+    private const ushort Change = 0x1 | 0x4;
+
+    public IReadOnlyList<KernelLink> Links()
+    {
+        var links = new List<KernelLink>();
+        DumpAll(Rtnl.GetLink, new byte[Rtnl.IfInfoSize], Rtnl.NewLink, body =>
+        {
+            if (RouteMessages.ParseLink(body) is { } link)
+            {
+                links.Add(link);
+            }
+        });
+        return links;
+    }
+
+    public IReadOnlyList<LinkAddress> Addresses()
+    {
+        var names = Links().ToDictionary(l => l.Index, l => l.Name);
+        var addresses = new List<LinkAddress>();
+        DumpAll(Rtnl.GetAddress, FamilyHeader(Rtnl.IfAddrSize), Rtnl.NewAddress, body =>
+        {
+            if (RouteMessages.ParseAddress(body) is { } a && names.TryGetValue(a.LinkIndex, out var name))
+            {
+                addresses.Add(new LinkAddress(name, a.Address, a.PrefixLength));
+            }
+        });
+        return addresses;
+    }
+
+    public void AddAddress(string link, string address) =>
+        Tolerate(() => Send(Rtnl.NewAddress, Change | Rtnl.FlagCreate | Rtnl.FlagExclusive, RouteMessages.AddressBody(IndexOf(link), address)), Rtnl.EExist);
+
+    public void RemoveAddress(string link, string address)
+    {
+        if (Links().FirstOrDefault(l => l.Name == link) is not { } found)
+        {
+            return;
+        }
+
+        Tolerate(() => Send(Rtnl.DeleteAddress, Change, RouteMessages.AddressBody(found.Index, address)), Rtnl.EAddrNotAvail, Rtnl.ENoEnt);
+    }
+
+    public IReadOnlyList<RoutingRule> Rules()
+    {
+        var rules = new List<RoutingRule>();
+        DumpAll(Rtnl.GetRule, FamilyHeader(Rtnl.RuleHeaderSize), Rtnl.NewRule, body =>
+        {
+            if (RouteMessages.ParseRule(body) is { } rule)
+            {
+                rules.Add(rule);
+            }
+        });
+        return rules;
+    }
+
+    public void AddRule(RoutingRule rule) =>
+        Tolerate(() => Send(Rtnl.NewRule, Change | Rtnl.FlagCreate | Rtnl.FlagExclusive, RouteMessages.RuleBody(rule)), Rtnl.EExist);
+
+    public void RemoveRule(RoutingRule rule) =>
+        Tolerate(() => Send(Rtnl.DeleteRule, Change, RouteMessages.RuleBody(rule)), Rtnl.ENoEnt);
+
+    public IReadOnlyList<RoutingRoute> Routes()
+    {
+        var names = Links().ToDictionary(l => l.Index, l => l.Name);
+        var routes = new List<RoutingRoute>();
+        DumpAll(Rtnl.GetRoute, FamilyHeader(Rtnl.RtMsgSize), Rtnl.NewRoute, body =>
+        {
+            if (RouteMessages.ParseRoute(body) is { } r && PolicyRange.Contains(r.Table))
+            {
+                routes.Add(new RoutingRoute(r.Table, r.Destination, r.Gateway, names.GetValueOrDefault(r.OutIndex)));
+            }
+        });
+        return routes;
+    }
+
+    public void AddRoute(RoutingRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        var index = route.Device is null ? 0 : IndexOf(route.Device);
+        Tolerate(() => Send(Rtnl.NewRoute, Change | Rtnl.FlagCreate | Rtnl.FlagExclusive, RouteMessages.RouteBody(route, index, delete: false)), Rtnl.EExist);
+    }
+
+    public void RemoveRoute(RoutingRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        var index = route.Device is null ? 0 : Links().FirstOrDefault(l => l.Name == route.Device)?.Index ?? 0;
+        Tolerate(() => Send(Rtnl.DeleteRoute, Change, RouteMessages.RouteBody(route, index, delete: true)), Rtnl.ESrch, Rtnl.ENoEnt);
+    }
+
+    private int IndexOf(string link) =>
+        Links().FirstOrDefault(l => l.Name == link)?.Index ?? throw new RoutingException($"link {link} does not exist", Rtnl.ENoDev);
+
+    private static byte[] FamilyHeader(int size)
+    {
+        var header = new byte[size];
+        header[0] = Rtnl.AfInet;
+        return header;
+    }
+
+    private static void DumpAll(ushort request, byte[] header, ushort replyType, Action<byte[]> each)
+    {
+        var bodies = new List<byte[]>();
+        Request(request, Dump, header, (type, body) =>
+        {
+            if (type == replyType)
+            {
+                bodies.Add(body.ToArray());
+            }
+        });
+        foreach (var body in bodies)
+        {
+            each(body);
+        }
+    }
+
+    private static void Send(ushort type, ushort flags, byte[] body) => Request(type, flags, body, (_, _) => { });
+
+    private static void Request(ushort type, ushort flags, byte[] body, RouteMessages.MessageHandler handler)
+    {
+        try
+        {
+            using var socket = new NetlinkSocket(Rtnl.NetlinkRoute);
+            socket.RequestRaw(type, flags, body, (batch, sequence) => RouteMessages.Walk(batch, sequence, handler));
+        }
+        catch (ConntrackException ex)
+        {
+            // Socket-level failures come from the shared netlink socket code.
+            throw new RoutingException(ex.Message, ex.Errno);
+        }
+    }
+
+    private static void Tolerate(Action action, params int[] harmless)
+    {
+        try
+        {
+            action();
+        }
+        catch (RoutingException ex) when (harmless.Contains(ex.Errno))
+        {
+        }
+    }
+}

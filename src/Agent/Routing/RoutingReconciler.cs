@@ -66,7 +66,7 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
         {
             links = kernel.Links();
         }
-        catch (RoutingException ex)
+        catch (Exception ex) when (ex is RoutingException or InvalidDataException)
         {
             failures.Add($"listing links: {ex.Message}");
             Report(failures);
@@ -107,7 +107,7 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
                 }
             }
         }
-        catch (RoutingException ex)
+        catch (Exception ex) when (ex is RoutingException or InvalidDataException)
         {
             text.Append("# policy routing: could not be read (").Append(ex.Message).Append(")\n");
         }

@@ -186,7 +186,8 @@ public sealed partial class AgentServer(
             case GetRulesetRequest:
                 var table = await Task.Run(applier.ListTable, cancellationToken).ConfigureAwait(false);
                 var routing = await Task.Run(() => rulesets.DescribeRoutingAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
-                return new RulesetReply(routing.Length == 0 ? table : $"{table.TrimEnd('\n')}\n\n{routing}");
+                // Below the table: the ip rules, routes and addresses the agent owns beyond it.
+                return new RulesetReply(routing.Length == 0 ? table : table.Length == 0 ? routing : $"{table.TrimEnd('\n')}\n\n{routing}");
             default:
                 throw new InvalidDataException($"Unhandled request {request.GetType().Name}.");
         }

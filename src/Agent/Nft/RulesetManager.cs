@@ -210,8 +210,17 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
                 return null;
             }
 
-            // Routes whose out link came back, rules someone deleted: put back what the applied config wants.
-            routing?.Reconcile(_current.Config);
+            // Routes whose out link came back, rules or addresses someone changed: put back what the config wants.
+            // A route returning with its link is expected; anything else was changed by someone: drift.
+            var changes = routing?.Reconcile(_current.Config) ?? [];
+            var foreign = changes.Where(c => !c.StartsWith("added ip route ", StringComparison.Ordinal)).ToList();
+            if (foreign.Count > 0)
+            {
+                var changed = $"policy routing or 1:1 addresses were changed ({string.Join("; ", foreign)})";
+                LogDrift(changed, true);
+                return new DriftEvent(DateTimeOffset.UtcNow, changed, true);
+            }
+
             return CheckForwarding();
         }
 

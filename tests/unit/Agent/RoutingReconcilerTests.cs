@@ -174,6 +174,14 @@ public sealed class RoutingReconcilerTests : IDisposable
         Assert.Null(await manager.CheckDriftAsync());
         Assert.Single(_routing.RouteList);
 
+        // Someone deleting the agent's rule is drift, repaired and reported.
+        _routing.RuleList.Remove(new RoutingRule(30001, 30001, FwMark: 30001));
+        var drift = await manager.CheckDriftAsync();
+        Assert.NotNull(drift);
+        Assert.True(drift.Repaired);
+        Assert.Contains("added ip rule 30001:", drift.What, StringComparison.Ordinal);
+        Assert.Contains(new RoutingRule(30001, 30001, FwMark: 30001), _routing.RuleList);
+
         // A restart whose snapshot can't be restored (LAN gone) locks down and takes away what the agent added.
         kernel.Links.Remove("br-lan");
         var restarted = new RulesetManager(kernel, new LastGoodStore(_stateDir), NullLogger<RulesetManager>.Instance, NewReconciler());

@@ -31,4 +31,10 @@ public interface IRoutingKernel
     void AddRoute(RoutingRoute route);
 
     void RemoveRoute(RoutingRoute route);
+
+    /// <summary>
+    /// Makes the reverse-path filter of <paramref name="link"/> loose (<c>rp_filter</c> 2) when the effective mode
+    /// (the higher of <c>all</c> and the link's) is strict; true when it changed something.
+    /// </summary>
+    bool LoosenReversePathFilter(string link);
 }

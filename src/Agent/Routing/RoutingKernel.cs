@@ -1,4 +1,6 @@
+using System.Globalization;
 using Gateway.Agent.Conntrack;
+using Gateway.Agent.Kernel;
 
 namespace Gateway.Agent.Routing;
 
@@ -96,6 +98,31 @@ public sealed class RoutingKernel : IRoutingKernel
         ArgumentNullException.ThrowIfNull(route);
         var index = route.Device is null ? 0 : Links().FirstOrDefault(l => l.Name == route.Device)?.Index ?? 0;
         Tolerate(() => Send(Rtnl.DeleteRoute, Change, RouteMessages.RouteBody(route, index, delete: true)), Rtnl.ESrch, Rtnl.ENoEnt);
+    }
+
+    public bool LoosenReversePathFilter(string link)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        var name = $"net/ipv4/conf/{link}/rp_filter";
+        try
+        {
+            // The kernel applies max(conf.all, conf.<link>): 2 on the link is loose whatever "all" says.
+            var effective = Math.Max(Mode("net/ipv4/conf/all/rp_filter"), Mode(name));
+            if (effective != 1)
+            {
+                return false;
+            }
+
+            Sysctl.Write(name, "2");
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new RoutingException($"rp_filter of {link}: {ex.Message}", 0);
+        }
+
+        static int Mode(string sysctl) =>
+            int.TryParse(Sysctl.Read(sysctl), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
     }
 
     private int IndexOf(string link) =>

@@ -234,6 +234,23 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
             changes.Add($"removed ip route {route}");
         }
 
+        foreach (var device in wanted.Select(r => r.Device!).Distinct(StringComparer.Ordinal).Where(d => links.Any(l => l.Name == d)))
+        {
+            // Replies to a policy's traffic come back on its out link while the main table's route to their source
+            // points elsewhere: a strict reverse-path filter would drop every one of them.
+            try
+            {
+                if (kernel.LoosenReversePathFilter(device))
+                {
+                    changes.Add($"set net.ipv4.conf.{device}.rp_filter to 2 (loose)");
+                }
+            }
+            catch (RoutingException ex)
+            {
+                failures.Add(ex.Message);
+            }
+        }
+
         foreach (var route in wanted.Where(w => !present.Contains(w)))
         {
             var link = links.FirstOrDefault(l => l.Name == route.Device);

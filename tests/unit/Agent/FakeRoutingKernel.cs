@@ -72,6 +72,10 @@ internal sealed class FakeRoutingKernel : IRoutingKernel
         RouteList.Remove(route);
     }
 
+    public HashSet<string> StrictReversePath { get; } = [];
+
+    public bool LoosenReversePathFilter(string link) => StrictReversePath.Remove(link);
+
     /// <summary>What the kernel does on <c>ip link set dev down</c>: the link's routes go.</summary>
     public void SetLink(string name, bool up)
     {

@@ -27,7 +27,9 @@ public sealed class RoutingKernelTests : IDisposable
     private static string Ip(params string[] args) => ThrowawayNamespace.Exec("ip", args).Stdout;
 
     // veth pairs (the test kernel has no dummy module). Two uplinks with an address each: wan0 10.0.0.2/24 (gateway 10.0.0.1) and wan2 10.2.0.2/24 (gateway 10.2.0.1).
+    // rp_filter starts off, whatever the host's defaults, so only the test that wants a strict filter sees one.
     private static void TwoUplinks() => Sh("""
+        sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 &&
         ip link add wan0 type veth peer name wan0p && ip link set wan0p up && ip addr add 10.0.0.2/24 dev wan0 && ip link set wan0 up &&
         ip link add wan2 type veth peer name wan2p && ip link set wan2p up && ip addr add 10.2.0.2/24 dev wan2 && ip link set wan2 up &&
         ip link add br-lan type veth peer name lanp && ip link set lanp up && ip addr add 192.168.1.1/24 dev br-lan && ip link set br-lan up
@@ -146,6 +148,23 @@ public sealed class RoutingKernelTests : IDisposable
             Assert.Equal("default via 10.2.0.1 dev wan2", Ip("route", "show", "table", "200").Trim());
             Assert.Empty(Ip("route", "show", "table", "30001").Trim());
             Assert.Empty(reconciler.Describe());
+        });
+    }
+
+    [Fact]
+    public void A_strict_reverse_path_filter_becomes_loose_on_the_out_link_only()
+    {
+        ThrowawayNamespace.Run(() =>
+        {
+            TwoUplinks();
+            Sh("sysctl -qw net.ipv4.conf.all.rp_filter=1");
+            var kernel = new RoutingKernel();
+
+            Assert.True(kernel.LoosenReversePathFilter("wan2"));
+            Assert.False(kernel.LoosenReversePathFilter("wan2"));
+            Assert.Equal("2", ThrowawayNamespace.Exec("sysctl", "-n", "net.ipv4.conf.wan2.rp_filter").Stdout.Trim());
+            Assert.Equal("1", ThrowawayNamespace.Exec("sysctl", "-n", "net.ipv4.conf.all.rp_filter").Stdout.Trim());
+            Assert.Equal("0", ThrowawayNamespace.Exec("sysctl", "-n", "net.ipv4.conf.wan0.rp_filter").Stdout.Trim());
         });
     }
 

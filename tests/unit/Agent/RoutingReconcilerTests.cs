@@ -138,6 +138,18 @@ public sealed class RoutingReconcilerTests : IDisposable
     }
 
     [Fact]
+    public void A_strict_reverse_path_filter_on_a_policy_out_link_is_made_loose()
+    {
+        _routing.StrictReversePath.UnionWith(["wan2", "wan0"]);
+        var reconciler = NewReconciler();
+
+        var changes = reconciler.Reconcile(Config(routes: [Policy(1)]));
+
+        Assert.Contains("set net.ipv4.conf.wan2.rp_filter to 2 (loose)", changes);
+        Assert.Equal(["wan0"], _routing.StrictReversePath);
+    }
+
+    [Fact]
     public void A_route_whose_link_is_down_waits_and_is_added_once_the_link_is_up()
     {
         var reconciler = NewReconciler();

@@ -69,8 +69,27 @@ public sealed class RoutingKernel : IRoutingKernel
     public void AddRule(RoutingRule rule) =>
         Tolerate(() => Send(Rtnl.NewRule, Change | Rtnl.FlagCreate | Rtnl.FlagExclusive, RouteMessages.RuleBody(rule)), Rtnl.EExist);
 
-    public void RemoveRule(RoutingRule rule) =>
-        Tolerate(() => Send(Rtnl.DeleteRule, Change, RouteMessages.RuleBody(rule)), Rtnl.ENoEnt);
+    /// <summary>
+    /// Deletes exactly the dumped rule equal to <paramref name="rule"/> by sending its own body back: the kernel
+    /// matches a delete on the selectors it is given only, so a rebuilt body could hit a sibling at the same
+    /// priority (e.g. one with an extra <c>iif</c>).
+    /// </summary>
+    public void RemoveRule(RoutingRule rule)
+    {
+        byte[]? match = null;
+        DumpAll(Rtnl.GetRule, FamilyHeader(Rtnl.RuleHeaderSize), Rtnl.NewRule, body =>
+        {
+            if (match is null && Equals(RouteMessages.ParseRule(body), rule))
+            {
+                match = body;
+            }
+        });
+
+        if (match is not null)
+        {
+            Tolerate(() => Send(Rtnl.DeleteRule, Change, match), Rtnl.ENoEnt);
+        }
+    }
 
     public IReadOnlyList<RoutingRoute> Routes()
     {

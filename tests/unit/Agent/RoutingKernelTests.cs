@@ -169,6 +169,26 @@ public sealed class RoutingKernelTests : IDisposable
     }
 
     [Fact]
+    public void An_odd_rule_in_the_agents_range_is_removed_without_touching_the_agents_own_at_the_same_priority()
+    {
+        ThrowawayNamespace.Run(() =>
+        {
+            TwoUplinks();
+            var reconciler = NewReconciler();
+            var config = Config(routes: [new PolicyRoute(1, "via wan2", true, "192.168.1.20", "wan2", "10.2.0.1")]);
+            reconciler.Reconcile(config);
+            Sh("ip rule add priority 30001 iif wan0 fwmark 30001 lookup 30001");
+
+            Assert.Equal(["removed ip rule 30001:\tfrom all fwmark 0x7531 iif wan0 lookup 30001"], reconciler.Reconcile(config));
+
+            var rules = Ip("rule", "show");
+            Assert.Contains("30001:\tfrom all fwmark 0x7531 lookup 30001", rules, StringComparison.Ordinal);
+            Assert.DoesNotContain("iif wan0", rules, StringComparison.Ordinal);
+            Assert.Empty(reconciler.Reconcile(config));
+        });
+    }
+
+    [Fact]
     public void A_policy_whose_link_is_down_falls_back_to_the_main_table_and_returns_when_it_is_up()
     {
         ThrowawayNamespace.Run(() =>

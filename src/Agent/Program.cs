@@ -3,6 +3,7 @@ using Gateway.Agent.Conntrack;
 using Gateway.Agent.Ipc;
 using Gateway.Agent.Logs;
 using Gateway.Agent.Nft;
+using Gateway.Agent.Routing;
 using Gateway.Agent.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,6 +26,11 @@ builder.Services.AddSingleton(options);
 builder.Services.AddSingleton<NftApplier>();
 builder.Services.AddSingleton<IRulesetKernel, RulesetKernel>();
 builder.Services.AddSingleton(new LastGoodStore(options.StateDir));
+builder.Services.AddSingleton<IRoutingKernel, RoutingKernel>();
+builder.Services.AddSingleton(provider => new RoutingReconciler(
+    provider.GetRequiredService<IRoutingKernel>(),
+    new AddedAddressesFile(options.StateDir),
+    provider.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger<RoutingReconciler>()));
 builder.Services.AddSingleton<RulesetManager>();
 builder.Services.AddSingleton<ClientHub>();
 builder.Services.AddHostedService<AgentServer>();

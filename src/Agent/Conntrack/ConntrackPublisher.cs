@@ -50,7 +50,10 @@ public sealed partial class ConntrackPublisher(ClientHub hub, RulesetManager rul
         }
     }
 
-    /// <summary>One sample: totals by protocol and the count of each enabled forward (0 when idle).</summary>
+    /// <summary>
+    /// One sample: totals by protocol and the count of each enabled forward and 1:1 entry (0 when idle). A forward's
+    /// mark is its bare id; a 1:1 entry's carries the kind byte (<see cref="CtMarks"/>), so neither counts as the other.
+    /// </summary>
     public static ConntrackSample Sample(ConntrackClient client, RulesetManager rulesets)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -58,9 +61,13 @@ public sealed partial class ConntrackPublisher(ClientHub hub, RulesetManager rul
         var tally = client.Dump();
         var forwards = rulesets.AppliedConfig?.PortForwards
             .Where(f => f.Enabled && f.Id > 0)
-            .Select(f => new ForwardConnections(f.Id, tally.ByMark.GetValueOrDefault((uint)f.Id)))
+            .Select(f => new ForwardConnections(f.Id, tally.ByMark.GetValueOrDefault(CtMarks.PortForward(f.Id))))
             .ToList() ?? [];
-        return new ConntrackSample(tally.Total, ConntrackClient.ReadMax(), tally.ByProtocol(), forwards, DateTimeOffset.UtcNow);
+        var oneToOne = rulesets.AppliedConfig?.OneToOne
+            .Where(o => o.Enabled && o.Id > 0)
+            .Select(o => new ForwardConnections(o.Id, tally.ByMark.GetValueOrDefault(CtMarks.OneToOne(o.Id))))
+            .ToList() ?? [];
+        return new ConntrackSample(tally.Total, ConntrackClient.ReadMax(), tally.ByProtocol(), forwards, DateTimeOffset.UtcNow, oneToOne);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Conntrack sample failed: {Error}")]

@@ -5,7 +5,10 @@ using static Tmds.Linux.LibC;
 
 namespace Gateway.Agent.Conntrack;
 
-/// <summary>A NETLINK_NETFILTER socket: sends one request, hands each received batch to a callback.</summary>
+/// <summary>
+/// A netlink socket (NETLINK_NETFILTER by default; the routing code opens NETLINK_ROUTE): sends one request, hands
+/// each received batch to a callback.
+/// </summary>
 public sealed unsafe class NetlinkSocket : IDisposable
 {
     private const int ReceiveBufferSize = 256 * 1024;
@@ -14,11 +17,16 @@ public sealed unsafe class NetlinkSocket : IDisposable
     private uint _sequence = (uint)Environment.TickCount;
 
     public NetlinkSocket()
+        : this(Nl.NetlinkNetfilter)
     {
-        var fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, Nl.NetlinkNetfilter);
+    }
+
+    public NetlinkSocket(int protocol)
+    {
+        var fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
         if (fd < 0)
         {
-            throw new ConntrackException($"socket(AF_NETLINK, NETLINK_NETFILTER) failed: errno {errno}", errno);
+            throw new ConntrackException($"socket(AF_NETLINK, {protocol}) failed: errno {errno}", errno);
         }
 
         _fd = new FileDescriptorHandle(fd);
@@ -35,17 +43,29 @@ public sealed unsafe class NetlinkSocket : IDisposable
     /// </summary>
     public void Request(int ctMessage, ushort flags, ReadOnlySpan<byte> attributes, BatchHandler handler)
     {
+        Span<byte> payload = stackalloc byte[Nl.NfgenmsgSize + attributes.Length];
+        payload.Clear();
+        payload[0] = 0; // AF_UNSPEC: every family
+        payload[1] = Nl.NfnetlinkV0;
+        attributes.CopyTo(payload[Nl.NfgenmsgSize..]);
+        RequestRaw(Nl.CtType(ctMessage), flags, payload, handler);
+    }
+
+    /// <summary>
+    /// Sends one message of <paramref name="type"/> whose body (family header + attributes) is
+    /// <paramref name="payload"/>, and feeds the replies to <paramref name="handler"/> until it reports
+    /// <see cref="BatchEnd.Done"/>.
+    /// </summary>
+    public void RequestRaw(ushort type, ushort flags, ReadOnlySpan<byte> payload, BatchHandler handler)
+    {
         var sequence = ++_sequence;
-        var length = Nl.NlmsgHeaderSize + Nl.NfgenmsgSize + attributes.Length;
-        Span<byte> request = stackalloc byte[length];
-        request.Clear();
+        var length = Nl.NlmsgHeaderSize + payload.Length;
+        var request = new byte[length];
         BinaryPrimitives.WriteUInt32LittleEndian(request, (uint)length);
-        BinaryPrimitives.WriteUInt16LittleEndian(request[4..], Nl.CtType(ctMessage));
-        BinaryPrimitives.WriteUInt16LittleEndian(request[6..], flags);
-        BinaryPrimitives.WriteUInt32LittleEndian(request[8..], sequence);
-        request[16] = 0; // AF_UNSPEC: every family
-        request[17] = Nl.NfnetlinkV0;
-        attributes.CopyTo(request[(Nl.NlmsgHeaderSize + Nl.NfgenmsgSize)..]);
+        BinaryPrimitives.WriteUInt16LittleEndian(request.AsSpan(4), type);
+        BinaryPrimitives.WriteUInt16LittleEndian(request.AsSpan(6), flags);
+        BinaryPrimitives.WriteUInt32LittleEndian(request.AsSpan(8), sequence);
+        payload.CopyTo(request.AsSpan(Nl.NlmsgHeaderSize));
         Send(request);
 
         while (true)

@@ -180,11 +180,14 @@ public sealed partial class AgentServer(
                 // Compile and the libnftables call are CPU/kernel work; keep them off the socket's I/O thread.
                 return await Task.Run(() => rulesets.ApplyAsync(apply.Revision, apply.Config, cancellationToken), cancellationToken).ConfigureAwait(false);
             case GetInterfacesRequest:
-                return new InterfacesReply(LinkLister.List());
+                return new InterfacesReply(LinkLister.List(), rulesets.AgentAddresses);
             case GetNeighboursRequest:
                 return new NeighboursReply(NeighbourTable.Read());
             case GetRulesetRequest:
-                return new RulesetReply(await Task.Run(applier.ListTable, cancellationToken).ConfigureAwait(false));
+                var table = await Task.Run(applier.ListTable, cancellationToken).ConfigureAwait(false);
+                var routing = await Task.Run(() => rulesets.DescribeRoutingAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+                // Below the table: the ip rules, routes and addresses the agent owns beyond it.
+                return new RulesetReply(routing.Length == 0 ? table : table.Length == 0 ? routing : $"{table.TrimEnd('\n')}\n\n{routing}");
             default:
                 throw new InvalidDataException($"Unhandled request {request.GetType().Name}.");
         }

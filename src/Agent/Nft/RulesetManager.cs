@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Gateway.Agent.Conntrack;
+using Gateway.Agent.Routing;
 using Gateway.Agent.State;
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
@@ -12,9 +13,11 @@ namespace Gateway.Agent.Nft;
 /// The one place that changes the kernel: validate → check the LAN link → compile (carrying the rule counters
 /// over) → replace the table → close removed forwards' connections → turn forwarding on → remember the snapshot
 /// and the table's fingerprint. Applies, restores, lockdowns, drift repairs and counter samples are serialised
-/// by one gate; in-memory state changes only after the kernel accepted the ruleset.
+/// by one gate; in-memory state changes only after the kernel accepted the ruleset. The routing state beyond the
+/// table (1:1 addresses, policy rules and routes) follows every apply, lockdown and drift pass through
+/// <paramref name="routing"/> (absent in tests that only look at the table).
 /// </summary>
-public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore store, ILogger<RulesetManager> logger)
+public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore store, ILogger<RulesetManager> logger, RoutingReconciler? routing = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly RuleCounters _counters = new();
@@ -41,6 +44,28 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
 
     /// <summary>True while the lockdown table is in the kernel (no snapshot could be applied yet).</summary>
     public bool InLockdown => Volatile.Read(ref _lockdownUplinks) is not null;
+
+    /// <summary>Addresses the agent put on links for 1:1 NAT and holds now.</summary>
+    public IReadOnlyList<string> AgentAddresses => routing?.AgentAddresses ?? [];
+
+    /// <summary>The agent's ip rules, routes and addresses as text for the ruleset view (empty without any).</summary>
+    public async Task<string> DescribeRoutingAsync(CancellationToken cancellationToken = default)
+    {
+        if (routing is null)
+        {
+            return string.Empty;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return routing.Describe();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     public async Task<AppliedEvent> ApplyAsync(long revision, GatewayConfig? config, CancellationToken cancellationToken = default)
     {
@@ -180,7 +205,23 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         if (now == expected)
         {
             _unrepaired = null;
-            return _current is not null && _lockdownUplinks is null ? CheckForwarding() : null;
+            if (_current is null || _lockdownUplinks is not null)
+            {
+                return null;
+            }
+
+            // Routes whose out link came back, rules or addresses someone changed: put back what the config wants.
+            // A route returning with its link is expected; anything else was changed by someone: drift.
+            var changes = routing?.Reconcile(_current.Config) ?? [];
+            var foreign = changes.Where(c => !c.StartsWith("added ip route ", StringComparison.Ordinal)).ToList();
+            if (foreign.Count > 0)
+            {
+                var changed = $"policy routing or 1:1 addresses were changed ({string.Join("; ", foreign)})";
+                LogDrift(changed, true);
+                return new DriftEvent(DateTimeOffset.UtcNow, changed, true);
+            }
+
+            return CheckForwarding();
         }
 
         var what = now is null
@@ -246,6 +287,9 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         Volatile.Write(ref _current, null);
         Volatile.Write(ref _lockdownUplinks, uplinks);
         _fingerprint = kernel.Fingerprint();
+
+        // No config: the agent wants no 1:1 addresses and no policy routing (and cleans up a previous run's).
+        routing?.Reconcile(null);
         LogLockdown(uplinks.Count == 0 ? "none" : string.Join(",", uplinks));
         return true;
     }
@@ -299,6 +343,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         _fingerprint = kernel.Fingerprint();
         _written.Save(_fingerprint);
         _counters.Observe(ids, carried);
+        routing?.Reconcile(applied.Config);
         CloseStaleConnections(previous?.Config, applied.Config);
         EnsureForwarding();
         if (persist)
@@ -361,9 +406,45 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
     // Name and log level don't change what a packet meets, so they don't cut connections.
     private static PortForward PacketShape(PortForward forward) => forward with { Name = string.Empty, LogLevel = null };
 
+    /// <summary>
+    /// The ct marks (<see cref="CtMarks"/>) whose connections must go after moving from <paramref name="previous"/>
+    /// to <paramref name="next"/>: forwards, 1:1 entries, redirects and policy routes that were enabled and are now
+    /// removed, disabled, or changed in a way packets see. A policy route whose slot moved counts as changed (its
+    /// table, rule and packet mark are the slot's number).
+    /// </summary>
+    public static IReadOnlyList<uint> StaleMarks(GatewayConfig? previous, GatewayConfig next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        if (previous is null)
+        {
+            return [];
+        }
+
+        var marks = StaleForwardIds(previous, next).Select(CtMarks.PortForward).ToList();
+        marks.AddRange(Stale(previous.OneToOne, next.OneToOne, o => o.Enabled, o => o.Id, o => o with { Name = string.Empty }).Select(CtMarks.OneToOne));
+        marks.AddRange(Stale(previous.Redirects, next.Redirects, r => r.Enabled, r => r.Id, r => r with { Name = string.Empty }).Select(CtMarks.Redirect));
+        marks.AddRange(Stale(Slotted(previous), Slotted(next), _ => true, p => p.Route.Id, p => (p.Route with { Name = string.Empty }, p.Slot)).Select(CtMarks.PolicyRoute));
+        return marks;
+    }
+
+    private static List<(PolicyRoute Route, int Slot)> Slotted(GatewayConfig config) =>
+        [.. config.PolicyRoutes.Where(r => r.Enabled).OrderBy(r => r.Id).Select((r, slot) => (r, slot))];
+
+    private static IEnumerable<int> Stale<T, TShape>(IEnumerable<T> before, IEnumerable<T> after, Func<T, bool> enabled, Func<T, int> id, Func<T, TShape> shape)
+    {
+        var now = after.Where(e => enabled(e) && id(e) > 0).GroupBy(id).ToDictionary(g => g.Key, g => shape(g.First()));
+        foreach (var old in before.Where(e => enabled(e) && id(e) > 0))
+        {
+            if (!now.TryGetValue(id(old), out var current) || !EqualityComparer<TShape>.Default.Equals(current, shape(old)))
+            {
+                yield return id(old);
+            }
+        }
+    }
+
     private void CloseStaleConnections(GatewayConfig? previous, GatewayConfig next)
     {
-        var stale = StaleForwardIds(previous, next);
+        var stale = StaleMarks(previous, next);
         if (stale.Count == 0)
         {
             return;
@@ -372,12 +453,12 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         try
         {
             using var conntrack = new ConntrackClient();
-            foreach (var id in stale)
+            foreach (var mark in stale)
             {
-                conntrack.DeleteByMark((uint)id);
+                conntrack.DeleteByMark(mark);
             }
 
-            LogClosed(string.Join(",", stale));
+            LogClosed(string.Join(",", stale.Select(m => "0x" + m.ToString("x", System.Globalization.CultureInfo.InvariantCulture))));
         }
         catch (ConntrackException ex)
         {
@@ -415,8 +496,8 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write last-good state {Path}: {Error}")]
     private partial void LogStateWriteFailed(string path, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Closed connections of changed or removed forwards {Ids}")]
-    private partial void LogClosed(string ids);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed connections of changed or removed entries with ct marks {Marks}")]
+    private partial void LogClosed(string marks);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete conntrack entries: {Error}")]
     private partial void LogCloseFailed(string error);

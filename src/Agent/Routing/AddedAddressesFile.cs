@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Gateway.Agent.Routing;
+
+/// <summary>One address the agent put on a link: "a.b.c.d" (always /32) and the link's name.</summary>
+public sealed record AddedAddress(string Link, string Address);
+
+/// <summary>The file's content.</summary>
+public sealed record AddedAddresses(IReadOnlyList<AddedAddress> Addresses);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSerializable(typeof(AddedAddresses))]
+internal sealed partial class RoutingJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// The addresses the agent added to links, kept beside the last-good state (<c>added-addresses.json</c>) so a
+/// restarted agent removes what it added and no longer wants, and never anything else. Written before an address
+/// is added and after one is removed, so a crash in between can only leave a record of an address that is gone.
+/// </summary>
+public sealed class AddedAddressesFile(string directory)
+{
+    public const string FileName = "added-addresses.json";
+
+    public string FilePath => Path.Combine(directory, FileName);
+
+    /// <summary>The recorded addresses; empty when there is no file.</summary>
+    /// <exception cref="InvalidDataException">The file exists but can't be parsed.</exception>
+    public IReadOnlyList<AddedAddress> Load()
+    {
+        if (!File.Exists(FilePath))
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(FilePath), RoutingJsonContext.Default.AddedAddresses)?.Addresses ?? [];
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{FilePath} is not valid: {ex.Message}", ex);
+        }
+    }
+
+    public void Save(IReadOnlyList<AddedAddress> addresses)
+    {
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{FileName}.{Environment.ProcessId}.tmp");
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(new AddedAddresses(addresses), RoutingJsonContext.Default.AddedAddresses));
+        File.Move(temp, FilePath, overwrite: true);
+    }
+}

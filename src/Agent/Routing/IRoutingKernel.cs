@@ -1,0 +1,40 @@
+namespace Gateway.Agent.Routing;
+
+/// <summary>
+/// What <see cref="RoutingReconciler"/> asks of the kernel's routing system (IPv4), so its decisions — add what
+/// is missing, remove only what the agent owns or added — are tested without root; <see cref="RoutingKernel"/>
+/// is the real one over rtnetlink, proved in throwaway namespaces. Failures throw <see cref="RoutingException"/>.
+/// </summary>
+public interface IRoutingKernel
+{
+    IReadOnlyList<KernelLink> Links();
+
+    /// <summary>Every IPv4 address of every link.</summary>
+    IReadOnlyList<LinkAddress> Addresses();
+
+    /// <summary>Adds <c>address/32</c> to <paramref name="link"/>; already there is not an error.</summary>
+    void AddAddress(string link, string address);
+
+    /// <summary>Removes <c>address/32</c> from <paramref name="link"/>; already gone is not an error.</summary>
+    void RemoveAddress(string link, string address);
+
+    /// <summary>Every IPv4 <c>ip rule</c>.</summary>
+    IReadOnlyList<RoutingRule> Rules();
+
+    void AddRule(RoutingRule rule);
+
+    void RemoveRule(RoutingRule rule);
+
+    /// <summary>The IPv4 routes of tables 30000–30999.</summary>
+    IReadOnlyList<RoutingRoute> Routes();
+
+    void AddRoute(RoutingRoute route);
+
+    void RemoveRoute(RoutingRoute route);
+
+    /// <summary>
+    /// Makes the reverse-path filter of <paramref name="link"/> loose (<c>rp_filter</c> 2) when the effective mode
+    /// (the higher of <c>all</c> and the link's) is strict; true when it changed something.
+    /// </summary>
+    bool LoosenReversePathFilter(string link);
+}

@@ -1,0 +1,199 @@
+using System.Globalization;
+using Gateway.Agent.Conntrack;
+using Gateway.Agent.Kernel;
+
+namespace Gateway.Agent.Routing;
+
+/// <summary>
+/// The real routing kernel: one NETLINK_ROUTE socket per call, opened in the calling thread's network namespace
+/// (the same Tmds.LibC socket code as ctnetlink). No <c>ip</c> command is run.
+/// </summary>
+public sealed class RoutingKernel : IRoutingKernel
+{
+    private const ushort Dump = 0x1 | 0x300;
+    private const ushort Change = 0x1 | 0x4;
+
+    public IReadOnlyList<KernelLink> Links()
+    {
+        var links = new List<KernelLink>();
+        DumpAll(Rtnl.GetLink, new byte[Rtnl.IfInfoSize], Rtnl.NewLink, body =>
+        {
+            if (RouteMessages.ParseLink(body) is { } link)
+            {
+                links.Add(link);
+            }
+        });
+        return links;
+    }
+
+    public IReadOnlyList<LinkAddress> Addresses()
+    {
+        var names = Links().ToDictionary(l => l.Index, l => l.Name);
+        var addresses = new List<LinkAddress>();
+        DumpAll(Rtnl.GetAddress, FamilyHeader(Rtnl.IfAddrSize), Rtnl.NewAddress, body =>
+        {
+            if (RouteMessages.ParseAddress(body) is { } a && names.TryGetValue(a.LinkIndex, out var name))
+            {
+                addresses.Add(new LinkAddress(name, a.Address, a.PrefixLength));
+            }
+        });
+        return addresses;
+    }
+
+    public void AddAddress(string link, string address) =>
+        Tolerate(() => Send(Rtnl.NewAddress, Change | Rtnl.FlagCreate | Rtnl.FlagExclusive, RouteMessages.AddressBody(IndexOf(link), address)), Rtnl.EExist);
+
+    public void RemoveAddress(string link, string address)
+    {
+        if (Links().FirstOrDefault(l => l.Name == link) is not { } found)
+        {
+            return;
+        }
+
+        Tolerate(() => Send(Rtnl.DeleteAddress, Change, RouteMessages.AddressBody(found.Index, address)), Rtnl.EAddrNotAvail, Rtnl.ENoEnt);
+    }
+
+    public IReadOnlyList<RoutingRule> Rules()
+    {
+        var rules = new List<RoutingRule>();
+        DumpAll(Rtnl.GetRule, FamilyHeader(Rtnl.RuleHeaderSize), Rtnl.NewRule, body =>
+        {
+            if (RouteMessages.ParseRule(body) is { } rule)
+            {
+                rules.Add(rule);
+            }
+        });
+        return rules;
+    }
+
+    public void AddRule(RoutingRule rule) =>
+        Tolerate(() => Send(Rtnl.NewRule, Change | Rtnl.FlagCreate | Rtnl.FlagExclusive, RouteMessages.RuleBody(rule)), Rtnl.EExist);
+
+    /// <summary>
+    /// Deletes exactly the dumped rule equal to <paramref name="rule"/> by sending its own body back: the kernel
+    /// matches a delete on the selectors it is given only, so a rebuilt body could hit a sibling at the same
+    /// priority (e.g. one with an extra <c>iif</c>).
+    /// </summary>
+    public void RemoveRule(RoutingRule rule)
+    {
+        byte[]? match = null;
+        DumpAll(Rtnl.GetRule, FamilyHeader(Rtnl.RuleHeaderSize), Rtnl.NewRule, body =>
+        {
+            if (match is null && Equals(RouteMessages.ParseRule(body), rule))
+            {
+                match = body;
+            }
+        });
+
+        if (match is not null)
+        {
+            Tolerate(() => Send(Rtnl.DeleteRule, Change, match), Rtnl.ENoEnt);
+        }
+    }
+
+    public IReadOnlyList<RoutingRoute> Routes()
+    {
+        var names = Links().ToDictionary(l => l.Index, l => l.Name);
+        var routes = new List<RoutingRoute>();
+        DumpAll(Rtnl.GetRoute, FamilyHeader(Rtnl.RtMsgSize), Rtnl.NewRoute, body =>
+        {
+            if (RouteMessages.ParseRoute(body) is { } r && PolicyRange.Contains(r.Table))
+            {
+                routes.Add(new RoutingRoute(r.Table, r.Destination, r.Gateway, names.GetValueOrDefault(r.OutIndex)));
+            }
+        });
+        return routes;
+    }
+
+    public void AddRoute(RoutingRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        var index = route.Device is null ? 0 : IndexOf(route.Device);
+        Tolerate(() => Send(Rtnl.NewRoute, Change | Rtnl.FlagCreate | Rtnl.FlagExclusive, RouteMessages.RouteBody(route, index, delete: false)), Rtnl.EExist);
+    }
+
+    public void RemoveRoute(RoutingRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        var index = route.Device is null ? 0 : Links().FirstOrDefault(l => l.Name == route.Device)?.Index ?? 0;
+        Tolerate(() => Send(Rtnl.DeleteRoute, Change, RouteMessages.RouteBody(route, index, delete: true)), Rtnl.ESrch, Rtnl.ENoEnt);
+    }
+
+    public bool LoosenReversePathFilter(string link)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        var name = $"net/ipv4/conf/{link}/rp_filter";
+        try
+        {
+            // The kernel applies max(conf.all, conf.<link>): 2 on the link is loose whatever "all" says.
+            var effective = Math.Max(Mode("net/ipv4/conf/all/rp_filter"), Mode(name));
+            if (effective != 1)
+            {
+                return false;
+            }
+
+            Sysctl.Write(name, "2");
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new RoutingException($"rp_filter of {link}: {ex.Message}", 0);
+        }
+
+        static int Mode(string sysctl) =>
+            int.TryParse(Sysctl.Read(sysctl), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
+    }
+
+    private int IndexOf(string link) =>
+        Links().FirstOrDefault(l => l.Name == link)?.Index ?? throw new RoutingException($"link {link} does not exist", Rtnl.ENoDev);
+
+    private static byte[] FamilyHeader(int size)
+    {
+        var header = new byte[size];
+        header[0] = Rtnl.AfInet;
+        return header;
+    }
+
+    private static void DumpAll(ushort request, byte[] header, ushort replyType, Action<byte[]> each)
+    {
+        var bodies = new List<byte[]>();
+        Request(request, Dump, header, (type, body) =>
+        {
+            if (type == replyType)
+            {
+                bodies.Add(body.ToArray());
+            }
+        });
+        foreach (var body in bodies)
+        {
+            each(body);
+        }
+    }
+
+    private static void Send(ushort type, ushort flags, byte[] body) => Request(type, flags, body, (_, _) => { });
+
+    private static void Request(ushort type, ushort flags, byte[] body, RouteMessages.MessageHandler handler)
+    {
+        try
+        {
+            using var socket = new NetlinkSocket(Rtnl.NetlinkRoute);
+            socket.RequestRaw(type, flags, body, (batch, sequence) => RouteMessages.Walk(batch, sequence, handler));
+        }
+        catch (ConntrackException ex)
+        {
+            // Socket-level failures come from the shared netlink socket code.
+            throw new RoutingException(ex.Message, ex.Errno);
+        }
+    }
+
+    private static void Tolerate(Action action, params int[] harmless)
+    {
+        try
+        {
+            action();
+        }
+        catch (RoutingException ex) when (harmless.Contains(ex.Errno))
+        {
+        }
+    }
+}

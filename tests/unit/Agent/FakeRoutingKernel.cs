@@ -1,0 +1,89 @@
+using Gateway.Agent.Routing;
+
+namespace Gateway.Tests.Unit.Agent;
+
+/// <summary>
+/// A routing kernel for <see cref="RoutingReconciler"/>'s decisions, without root: links, addresses, rules and
+/// routes as lists. Like the real kernel, a route needs its link up and disappears when the link goes down.
+/// </summary>
+internal sealed class FakeRoutingKernel : IRoutingKernel
+{
+    public List<KernelLink> LinkList { get; } = [new(1, "lo", true), new(2, "br-lan", true), new(3, "wan0", true), new(4, "wan2", true)];
+
+    public List<LinkAddress> AddressList { get; } = [];
+
+    public List<RoutingRule> RuleList { get; } = [new(0, 255), new(32766, 254), new(32767, 253)];
+
+    public List<RoutingRoute> RouteList { get; } = [];
+
+    public List<string> Calls { get; } = [];
+
+    public IReadOnlyList<KernelLink> Links() => [.. LinkList];
+
+    public IReadOnlyList<LinkAddress> Addresses() => [.. AddressList];
+
+    public void AddAddress(string link, string address)
+    {
+        Calls.Add($"add address {address} {link}");
+        if (LinkList.All(l => l.Name != link))
+        {
+            throw new RoutingException("no such link", 19);
+        }
+
+        AddressList.Add(new LinkAddress(link, address, 32));
+    }
+
+    public void RemoveAddress(string link, string address)
+    {
+        Calls.Add($"remove address {address} {link}");
+        AddressList.RemoveAll(a => a.Link == link && a.Address == address);
+    }
+
+    public IReadOnlyList<RoutingRule> Rules() => [.. RuleList];
+
+    public void AddRule(RoutingRule rule)
+    {
+        Calls.Add($"add rule {rule.Priority}");
+        RuleList.Add(rule);
+    }
+
+    public void RemoveRule(RoutingRule rule)
+    {
+        Calls.Add($"remove rule {rule.Priority}");
+        RuleList.Remove(rule);
+    }
+
+    public IReadOnlyList<RoutingRoute> Routes() => [.. RouteList];
+
+    public void AddRoute(RoutingRoute route)
+    {
+        Calls.Add($"add route {route.Table}");
+        if (LinkList.FirstOrDefault(l => l.Name == route.Device) is not { Up: true })
+        {
+            throw new RoutingException("link down", 100);
+        }
+
+        RouteList.Add(route);
+    }
+
+    public void RemoveRoute(RoutingRoute route)
+    {
+        Calls.Add($"remove route {route.Table}");
+        RouteList.Remove(route);
+    }
+
+    public HashSet<string> StrictReversePath { get; } = [];
+
+    public bool LoosenReversePathFilter(string link) => StrictReversePath.Remove(link);
+
+    /// <summary>What the kernel does on <c>ip link set dev down</c>: the link's routes go.</summary>
+    public void SetLink(string name, bool up)
+    {
+        var index = LinkList.FindIndex(l => l.Name == name);
+        LinkList[index] = LinkList[index] with { Up = up };
+        if (!up)
+        {
+            RouteList.RemoveAll(r => r.Device == name);
+        }
+    }
+}

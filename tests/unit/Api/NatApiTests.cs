@@ -183,6 +183,32 @@ public sealed class NatApiTests(ReadyGatewayApplication app) : IClassFixture<Rea
         await AssertFieldsAsync(await client.PutAsync("/api/v1/helpers", RuleApiTests.Json("{}")), "outbound");
     }
 
+    [Fact]
+    public async Task A_lan_change_that_would_strand_a_one_to_one_entry_or_a_policy_route_is_409_and_changes_nothing()
+    {
+        using var client = app.CreateAuthorizedClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/one-to-one", new { name = "stranded nat", externalAddress = "203.0.113.90", internalAddress = "192.168.1.90" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/policy-routes", new { name = "stranded route", source = "192.168.1.91", outInterface = "eth9" })).StatusCode);
+        var network = await client.GetStringAsync("/api/v1/network");
+        var revision = await app.DesiredRevisionInDatabaseAsync();
+
+        var moved = await client.PutAsJsonAsync("/api/v1/network", new { wanInterface = "ppp*", lanInterface = "br-lan", lanAddress = "10.9.0.1/24", masquerade = true });
+        var movedText = await moved.Content.ReadAsStringAsync();
+        Assert.True(moved.StatusCode == HttpStatusCode.Conflict, movedText);
+        Assert.Contains("stranded nat", movedText);
+        Assert.Contains("stranded route", movedText);
+
+        // The route's out link becoming the LAN is refused too.
+        var relinked = await client.PutAsJsonAsync("/api/v1/network", new { wanInterface = "ppp*", lanInterface = "eth9", lanAddress = "192.168.1.1/24", masquerade = true });
+        var relinkedText = await relinked.Content.ReadAsStringAsync();
+        Assert.True(relinked.StatusCode == HttpStatusCode.Conflict, relinkedText);
+        Assert.Contains("stranded route", relinkedText);
+        Assert.DoesNotContain("stranded nat", relinkedText);
+
+        Assert.Equal(network, await client.GetStringAsync("/api/v1/network"));
+        Assert.Equal(revision, await app.DesiredRevisionInDatabaseAsync());
+    }
+
     internal static async Task AssertConflictAsync(HttpResponseMessage response, string field)
     {
         var text = await response.Content.ReadAsStringAsync();

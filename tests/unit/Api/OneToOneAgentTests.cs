@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Gateway.Shared.Protocol;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Tests.Unit.Api;
 
@@ -27,7 +28,7 @@ public sealed class OneToOneAgentTests(ReadyGatewayApplication app) : IClassFixt
             ],
             AgentAddresses = ["203.0.113.7"],
         };
-        await WaitForAgentAsync(client);
+        await WaitForAgentAsync(client, agent);
         var revision = await app.DesiredRevisionInDatabaseAsync();
 
         // The WAN's own address: no other entry uses it, the link holds it.
@@ -57,10 +58,34 @@ public sealed class OneToOneAgentTests(ReadyGatewayApplication app) : IClassFixt
         Assert.Equal(before, await client.GetStringAsync("/api/v1/config"));
     }
 
-    private static async Task WaitForAgentAsync(HttpClient client)
+    [Fact]
+    public async Task One_to_one_connection_counts_from_the_agent_show_in_conntrack_and_on_the_link()
+    {
+        using var client = app.CreateAuthorizedClient();
+        await using var agent = new FakeAgent(app.SocketPath);
+        await WaitForAgentAsync(client, agent);
+        var link = app.Services.GetRequiredService<Gateway.Web.State.AgentLink>();
+
+        await agent.PushAsync(new ConntrackSample(10, 1000, new Dictionary<string, long> { ["tcp"] = 10 }, [], DateTimeOffset.UtcNow, [new ForwardConnections(4, 3), new ForwardConnections(9, 0)]));
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (link.LatestOneToOneConnections().Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The sample never arrived.");
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(3, link.LatestOneToOneConnections()[4]);
+        Assert.Equal(0, link.LatestOneToOneConnections()[9]);
+        var sample = await client.GetFromJsonAsync<JsonElement>("/api/v1/conntrack");
+        Assert.Equal(3, sample.GetProperty("oneToOne")[0].GetProperty("connections").GetInt64());
+    }
+
+    /// <summary>Connected to this agent, not a previous test's one the web has not noticed is gone yet.</summary>
+    private static async Task WaitForAgentAsync(HttpClient client, FakeAgent agent)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!(await client.GetFromJsonAsync<JsonElement>("/api/v1/status")).GetProperty("agentConnected").GetBoolean())
+        while (!agent.HasClient || !(await client.GetFromJsonAsync<JsonElement>("/api/v1/status")).GetProperty("agentConnected").GetBoolean())
         {
             Assert.True(DateTime.UtcNow < deadline, "The web never connected to the fake agent.");
             await Task.Delay(20);

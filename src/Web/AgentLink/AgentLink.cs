@@ -83,7 +83,24 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
 
     /// <exception cref="AgentUnavailableException">Not connected, or no answer in time.</exception>
     public async Task<IReadOnlyList<LinkInfo>> GetInterfacesAsync(CancellationToken ct = default) =>
-        (await RequestAsync(new GetInterfacesRequest(), c => c.InterfaceWaiters, ct)).Interfaces;
+        (await GetInterfacesReplyAsync(ct)).Interfaces;
+
+    /// <summary>The links and, in <see cref="InterfacesReply.AgentAddresses"/>, the addresses the agent itself put on them.</summary>
+    /// <exception cref="AgentUnavailableException">Not connected, or no answer in time.</exception>
+    public Task<InterfacesReply> GetInterfacesReplyAsync(CancellationToken ct = default) =>
+        RequestAsync(new GetInterfacesRequest(), c => c.InterfaceWaiters, ct);
+
+    /// <summary>Live connections of each 1:1 NAT entry by entry id, from the latest sample; empty while disconnected.</summary>
+    public IReadOnlyDictionary<int, long> LatestOneToOneConnections()
+    {
+        var counts = new Dictionary<int, long>();
+        foreach (var entry in LatestSample?.OneToOne ?? [])
+        {
+            counts.TryAdd(entry.Id, entry.Connections);
+        }
+
+        return counts;
+    }
 
     /// <exception cref="AgentUnavailableException">Not connected, or no answer in time.</exception>
     public async Task<string> GetRulesetAsync(CancellationToken ct = default) =>

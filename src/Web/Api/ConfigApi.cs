@@ -12,10 +12,10 @@ public static class ConfigApi
         var group = routes.MapGroup("/config").WithTags("Backup").RequireApiAuth();
         group.MapGet("/", async (ConfigService config, CancellationToken ct) => TypedResults.Ok(await config.ExportAsync(ct)))
             .WithName("ExportConfig")
-            .WithSummary("The whole desired state: network, port forwards, MAC filters, MAC policy, logging, rules (in run order, without hits), protection.");
+            .WithSummary("The whole desired state: network, port forwards, MAC filters, MAC policy, logging, rules (in run order, without hits), protection, oneToOne, redirects, policyRoutes, helpers.");
         group.MapPut("/", PutAsync)
             .WithName("ImportConfig")
-            .WithSummary("Replaces the whole desired state, all or nothing. Item ids are optional; ids of existing items are kept. No rules key: no rules; no protection key: the default protection.")
+            .WithSummary("Replaces the whole desired state, all or nothing. Item ids are optional; ids of existing items are kept. No rules key: no rules; no protection key: the default protection; no oneToOne, redirects or policyRoutes key: none; no helpers key: no outbound helpers. A 1:1 external address the router already holds is 409.")
             .Accepts<ConfigInput>("application/json");
         return group;
     }

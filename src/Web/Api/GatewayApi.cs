@@ -17,6 +17,10 @@ public static class GatewayApi
         api.MapMacFilters();
         api.MapRules();
         api.MapProtection();
+        api.MapOneToOne();
+        api.MapRedirects();
+        api.MapPolicyRoutes();
+        api.MapHelpers();
         api.MapLogging();
         api.MapLogs();
         api.MapConntrack();

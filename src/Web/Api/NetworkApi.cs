@@ -13,7 +13,7 @@ public static class NetworkApi
         group.MapGet("/", GetAsync).WithName("GetNetwork");
         group.MapPut("/", PutAsync)
             .WithName("PutNetwork")
-            .WithSummary("Replaces the network settings; 409 when a port forward would fall outside the new LAN.")
+            .WithSummary("Replaces the network settings; 409 when a port forward, 1:1 entry or policy route would no longer fit the new LAN.")
             .Accepts<NetworkSettings>("application/json");
         return group;
     }

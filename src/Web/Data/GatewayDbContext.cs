@@ -20,6 +20,14 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
 
     public DbSet<ProtectionEntity> Protection => Set<ProtectionEntity>();
 
+    public DbSet<OneToOneEntity> OneToOne => Set<OneToOneEntity>();
+
+    public DbSet<RedirectEntity> Redirects => Set<RedirectEntity>();
+
+    public DbSet<PolicyRouteEntity> PolicyRoutes => Set<PolicyRouteEntity>();
+
+    public DbSet<HelperSettingsEntity> Helpers => Set<HelperSettingsEntity>();
+
     public DbSet<AdminUserEntity> AdminUsers => Set<AdminUserEntity>();
 
     public DbSet<ApiTokenEntity> ApiTokens => Set<ApiTokenEntity>();

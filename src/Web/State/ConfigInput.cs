@@ -4,11 +4,15 @@ using Gateway.Shared.Validation;
 namespace Gateway.Web.State;
 
 /// <summary>
-/// The body of PUT /api/v1/config. The first-round resources keep their record types; rules and protection are
-/// read through their input records, so a field left out is reported (a rule without <c>action</c>) or takes its
-/// safe default (protection) instead of becoming an enum's zero value: a restore never weakens the firewall by omission.
+/// The body of PUT /api/v1/config. The first-round resources keep their record types; rules, protection, 1:1 NAT,
+/// redirects, policy routes and helpers are read through their input records, so a field left out is reported (a rule
+/// without <c>action</c>, a redirect without <c>toPort</c>) or takes its safe default (protection) instead of becoming
+/// an enum's zero value: a restore never weakens the firewall by omission.
 /// </summary>
-/// <remarks>No <c>rules</c> key means no rules; no <c>protection</c> key means <see cref="Protection.Default"/>.</remarks>
+/// <remarks>
+/// No <c>rules</c> key means no rules; no <c>protection</c> key means <see cref="Protection.Default"/>; no
+/// <c>oneToOne</c>, <c>redirects</c> or <c>policyRoutes</c> key means none; no <c>helpers</c> key means no outbound helpers.
+/// </remarks>
 public sealed record ConfigInput(
     NetworkSettings? Network,
     IReadOnlyList<PortForward>? PortForwards,
@@ -16,40 +20,70 @@ public sealed record ConfigInput(
     MacPolicy? MacPolicy,
     LoggingPolicy? Logging,
     IReadOnlyList<ConfigRuleInput?>? Rules,
-    ProtectionInput? Protection)
+    ProtectionInput? Protection,
+    IReadOnlyList<ConfigOneToOneInput?>? OneToOne = null,
+    IReadOnlyList<ConfigRedirectInput?>? Redirects = null,
+    IReadOnlyList<ConfigPolicyRouteInput?>? PolicyRoutes = null,
+    HelpersInput? Helpers = null)
 {
     /// <summary>
-    /// The config to validate, with the rules converted one by one: <paramref name="rules"/> holds null where a
-    /// rule lacks a required field (reported in <paramref name="errors"/> under <c>rules[i]</c>).
+    /// The config to validate, with the items read through input records converted one by one: <see cref="ConfigRead"/>
+    /// holds null where an item lacks a required field (reported in <paramref name="errors"/> under e.g. <c>redirects[i]</c>),
+    /// and the config holds only the complete ones.
     /// </summary>
-    public GatewayConfig ToConfig(ValidationErrors errors, out IReadOnlyList<TrafficRule?> rules)
+    public ConfigRead ToConfig(ValidationErrors errors)
     {
-        var converted = new List<TrafficRule?>(Rules?.Count ?? 0);
-        for (var i = 0; i < (Rules?.Count ?? 0); i++)
-        {
-            var prefix = $"rules[{i}]";
-            if (Rules![i] is not { } item)
-            {
-                errors.Add(prefix, "A rule is required.");
-                converted.Add(null);
-                continue;
-            }
+        var rules = Convert(Rules, "rules", "A rule is required.", errors, (item, prefix) => item.ToInput().ToRule(item.Id ?? 0, errors, prefix));
+        var oneToOne = Convert(OneToOne, "oneToOne", "A 1:1 NAT entry is required.", errors, (item, prefix) => item.ToInput().ToEntry(item.Id ?? 0, errors, prefix));
+        var redirects = Convert(Redirects, "redirects", "A redirect is required.", errors, (item, prefix) => item.ToInput().ToRedirect(item.Id ?? 0, errors, prefix));
+        var routes = Convert(PolicyRoutes, "policyRoutes", "A policy route is required.", errors, (item, prefix) => item.ToInput().ToRoute(item.Id ?? 0, errors, prefix));
 
-            converted.Add(item.ToInput().ToRule(item.Id ?? 0, errors, prefix));
-        }
-
-        rules = converted;
         // The first-round members stay null when missing, as before, so the validator names them.
-        return new GatewayConfig(
+        var config = new GatewayConfig(
             Network!,
             PortForwards!,
             MacFilters!,
             MacPolicy!,
             Logging!,
-            converted.OfType<TrafficRule>().ToList(),
-            Protection?.ToProtection() ?? Shared.Config.Protection.Default);
+            rules.OfType<TrafficRule>().ToList(),
+            Protection?.ToProtection() ?? Shared.Config.Protection.Default,
+            oneToOne.OfType<OneToOneNat>().ToList(),
+            redirects.OfType<Redirect>().ToList(),
+            routes.OfType<PolicyRoute>().ToList(),
+            Helpers?.ToSettings() ?? HelperSettings.Default);
+        return new ConfigRead(config, rules, oneToOne, redirects, routes);
+    }
+
+    private static List<TOut?> Convert<TIn, TOut>(
+        IReadOnlyList<TIn?>? items, string list, string missing, ValidationErrors errors, Func<TIn, string, TOut?> convert)
+        where TIn : class
+        where TOut : class
+    {
+        var converted = new List<TOut?>(items?.Count ?? 0);
+        for (var i = 0; i < (items?.Count ?? 0); i++)
+        {
+            var prefix = $"{list}[{i}]";
+            if (items![i] is not { } item)
+            {
+                errors.Add(prefix, missing);
+                converted.Add(null);
+                continue;
+            }
+
+            converted.Add(convert(item, prefix));
+        }
+
+        return converted;
     }
 }
+
+/// <summary>A restore as read: the config of complete items, and each list as sent with null where an item was incomplete.</summary>
+public sealed record ConfigRead(
+    GatewayConfig Config,
+    IReadOnlyList<TrafficRule?> Rules,
+    IReadOnlyList<OneToOneNat?> OneToOne,
+    IReadOnlyList<Redirect?> Redirects,
+    IReadOnlyList<PolicyRoute?> PolicyRoutes);
 
 /// <summary>
 /// One rule of a restore: the <see cref="RuleInput"/> fields plus an optional <c>id</c> (kept when it names a rule

@@ -7,33 +7,32 @@ using Microsoft.EntityFrameworkCore;
 namespace Gateway.Web.State;
 
 /// <summary>Whole-config backup/restore (no secrets) and the snapshot the agent applies.</summary>
-public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayDbContext> factory)
+public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayDbContext> factory, OneToOneService oneToOne)
 {
     /// <exception cref="InvalidOperationException">Setup has not completed (there is no network yet).</exception>
     public async Task<GatewayConfig> ExportAsync(CancellationToken ct = default) =>
         (await SnapshotAsync(ct))?.Config ?? throw new InvalidOperationException("Setup has not completed.");
 
-    /// <summary>A restore as sent: rules read through their input records, then validated as a whole.</summary>
+    /// <summary>A restore as sent: rules and the NAT items read through their input records, then validated as a whole.</summary>
     public Task<Outcome<GatewayConfig>> ImportAsync(ConfigInput input, CancellationToken ct = default)
     {
         var readErrors = new ValidationErrors();
-        var config = input.ToConfig(readErrors, out var rules);
+        var read = input.ToConfig(readErrors);
         if (readErrors.IsValid)
         {
-            return ImportAsync(config, ct);
+            return ImportAsync(read.Config, ct);
         }
 
-        // Some rules lack required fields: report them and everything else that is wrong, store nothing.
-        // The complete rules are checked at their own index; the whole-config check runs without rules so its
-        // rule paths can't point at the wrong item.
-        var errors = ConfigValidator.Validate(config with { Rules = [] });
-        for (var i = 0; i < rules.Count; i++)
-        {
-            if (rules[i] is { } rule)
-            {
-                ConfigValidator.ValidateRule(rule, errors, $"rules[{i}]");
-            }
-        }
+        // Some items lack required fields: report them and everything else that is wrong, store nothing.
+        // The complete items are checked at their own index; the whole-config check runs without those lists so its
+        // item paths can't point at the wrong item.
+        var config = read.Config;
+        var errors = ConfigValidator.Validate(config with { Rules = [], OneToOne = [], Redirects = [], PolicyRoutes = [] });
+        var network = errors.Has("network.lanAddress") ? null : config.Network;
+        ValidateEach(read.Rules, "rules", (rule, prefix) => ConfigValidator.ValidateRule(rule, errors, prefix));
+        ValidateEach(read.OneToOne, "oneToOne", (entry, prefix) => ConfigValidator.ValidateOneToOne(entry, network, errors, prefix));
+        ValidateEach(read.Redirects, "redirects", (redirect, prefix) => ConfigValidator.ValidateRedirect(redirect, errors, prefix));
+        ValidateEach(read.PolicyRoutes, "policyRoutes", (route, prefix) => ConfigValidator.ValidatePolicyRoute(route, network, errors, prefix));
 
         foreach (var (field, messages) in readErrors.ToDictionary())
         {
@@ -46,20 +45,37 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
         return Task.FromResult(Outcome<GatewayConfig>.Invalid(errors));
     }
 
+    private static void ValidateEach<T>(IReadOnlyList<T?> items, string list, Action<T, string> validate)
+        where T : class
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is { } item)
+            {
+                validate(item, $"{list}[{i}]");
+            }
+        }
+    }
+
     /// <summary>Replaces the whole desired state, validated as a whole: all or nothing.</summary>
     /// <remarks>
     /// Items keep their id when it names an item that exists now; other items get fresh ids, so an id that
     /// was deleted earlier (and may still mark conntrack entries in the kernel) never comes back.
     /// </remarks>
-    public Task<Outcome<GatewayConfig>> ImportAsync(GatewayConfig config, CancellationToken ct = default)
+    public async Task<Outcome<GatewayConfig>> ImportAsync(GatewayConfig config, CancellationToken ct = default)
     {
         var errors = ConfigValidator.Validate(config);
         if (!errors.IsValid)
         {
-            return Task.FromResult(Outcome<GatewayConfig>.Invalid(errors));
+            return Outcome<GatewayConfig>.Invalid(errors);
         }
 
-        return writer.WriteAsync(async (db, c) =>
+        if (await OneToOneAddressHeldAsync(config, ct) is { } held)
+        {
+            return held;
+        }
+
+        return await writer.WriteAsync(async (db, c) =>
         {
             var network = await db.Network.SingleOrDefaultAsync(c);
             if (network is null)
@@ -94,6 +110,34 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
                 db.MacFilters.Add(entity);
             }
 
+            (await db.Helpers.SingleAsync(c)).CopyFrom(config.Helpers);
+            var oneToOneIds = (await db.OneToOne.Select(e => e.Id).ToListAsync(c)).ToHashSet();
+            var redirectIds = (await db.Redirects.Select(r => r.Id).ToListAsync(c)).ToHashSet();
+            var routeIds = (await db.PolicyRoutes.Select(r => r.Id).ToListAsync(c)).ToHashSet();
+            await db.OneToOne.ExecuteDeleteAsync(c);
+            await db.Redirects.ExecuteDeleteAsync(c);
+            await db.PolicyRoutes.ExecuteDeleteAsync(c);
+            foreach (var entry in config.OneToOne)
+            {
+                var entity = OneToOneEntity.From(entry);
+                entity.Id = oneToOneIds.Contains(entry.Id) ? entry.Id : 0;
+                db.OneToOne.Add(entity);
+            }
+
+            foreach (var redirect in config.Redirects)
+            {
+                var entity = RedirectEntity.From(redirect);
+                entity.Id = redirectIds.Contains(redirect.Id) ? redirect.Id : 0;
+                db.Redirects.Add(entity);
+            }
+
+            foreach (var route in config.PolicyRoutes)
+            {
+                var entity = PolicyRouteEntity.From(route);
+                entity.Id = routeIds.Contains(route.Id) ? route.Id : 0;
+                db.PolicyRoutes.Add(entity);
+            }
+
             // The list order is the run order.
             for (var i = 0; i < config.Rules.Count; i++)
             {
@@ -107,6 +151,21 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
             await db.SaveChangesAsync(c);
             return Outcome<GatewayConfig>.Ok(await ReadConfigAsync(db, c) ?? config);
         }, ct);
+    }
+
+    /// <summary>The restore's enabled 1:1 entries go through the same router-address check as a single write.</summary>
+    private async Task<Outcome<GatewayConfig>?> OneToOneAddressHeldAsync(GatewayConfig config, CancellationToken ct)
+    {
+        for (var i = 0; i < config.OneToOne.Count; i++)
+        {
+            if (await oneToOne.HeldByTheRouterAsync(config.OneToOne[i], ct) is { } held)
+            {
+                var message = held.Message!;
+                return Outcome<GatewayConfig>.Conflict(message, new Dictionary<string, string[]> { [$"oneToOne[{i}].externalAddress"] = [message] });
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The newest revision with its config, read in one transaction so they match; null before setup.</summary>
@@ -134,15 +193,18 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
         var logging = await db.Logging.AsNoTracking().SingleAsync(ct);
         var rules = await RuleService.LoadAllAsync(db, ct);
         var protection = await db.Protection.AsNoTracking().SingleAsync(ct);
+        var helpers = await db.Helpers.AsNoTracking().SingleAsync(ct);
         return new GatewayConfig(
             network.ToRecord(),
             forwards.Select(f => f.ToRecord()).ToList(),
             macs.Select(m => m.ToRecord()).ToList(),
             new MacPolicy(policy.Mode),
-            logging.ToRecord())
-        {
-            Rules = rules,
-            Protection = protection.ToRecord(),
-        };
+            logging.ToRecord(),
+            rules,
+            protection.ToRecord(),
+            await OneToOneService.LoadAllAsync(db, ct),
+            await RedirectService.LoadAllAsync(db, ct),
+            await PolicyRouteService.LoadAllAsync(db, ct),
+            helpers.ToRecord());
     }
 }

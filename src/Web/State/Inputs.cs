@@ -15,7 +15,8 @@ public sealed record PortForwardInput(
     string? SourceCidr,
     bool? Reflection,
     bool? FtpHelper,
-    FirewallLogLevel? LogLevel)
+    FirewallLogLevel? LogLevel,
+    ConntrackHelper? Helper = null)
 {
     /// <summary>Fills defaults and reports missing required fields; the rules themselves live in <see cref="ConfigValidator"/>.</summary>
     public PortForward? ToPortForward(int id, ValidationErrors errors, string prefix = "")
@@ -25,11 +26,19 @@ public sealed record PortForwardInput(
             & Require(Protocol, "protocol", errors, prefix)
             & Require(ExternalPort, "externalPort", errors, prefix)
             & Require(InternalAddress, "internalAddress", errors, prefix);
+        // ftpHelper is helper "ftp" under its older name: saying both is fine when they agree.
+        if ((FtpHelper == true && Helper is { } other && other != ConntrackHelper.Ftp) || (FtpHelper == false && Helper == ConntrackHelper.Ftp))
+        {
+            errors.Add(ValidationErrors.Path(prefix, "ftpHelper"), "ftpHelper is the alias of helper \"ftp\": it contradicts the helper given.");
+            complete = false;
+        }
+
         if (!complete)
         {
             return null;
         }
 
+        var helper = Helper ?? (FtpHelper == true ? ConntrackHelper.Ftp : null);
         return new PortForward(
             id,
             Name!,
@@ -41,13 +50,14 @@ public sealed record PortForwardInput(
             InternalPort,
             string.IsNullOrEmpty(SourceCidr) ? null : SourceCidr,
             Reflection ?? true,
-            FtpHelper ?? false,
-            LogLevel);
+            helper == ConntrackHelper.Ftp,
+            LogLevel,
+            helper);
     }
 
     public static PortForwardInput From(PortForward forward) => new(
         forward.Name, forward.Enabled, forward.Protocol, forward.ExternalPort, forward.ExternalPortEnd, forward.InternalAddress,
-        forward.InternalPort, forward.SourceCidr, forward.Reflection, forward.FtpHelper, forward.LogLevel);
+        forward.InternalPort, forward.SourceCidr, forward.Reflection, forward.FtpHelper, forward.LogLevel, forward.EffectiveHelper);
 
     internal static bool Require(object? value, string field, ValidationErrors errors, string prefix)
     {

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gateway.Web.State;
 
-/// <summary>WAN/LAN settings. A LAN change must keep every stored forward's internal address inside the LAN.</summary>
+/// <summary>WAN/LAN settings. A LAN change must keep every stored forward, 1:1 entry and policy route valid for the new LAN.</summary>
 public sealed class NetworkService(StateWriter writer)
 {
     public Task<NetworkSettings?> GetAsync(CancellationToken ct = default) =>
@@ -34,13 +34,35 @@ public sealed class NetworkService(StateWriter writer)
                 ConfigValidator.ValidatePortForward(forward.ToRecord(), settings, forwardErrors);
                 if (forwardErrors.Has("internalAddress"))
                 {
-                    stranded.Add($"\"{forward.Name}\" (id {forward.Id}, {forward.InternalAddress})");
+                    stranded.Add($"port forward \"{forward.Name}\" (id {forward.Id}, {forward.InternalAddress})");
+                }
+            }
+
+            // 1:1 entries and policy routes are tied to the LAN too: internal hosts and sources inside it, external
+            // addresses outside it, and no route out through the LAN link.
+            foreach (var entry in await OneToOneService.LoadAllAsync(db, c))
+            {
+                var entryErrors = new ValidationErrors();
+                ConfigValidator.ValidateOneToOne(entry, settings, entryErrors);
+                if (!entryErrors.IsValid)
+                {
+                    stranded.Add($"1:1 entry \"{entry.Name}\" (id {entry.Id}, {entry.ExternalAddress} → {entry.InternalAddress})");
+                }
+            }
+
+            foreach (var route in await PolicyRouteService.LoadAllAsync(db, c))
+            {
+                var routeErrors = new ValidationErrors();
+                ConfigValidator.ValidatePolicyRoute(route, settings, routeErrors);
+                if (!routeErrors.IsValid)
+                {
+                    stranded.Add($"policy route \"{route.Name}\" (id {route.Id}, {route.Source} via {route.OutInterface})");
                 }
             }
 
             if (stranded.Count > 0)
             {
-                var message = $"The new LAN would leave these port forwards outside it: {string.Join(", ", stranded)}. Change or delete them first.";
+                var message = $"The new LAN would leave these outside it or no longer valid: {string.Join(", ", stranded)}. Change or delete them first.";
                 return Outcome<NetworkSettings>.Conflict(message, new Dictionary<string, string[]> { ["lanAddress"] = [message] });
             }
 

@@ -26,6 +26,10 @@ public static class StateServiceCollectionExtensions
         services.AddScoped<LoggingService>();
         services.AddScoped<RuleService>();
         services.AddScoped<ProtectionService>();
+        services.AddScoped<OneToOneService>();
+        services.AddScoped<RedirectService>();
+        services.AddScoped<PolicyRouteService>();
+        services.AddScoped<HelpersService>();
         services.AddScoped<NetworkService>();
         services.AddScoped<ConfigService>();
         services.AddScoped<SetupService>();

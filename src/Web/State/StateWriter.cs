@@ -67,7 +67,9 @@ public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, Age
     /// </summary>
     private static async Task<string?> TooLargeForTheAgentAsync(GatewayDbContext db, CancellationToken ct)
     {
-        if (await db.PortForwards.CountAsync(ct) + await db.MacFilters.CountAsync(ct) + await db.Rules.CountAsync(ct) <= SafeItemCount)
+        var items = await db.PortForwards.CountAsync(ct) + await db.MacFilters.CountAsync(ct) + await db.Rules.CountAsync(ct)
+            + await db.OneToOne.CountAsync(ct) + await db.Redirects.CountAsync(ct) + await db.PolicyRoutes.CountAsync(ct);
+        if (items <= SafeItemCount)
         {
             return null;
         }

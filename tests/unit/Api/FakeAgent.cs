@@ -40,6 +40,9 @@ internal sealed class FakeAgent : IAsyncDisposable
     /// <summary>What <c>get-interfaces</c> answers.</summary>
     public IReadOnlyList<LinkInfo> Interfaces { get; set; } = [new LinkInfo("br-lan", "02:00:00:00:00:01", ["192.168.1.1/24"], true)];
 
+    /// <summary>What <c>get-interfaces</c> answers as the addresses the agent itself added (1:1 NAT).</summary>
+    public IReadOnlyList<string>? AgentAddresses { get; set; }
+
     /// <summary>True once the web has connected (frames can be pushed).</summary>
     public bool HasClient => _client is not null;
 
@@ -115,7 +118,7 @@ internal sealed class FakeAgent : IAsyncDisposable
                         _ = AnswerApplyAsync(apply);
                         break;
                     case GetInterfacesRequest:
-                        await SendAsync(new InterfacesReply(Interfaces), _stop.Token);
+                        await SendAsync(new InterfacesReply(Interfaces, AgentAddresses), _stop.Token);
                         break;
                     case GetNeighboursRequest:
                         await SendAsync(new NeighboursReply(Neighbours), _stop.Token);

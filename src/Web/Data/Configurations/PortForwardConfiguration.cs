@@ -15,6 +15,7 @@ internal sealed class PortForwardConfiguration : IEntityTypeConfiguration<PortFo
         builder.Property(e => e.Protocol).HasConversion<string>().HasMaxLength(8);
         builder.Property(e => e.InternalAddress).HasMaxLength(15);
         builder.Property(e => e.SourceCidr).HasMaxLength(18);
+        builder.Property(e => e.Helper).HasConversion<string>().HasMaxLength(8);
         builder.Property(e => e.LogLevel).HasConversion<string>().HasMaxLength(8);
         builder.HasIndex(e => e.ExternalPort);
     }

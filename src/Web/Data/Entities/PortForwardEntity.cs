@@ -28,12 +28,22 @@ public sealed class PortForwardEntity
 
     public bool Reflection { get; set; }
 
+    /// <summary>Kept equal to <c>Helper == Ftp</c> on every write, so older readers of the column still see FTP forwards.</summary>
     public bool FtpHelper { get; set; }
+
+    /// <summary>The conntrack helper on this forward's traffic; null for none.</summary>
+    public ConntrackHelper? Helper { get; set; }
 
     public FirewallLogLevel? LogLevel { get; set; }
 
-    public PortForward ToRecord() => new(
-        Id, Name, Enabled, Protocol, ExternalPort, ExternalPortEnd, InternalAddress, InternalPort, SourceCidr, Reflection, FtpHelper, LogLevel);
+    /// <summary>Both spellings of the helper, consistent: <c>ftpHelper</c> is true exactly when <c>helper</c> is ftp.</summary>
+    public PortForward ToRecord()
+    {
+        var helper = Helper ?? (FtpHelper ? ConntrackHelper.Ftp : null);
+        return new(
+            Id, Name, Enabled, Protocol, ExternalPort, ExternalPortEnd, InternalAddress, InternalPort, SourceCidr, Reflection,
+            helper == ConntrackHelper.Ftp, LogLevel, helper);
+    }
 
     public void CopyFrom(PortForward forward)
     {
@@ -46,7 +56,8 @@ public sealed class PortForwardEntity
         InternalPort = forward.InternalPort;
         SourceCidr = forward.SourceCidr;
         Reflection = forward.Reflection;
-        FtpHelper = forward.FtpHelper;
+        Helper = forward.EffectiveHelper;
+        FtpHelper = Helper == ConntrackHelper.Ftp;
         LogLevel = forward.LogLevel;
     }
 

@@ -74,6 +74,28 @@ namespace Gateway.Web.Data.Migrations
                     b.ToTable("ApiTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Gateway.Web.Data.Entities.HelperSettingsEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Outbound")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Helpers", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Outbound = ""
+                        });
+                });
+
             modelBuilder.Entity("Gateway.Web.Data.Entities.LoggingPolicyEntity", b =>
                 {
                     b.Property<int>("Id")
@@ -206,6 +228,76 @@ namespace Gateway.Web.Data.Migrations
                     b.ToTable("NetworkSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Gateway.Web.Data.Entities.OneToOneEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasAnnotation("Sqlite:Autoincrement", true);
+
+                    b.Property<bool>("AddAddress")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExternalAddress")
+                        .IsRequired()
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InternalAddress")
+                        .IsRequired()
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("OneToOne", (string)null);
+                });
+
+            modelBuilder.Entity("Gateway.Web.Data.Entities.PolicyRouteEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasAnnotation("Sqlite:Autoincrement", true);
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Gateway")
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Masquerade")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OutInterface")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(18)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("PolicyRoutes", (string)null);
+                });
+
             modelBuilder.Entity("Gateway.Web.Data.Entities.PortForwardEntity", b =>
                 {
                     b.Property<int>("Id")
@@ -224,6 +316,10 @@ namespace Gateway.Web.Data.Migrations
 
                     b.Property<bool>("FtpHelper")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Helper")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("InternalAddress")
                         .IsRequired()
@@ -317,6 +413,48 @@ namespace Gateway.Web.Data.Migrations
                             WanInput = "Drop",
                             WanPing = false
                         });
+                });
+
+            modelBuilder.Entity("Gateway.Web.Data.Entities.RedirectEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasAnnotation("Sqlite:Autoincrement", true);
+
+                    b.Property<string>("Destination")
+                        .HasMaxLength(18)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InInterface")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PortEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ToPort")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Redirects", (string)null);
                 });
 
             modelBuilder.Entity("Gateway.Web.Data.Entities.RevisionEntity", b =>

@@ -30,6 +30,9 @@ public sealed class PortForwardFormModel
 
     public bool FtpHelper { get; set; }
 
+    /// <summary>A helper other than FTP, carried through an edit so the FTP checkbox can't drop it (no picker yet).</summary>
+    public ConntrackHelper? OtherHelper { get; set; }
+
     /// <summary>"" = follow the logging policy, else a level word.</summary>
     public string LogLevel { get; set; } = "";
 
@@ -45,6 +48,7 @@ public sealed class PortForwardFormModel
         SourceCidr = forward.SourceCidr ?? "",
         Reflection = forward.Reflection,
         FtpHelper = forward.FtpHelper,
+        OtherHelper = forward.EffectiveHelper is ConntrackHelper.Ftp ? null : forward.EffectiveHelper,
         LogLevel = forward.LogLevel?.ToWord() ?? "",
     };
 
@@ -77,13 +81,14 @@ public sealed class PortForwardFormModel
             string.IsNullOrWhiteSpace(SourceCidr) ? null : SourceCidr.Trim(),
             Reflection,
             FtpHelper,
-            level);
+            level,
+            OtherHelper);
         return (input, errors);
     }
 
     public static PortForwardInput ToInput(PortForward forward, bool enabled) => new(
         forward.Name, enabled, forward.Protocol, forward.ExternalPort, forward.ExternalPortEnd, forward.InternalAddress,
-        forward.InternalPort, forward.SourceCidr, forward.Reflection, forward.FtpHelper, forward.LogLevel);
+        forward.InternalPort, forward.SourceCidr, forward.Reflection, forward.FtpHelper, forward.LogLevel, forward.EffectiveHelper);
 
     private static int? ParsePort(string text, string key, bool required, Dictionary<string, string[]> errors)
     {

@@ -35,16 +35,18 @@ public static class Tftp
 
     /// <summary>
     /// Fetches <paramref name="file"/> from <paramref name="server"/>:<paramref name="port"/> with tftp-hpa's client
-    /// in <paramref name="ns"/>; returns its content, or null when the transfer failed (the client then leaves an
-    /// empty file). Retransmits every second and gives up after 4 s.
+    /// in <paramref name="ns"/>; returns its content, or null when the transfer failed. The client reports a
+    /// failure only in its output (a timed-out transfer leaves the blocks that did arrive in the file), so a
+    /// message from it is a failure. Retransmits every second and gives up after 4 s.
     /// </summary>
     public static async Task<string?> GetAsync(Lab lab, string ns, string server, int port, string file)
     {
         var output = $"/tmp/tftp-get-{Guid.NewGuid():N}";
         var result = await lab.ExecAsync(ns,
-            $"printf 'mode octet\\nrexmt 1\\ntimeout 4\\nget {file} {output}\\nquit\\n' | timeout 15 /usr/bin/tftp {server} {port} >/dev/null 2>&1; " +
-            $"cat {output} 2>/dev/null; rm -f {output}",
+            $"said=$(printf 'mode octet\\nrexmt 1\\ntimeout 4\\nget {file} {output}\\nquit\\n' | timeout 15 /usr/bin/tftp {server} {port} 2>&1 | sed 's/tftp> //g' | tr -d '\\n'); " +
+            $"if [ -n \"$said\" ]; then echo \"tftp: $said\" >&2; rm -f {output}; exit 3; fi; " +
+            $"cat {output}; rm -f {output}",
             TimeSpan.FromSeconds(20));
-        return result.Stdout.Length == 0 ? null : result.Stdout;
+        return result.Succeeded && result.Stdout.Length > 0 ? result.Stdout : null;
     }
 }

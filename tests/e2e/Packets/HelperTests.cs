@@ -12,7 +12,11 @@ public sealed class HelperTests(HelperTests.Fixture fixture) : IClassFixture<Hel
 {
     public sealed class Fixture : LabFixture
     {
-        public string FileContent { get; } = $"fetched through a helper {Guid.NewGuid():N}\n";
+        /// <summary>
+        /// Several 512-byte TFTP blocks: a one-block file "arrives" even when the client's ACK can never reach
+        /// the server (the client stops after the last block), so only more blocks prove a working return path.
+        /// </summary>
+        public string FileContent { get; } = string.Concat(Enumerable.Range(0, 60).Select(i => $"line {i:00} {Guid.NewGuid():N}\n"));
 
         protected override async Task OnSetUpAsync()
         {

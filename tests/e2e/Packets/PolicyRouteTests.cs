@@ -172,6 +172,34 @@ public sealed class PolicyRouteTests(PolicyRouteTests.Fixture fixture, ITestOutp
         }
     }
 
+    [Fact]
+    public async Task AConnectionThroughAForwardToThePolicySourceAnswersThroughTheLinkItCameIn()
+    {
+        await using var server = _lab.StartTcpEchoServer(_lab.Lan2Ns, 7100, "lan2");
+        var policy = await CreatePolicyAsync();
+        var forward = await _api.CreateForwardAsync(_lab, new
+        {
+            name = "lan2 service",
+            protocol = "tcp",
+            externalPort = 8090,
+            internalAddress = Lan2Ip,
+            internalPort = 7100,
+        });
+        try
+        {
+            // lan2's own connections take wan2; its answers to a connection that came in on wan0 must not,
+            // or the WAN host would never see them.
+            Assert.Equal(("wan2", RouterWan2Ip), await ExitAsync(_lab.Lan2Ns));
+            Assert.Equal("lan2", await TcpExchangeAsync(_lab.WanNs, RouterWanIp, 8090));
+            Assert.Equal(WanHostIp, server.Peers[^1].Address.ToString());
+        }
+        finally
+        {
+            await _api.DeleteForwardAsync(_lab, forward);
+            await _api.DeleteAsync(_lab, NatApi.PolicyRoutes, policy);
+        }
+    }
+
     private async Task<string?> ExitMarkerAsync(string ns) =>
         await TcpExchangeAsync(ns, InternetIp, Port, timeout: TimeSpan.FromSeconds(1));
 }

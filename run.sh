@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Gateway and runs it against a lab of network namespaces (scripts/lab.sh): a router with a LAN
-# bridge and a WAN link, two LAN hosts and a WAN host. The agent runs inside the router namespace, the
+# bridge, a WAN link and a second uplink (wan2, for policy routing), two LAN hosts and two WAN hosts. The agent runs inside the router namespace, the
 # web on http://127.0.0.1:5080 with its state under ./.lab/. Ctrl-C stops both and removes the lab.
 # The host's own network is left alone; the one host-wide change is the sysctl
 # net.netfilter.nf_log_all_netns=1, so that firewall log lines from the router namespace reach the
@@ -15,7 +15,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Gateway.sln -c Release -nologo -v q
 
 prefix=gwrun
-router=$prefix-router lan1=$prefix-lan1 wan=$prefix-wan
+router=$prefix-router lan1=$prefix-lan1 lan2=$prefix-lan2 wan=$prefix-wan wan2=$prefix-wan2
 state=$ROOT/.lab
 url=http://127.0.0.1:5080
 mkdir -p "$state/agent"
@@ -44,7 +44,7 @@ trap 'exit 130' INT TERM
 
 # A lab left by a run that was killed outright is replaced.
 scripts/lab.sh down "$prefix"
-scripts/lab.sh up "$prefix" wan0 >/dev/null
+scripts/lab.sh up "$prefix" wan0 --wan2 >/dev/null
 
 rm -f "$state/agent.sock"   # left behind if a previous agent was killed outright
 ip netns exec "$router" env Agent__SocketPath="$state/agent.sock" Agent__StateDir="$state/agent" \
@@ -66,12 +66,18 @@ done
 cat <<INFO
 
 Gateway: $url   (first visit: the setup page; WAN interface wan0, LAN interface br-lan, LAN 192.168.50.1/24)
-Lab: router $router (br-lan 192.168.50.1, wan0 203.0.113.1), LAN host $lan1 (192.168.50.10),
-     LAN host $prefix-lan2 (192.168.50.11), WAN host $wan (203.0.113.2, no route to the LAN).
+Lab: router $router (br-lan 192.168.50.1, wan0 203.0.113.1 with the default route, wan2 198.51.100.1),
+     LAN hosts $lan1 (192.168.50.10) and $lan2 (192.168.50.11),
+     WAN hosts $wan (203.0.113.2) and $wan2 (198.51.100.2), neither with a route to the LAN;
+     both also hold 192.0.2.1, an "internet" address reachable through either uplink.
 
 Try a forward: create one for TCP 8080 -> 192.168.50.10:8080 (in the UI or over REST), then
   ip netns exec $lan1 nc -lk 8080                         # a server on the LAN host
   echo hello | ip netns exec $wan nc -N 203.0.113.1 8080   # connect from the WAN host to the router's WAN address
+
+Try a policy route: source 192.168.50.11, out interface wan2, gateway 198.51.100.2, then
+  ip netns exec $wan2 nc -lk 9000                          # on the second WAN host (run the same on $wan)
+  echo hi | ip netns exec $lan2 nc -N 192.0.2.1 9000        # arrives at $wan2 from 198.51.100.1
 
 Ctrl-C stops Gateway and removes the lab.
 INFO

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Gateway namespace lab: one definition of the topology, used by run.sh and the e2e fixture.
 #
-#   lab.sh up <prefix> [wan-ifname]   create <prefix>-router, -lan1, -lan2, -wan
-#   lab.sh down <prefix>              kill what runs inside them and delete them
+#   lab.sh up <prefix> [wan-ifname] [--wan2]   create <prefix>-router, -lan1, -lan2, -wan (and -wan2)
+#   lab.sh down <prefix>                       kill what runs inside them and delete them
+# A second uplink is also made when LAB_WAN2=1 is in the environment.
 #
 # Topology (everything lives inside the lab's namespaces; the host's own network is not touched):
 #   <prefix>-lan1  eth0 192.168.50.10/24 ─┐                    ┌─ <prefix>-router ───────────────┐
@@ -11,6 +12,12 @@
 #                                                              │ default via 203.0.113.2          │
 #   <prefix>-wan   eth0 203.0.113.2/24 + 203.0.113.3/24 ────── └─────────────────────────────────┘
 # The WAN host has no route to 192.168.50.0/24, so only masquerade and DNAT make traffic work.
+#
+# With --wan2, a second uplink for policy routing (the router gets no route through it: that is the
+# agent's job):
+#   <prefix>-wan2  eth0 198.51.100.2/24 ────── router wan2 198.51.100.1/24
+# and both WAN hosts then hold 192.0.2.1/32 on lo: one "internet" address that exists behind either
+# uplink, so where a packet to it arrives tells which uplink it took. Neither has a route to the LAN.
 # net.ipv4.ip_forward starts at 0 in the router: the agent turns it on when it applies.
 # The only host-wide change is net.netfilter.nf_log_all_netns=1, so that nft `log` lines from the
 # router namespace reach the kernel log (it is not reset on `down`: other labs may rely on it).
@@ -18,7 +25,9 @@ set -euo pipefail
 
 readonly LAN1_MAC=02:50:00:00:00:0a LAN2_MAC=02:50:00:00:00:0b
 
-usage() { echo "usage: $0 up <prefix> [wan-ifname] | down <prefix>" >&2; exit 2; }
+readonly INTERNET_IP=192.0.2.1
+
+usage() { echo "usage: $0 up <prefix> [wan-ifname] [--wan2] | down <prefix>" >&2; exit 2; }
 
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
@@ -36,17 +45,20 @@ quiet_host() {
 }
 
 up() {
-  local prefix=$1 wan_if=${2:-wan0}
-  local router=$prefix-router lan1=$prefix-lan1 lan2=$prefix-lan2 wan=$prefix-wan
+  local prefix=$1 wan_if=$2 with_wan2=$3
+  local router=$prefix-router lan1=$prefix-lan1 lan2=$prefix-lan2 wan=$prefix-wan wan2=$prefix-wan2
   [[ $prefix =~ ^[A-Za-z0-9_-]{1,40}$ ]] || { echo "bad prefix: $prefix" >&2; exit 2; }
   [[ $wan_if =~ ^[A-Za-z0-9_.-]{1,15}$ ]] || { echo "bad WAN interface name: $wan_if" >&2; exit 2; }
-  for ns in "$router" "$lan1" "$lan2" "$wan"; do
+  [[ $wan_if != wan2 || $with_wan2 -eq 0 ]] || { echo "the WAN link cannot be called wan2 next to the second uplink" >&2; exit 2; }
+  local hosts=("$router" "$lan1" "$lan2" "$wan")
+  ((with_wan2)) && hosts+=("$wan2")
+  for ns in "${hosts[@]}"; do
     if [[ -e /run/netns/$ns ]]; then echo "namespace $ns already exists" >&2; exit 1; fi
   done
 
   sysctl -qw net.netfilter.nf_log_all_netns=1
 
-  for ns in "$router" "$lan1" "$lan2" "$wan"; do ip netns add "$ns"; quiet_host "$ns"; done
+  for ns in "${hosts[@]}"; do ip netns add "$ns"; quiet_host "$ns"; done
 
   # Router: a bridge for the LAN, a routed WAN link. Each veth is created inside the router namespace
   # with its peer moved straight into the host namespace it belongs to, never into the host's.
@@ -90,6 +102,17 @@ up() {
   ip -n "$wan" addr add 203.0.113.3/24 dev eth0
   ip -n "$wan" link set eth0 up
 
+  if ((with_wan2)); then
+    ip -n "$router" link add wan2 type veth peer name eth0 netns "$wan2"
+    ip -n "$router" addr add 198.51.100.1/24 dev wan2
+    ip -n "$router" link set wan2 up
+    ip -n "$wan2" addr add 198.51.100.2/24 dev eth0
+    ip -n "$wan2" link set eth0 up
+    # The same "internet" address behind both uplinks; each host answers it through its connected link.
+    ip -n "$wan" addr add "$INTERNET_IP/32" dev lo
+    ip -n "$wan2" addr add "$INTERNET_IP/32" dev lo
+  fi
+
   echo "router=$router"
   echo "lan1=$lan1"
   echo "lan2=$lan2"
@@ -97,12 +120,17 @@ up() {
   echo "wan_if=$wan_if"
   echo "lan1_mac=$LAN1_MAC"
   echo "lan2_mac=$LAN2_MAC"
+  if ((with_wan2)); then
+    echo "wan2=$wan2"
+    echo "wan2_if=wan2"
+    echo "internet_ip=$INTERNET_IP"
+  fi
 }
 
 down() {
   local prefix=$1 ns pid
   [[ $prefix =~ ^[A-Za-z0-9_-]{1,40}$ ]] || { echo "bad prefix: $prefix" >&2; exit 2; }
-  for ns in "$prefix-lan1" "$prefix-lan2" "$prefix-wan" "$prefix-router"; do
+  for ns in "$prefix-lan1" "$prefix-lan2" "$prefix-wan" "$prefix-wan2" "$prefix-router"; do
     [[ -e /run/netns/$ns ]] || continue
     # Only processes inside this lab's own namespaces, by pid.
     for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
@@ -110,8 +138,22 @@ down() {
   done
 }
 
+parse_up() {
+  local prefix=$1 wan_if=wan0 with_wan2=0 named=0
+  [[ ${LAB_WAN2:-0} == 1 ]] && with_wan2=1
+  shift
+  for arg in "$@"; do
+    case $arg in
+      --wan2) with_wan2=1 ;;
+      -*) usage ;;
+      *) ((named == 0)) || usage; [[ -n $arg ]] && wan_if=$arg; named=1 ;;
+    esac
+  done
+  up "$prefix" "$wan_if" "$with_wan2"
+}
+
 case ${1:-} in
-  up) [[ $# -ge 2 && $# -le 3 ]] || usage; up "$2" "${3:-}" ;;
+  up) [[ $# -ge 2 && $# -le 4 ]] || usage; shift; parse_up "$@" ;;
   down) [[ $# -eq 2 ]] || usage; down "$2" ;;
   *) usage ;;
 esac

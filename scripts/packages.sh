@@ -3,8 +3,13 @@
 # run.sh: the lab (iproute2, procps for sysctl), the kernel tools, and nc for the commands it prints.
 RUN_PACKAGES=(nftables conntrack iproute2 procps netcat-openbsd)
 # e2e tests: a real FTP server (pyftpdlib, started with Debian's /usr/bin/python3) and client (curl);
-# hping3 for SYN floods, spoofed sources and bare ACKs; ping for the WAN-ping switch.
-TEST_PACKAGES=("${RUN_PACKAGES[@]}" chromium curl ca-certificates python3-pyftpdlib hping3 iputils-ping)
+# hping3 for SYN floods, spoofed sources and bare ACKs; ping for the WAN-ping switch; a TFTP server and
+# client (tftpd-hpa, tftp-hpa) for the tftp helper — the tests run in.tftpd themselves inside a namespace.
+TEST_PACKAGES=("${RUN_PACKAGES[@]}" chromium curl ca-certificates python3-pyftpdlib hping3 iputils-ping
+  tftpd-hpa tftp-hpa)
+
+# Packages whose postinst starts a daemon on the host: installed under a policy-rc.d that forbids it.
+NO_START_PACKAGES=(tftpd-hpa)
 
 ensure_packages() {
   local missing=()
@@ -15,6 +20,19 @@ ensure_packages() {
     echo "Installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null || true
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    local policy=/usr/sbin/policy-rc.d placed=0 pkg quiet
+    for pkg in "${missing[@]}"; do
+      for quiet in "${NO_START_PACKAGES[@]}"; do
+        # 101 = "action not allowed": invoke-rc.d then leaves the service stopped. An existing policy
+        # file is the machine owner's and stays as it is.
+        if [[ $pkg == "$quiet" && ! -e $policy ]]; then
+          printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && placed=1
+        fi
+      done
+    done
+    local rc=0
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+    ((placed)) && rm -f "$policy"
+    return "$rc"
   fi
 }

@@ -22,6 +22,12 @@ public sealed partial class Lab : IAsyncDisposable
     public const string WanHostIp = "203.0.113.2";
     /// <summary>A second address of the WAN host, for source-restricted forwards.</summary>
     public const string WanHostSecondIp = "203.0.113.3";
+    /// <summary>The router's address on the second uplink (labs with <see cref="LabOptions.SecondUplink"/>).</summary>
+    public const string RouterWan2Ip = "198.51.100.1";
+    public const string Wan2HostIp = "198.51.100.2";
+    public const string Wan2Interface = "wan2";
+    /// <summary>An "internet" address both WAN hosts hold (on lo) in a lab with a second uplink.</summary>
+    public const string InternetIp = "192.0.2.1";
     public const string Lan1Ip = "192.168.50.10";
     public const string Lan2Ip = "192.168.50.11";
     public const string LanCidr = "192.168.50.1/24";
@@ -48,10 +54,12 @@ public sealed partial class Lab : IAsyncDisposable
         ArtifactsDir = Path.Combine(RepoRoot.Path, "artifacts", "e2e", options.Name ?? prefix);
         WanInterface = options.WanInterfaceName;
         WebInRouterNamespace = options.WebInRouterNamespace;
+        SecondUplink = options.SecondUplink;
         RouterNs = $"{prefix}-router";
         Lan1Ns = $"{prefix}-lan1";
         Lan2Ns = $"{prefix}-lan2";
         WanNs = $"{prefix}-wan";
+        Wan2Ns = $"{prefix}-wan2";
         WebPort = FreeLoopbackPort();
         WebUrl = $"http://127.0.0.1:{WebPort}";
     }
@@ -66,6 +74,11 @@ public sealed partial class Lab : IAsyncDisposable
     public string RouterNs { get; }
 
     public string WanNs { get; }
+
+    /// <summary>The second uplink's WAN host; exists only with <see cref="LabOptions.SecondUplink"/>.</summary>
+    public string Wan2Ns { get; }
+
+    public bool SecondUplink { get; }
 
     public string Lan1Ns { get; }
 
@@ -118,7 +131,8 @@ public sealed partial class Lab : IAsyncDisposable
         Directory.CreateDirectory(ArtifactsDir);
         Directory.CreateDirectory(AgentStateDir);
 
-        var up = await RunAsync("bash", [LabScript, "up", _prefix, WanInterface], TimeSpan.FromSeconds(30));
+        string[] upArguments = SecondUplink ? [LabScript, "up", _prefix, WanInterface, "--wan2"] : [LabScript, "up", _prefix, WanInterface];
+        var up = await RunAsync("bash", upArguments, TimeSpan.FromSeconds(30));
         await File.WriteAllTextAsync(Path.Combine(ArtifactsDir, "lab-up.log"), up.ToString(), ct);
         if (!up.Succeeded)
         {

@@ -14,4 +14,11 @@ public sealed class LabOptions
     /// reaches it through the router namespace's own loopback (<see cref="Lab.CreateClient"/> does that).
     /// </summary>
     public bool WebInRouterNamespace { get; init; }
+
+    /// <summary>
+    /// Give the router a second uplink (<c>wan2</c>, 198.51.100.1/24) to its own WAN host (<see cref="Lab.Wan2Ns"/>,
+    /// 198.51.100.2), and put <see cref="Lab.InternetIp"/> behind both uplinks (scripts/lab.sh <c>--wan2</c>).
+    /// The router gets no route through it: policy routing is what sends traffic there.
+    /// </summary>
+    public bool SecondUplink { get; init; }
 }

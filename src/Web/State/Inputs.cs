@@ -19,15 +19,16 @@ public sealed record PortForwardInput(
     ConntrackHelper? Helper = null)
 {
     /// <summary>Fills defaults and reports missing required fields; the rules themselves live in <see cref="ConfigValidator"/>.</summary>
-    public PortForward? ToPortForward(int id, ValidationErrors errors, string prefix = "")
+    /// <param name="stored">The forward as stored, for an update: see <see cref="ResolveHelper"/>.</param>
+    public PortForward? ToPortForward(int id, ValidationErrors errors, string prefix = "", PortForward? stored = null)
     {
         // '&' not '&&': every missing field is reported, not just the first.
         var complete = Require(Name, "name", errors, prefix)
             & Require(Protocol, "protocol", errors, prefix)
             & Require(ExternalPort, "externalPort", errors, prefix)
             & Require(InternalAddress, "internalAddress", errors, prefix);
-        // ftpHelper is helper "ftp" under its older name: saying both is fine when they agree.
-        if ((FtpHelper == true && Helper is { } other && other != ConntrackHelper.Ftp) || (FtpHelper == false && Helper == ConntrackHelper.Ftp))
+        var (helper, contradiction) = ResolveHelper(stored);
+        if (contradiction)
         {
             errors.Add(ValidationErrors.Path(prefix, "ftpHelper"), "ftpHelper is the alias of helper \"ftp\": it contradicts the helper given.");
             complete = false;
@@ -38,7 +39,6 @@ public sealed record PortForwardInput(
             return null;
         }
 
-        var helper = Helper ?? (FtpHelper == true ? ConntrackHelper.Ftp : null);
         return new PortForward(
             id,
             Name!,
@@ -53,6 +53,36 @@ public sealed record PortForwardInput(
             helper == ConntrackHelper.Ftp,
             LogLevel,
             helper);
+    }
+
+    /// <summary>
+    /// ftpHelper is helper "ftp" under its older name. Both may be sent; when they disagree on an update, the one
+    /// that differs from the stored forward is what the client changed, so it wins: a script that knows only
+    /// ftpHelper can read a forward, flip ftpHelper and send the whole body back (with the helper it read).
+    /// Both changed, or a create that says both ways, is a contradiction.
+    /// </summary>
+    private (ConntrackHelper? Helper, bool Contradiction) ResolveHelper(PortForward? stored)
+    {
+        var agree = FtpHelper is null || Helper is null || (FtpHelper.Value == (Helper == ConntrackHelper.Ftp));
+        if (agree)
+        {
+            return (Helper ?? (FtpHelper == true ? ConntrackHelper.Ftp : null), false);
+        }
+
+        var storedHelper = stored?.EffectiveHelper;
+        var ftpChanged = stored is not null && FtpHelper != (storedHelper == ConntrackHelper.Ftp);
+        var helperChanged = stored is not null && Helper != storedHelper;
+        if (ftpChanged && !helperChanged)
+        {
+            return (FtpHelper == true ? ConntrackHelper.Ftp : null, false);
+        }
+
+        if (helperChanged && !ftpChanged)
+        {
+            return (Helper, false);
+        }
+
+        return (null, true);
     }
 
     public static PortForwardInput From(PortForward forward) => new(

@@ -39,7 +39,7 @@ public sealed class PortForwardService(StateWriter writer)
                 return Outcome<PortForward>.NotFound($"No port forward with id {id}.");
             }
 
-            var checkedForward = await CheckAsync(db, id, input, c);
+            var checkedForward = await CheckAsync(db, id, input, c, entity.ToRecord());
             if (!checkedForward.Succeeded)
             {
                 return checkedForward;
@@ -60,10 +60,10 @@ public sealed class PortForwardService(StateWriter writer)
         (await db.PortForwards.AsNoTracking().OrderBy(f => f.Id).ToListAsync(ct)).Select(f => f.ToRecord()).ToList();
 
     /// <summary>Input → record, field rules against the current LAN, then the overlap rule against the stored forwards.</summary>
-    private static async Task<Outcome<PortForward>> CheckAsync(GatewayDbContext db, int id, PortForwardInput input, CancellationToken ct)
+    private static async Task<Outcome<PortForward>> CheckAsync(GatewayDbContext db, int id, PortForwardInput input, CancellationToken ct, PortForward? stored = null)
     {
         var errors = new ValidationErrors();
-        var forward = input.ToPortForward(id, errors);
+        var forward = input.ToPortForward(id, errors, stored: stored);
         var network = (await db.Network.AsNoTracking().SingleOrDefaultAsync(ct))?.ToRecord();
         if (forward is not null)
         {

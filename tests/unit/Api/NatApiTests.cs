@@ -173,6 +173,48 @@ public sealed class NatApiTests(ReadyGatewayApplication app) : IClassFixture<Rea
         await client.DeleteAsync($"/api/v1/port-forwards/{id}");
     }
 
+    [Theory]
+    [InlineData("ftp", "{\"ftpHelper\":false}", null)]
+    [InlineData(null, "{\"ftpHelper\":true}", "ftp")]
+    [InlineData("ftp", "{\"helper\":\"tftp\",\"protocol\":\"udp\"}", "tftp")]
+    [InlineData("ftp", "{\"helper\":null,\"ftpHelper\":false}", null)]
+    public async Task An_edit_of_either_alias_in_a_read_back_body_wins_over_the_unchanged_other(string? start, string change, string? expected)
+    {
+        using var client = app.CreateAuthorizedClient();
+        var port = Interlocked.Increment(ref _nextAliasPort);
+        var created = await client.PostAsJsonAsync("/api/v1/port-forwards", new { name = "alias edit", protocol = "tcp", externalPort = port, internalAddress = "192.168.1.41", helper = start });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        var read = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync($"/api/v1/port-forwards/{id}"))!.AsObject();
+        foreach (var (key, value) in System.Text.Json.Nodes.JsonNode.Parse(change)!.AsObject())
+        {
+            read[key] = value?.DeepClone();
+        }
+
+        var put = await client.PutAsync($"/api/v1/port-forwards/{id}", RuleApiTests.Json(read.ToJsonString()));
+
+        Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
+        var forward = await client.GetFromJsonAsync<JsonElement>($"/api/v1/port-forwards/{id}");
+        Assert.Equal(expected, forward.GetProperty("helper").GetString());
+        Assert.Equal(expected == "ftp", forward.GetProperty("ftpHelper").GetBoolean());
+        await client.DeleteAsync($"/api/v1/port-forwards/{id}");
+    }
+
+    [Fact]
+    public async Task Both_aliases_changed_against_each_other_is_a_400_on_ftpHelper()
+    {
+        using var client = app.CreateAuthorizedClient();
+        var port = Interlocked.Increment(ref _nextAliasPort);
+        var created = await client.PostAsJsonAsync("/api/v1/port-forwards", new { name = "alias clash", protocol = "tcp", externalPort = port, internalAddress = "192.168.1.42" });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+
+        var put = await client.PutAsJsonAsync($"/api/v1/port-forwards/{id}", new { name = "alias clash", protocol = "tcp", externalPort = port, internalAddress = "192.168.1.42", ftpHelper = true, helper = "irc" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Contains("ftpHelper", await put.Content.ReadAsStringAsync());
+        await client.DeleteAsync($"/api/v1/port-forwards/{id}");
+    }
+
     [Fact]
     public async Task Every_missing_required_field_of_each_new_resource_is_reported_at_once()
     {

@@ -21,7 +21,8 @@ public sealed record GatewayConfig(
     IReadOnlyList<OneToOneNat>? OneToOne = null,
     IReadOnlyList<Redirect>? Redirects = null,
     IReadOnlyList<PolicyRoute>? PolicyRoutes = null,
-    HelperSettings? Helpers = null)
+    HelperSettings? Helpers = null,
+    IReadOnlyList<Pinhole>? Pinholes = null)
 {
     /// <summary>Traffic rules in the order they run.</summary>
     public IReadOnlyList<TrafficRule> Rules { get; init; } = Rules ?? [];
@@ -35,4 +36,7 @@ public sealed record GatewayConfig(
     public IReadOnlyList<PolicyRoute> PolicyRoutes { get; init; } = PolicyRoutes ?? [];
 
     public HelperSettings Helpers { get; init; } = Helpers ?? HelperSettings.Default;
+
+    /// <summary>IPv6 pinholes (inbound to LAN hosts, no NAT); they apply only while <c>network.lanIpv6</c> is set.</summary>
+    public IReadOnlyList<Pinhole> Pinholes { get; init; } = Pinholes ?? [];
 }

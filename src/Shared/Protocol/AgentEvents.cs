@@ -32,7 +32,7 @@ public sealed record LinkInfo(string Name, string? Mac, IReadOnlyList<string> Ad
 /// <param name="Text">The live <c>table inet gateway</c> as the kernel lists it, or empty when absent.</param>
 public sealed record RulesetReply(string Text) : AgentEvent;
 
-/// <summary>The resolved IPv4 neighbours (complete ARP entries) of the agent's namespace.</summary>
+/// <summary>The resolved neighbours (complete ARP and IPv6 neighbour entries) of the agent's namespace.</summary>
 public sealed record NeighboursReply(IReadOnlyList<Neighbour> Neighbours) : AgentEvent;
 
 /// <summary>One neighbour: its IPv4 address, its MAC in "aa:bb:cc:dd:ee:ff" form, and the link it was seen on.</summary>
@@ -42,13 +42,15 @@ public sealed record Neighbour(string Address, string Mac, string Interface);
 /// <param name="ByProtocol">Entries per layer-4 protocol name ("tcp", "udp", "icmp", ...).</param>
 /// <param name="PortForwards">Entries whose ct mark is a forward's id.</param>
 /// <param name="OneToOne">Entries of each 1:1 NAT entry (ct mark <c>CtMarks.OneToOne(id)</c>).</param>
+/// <param name="Pinholes">Entries of each IPv6 pinhole (ct mark <c>CtMarks.Pinhole(id)</c>).</param>
 public sealed record ConntrackSample(
     long Total,
     long Max,
     IReadOnlyDictionary<string, long> ByProtocol,
     IReadOnlyList<ForwardConnections> PortForwards,
     DateTimeOffset SampledAt,
-    IReadOnlyList<ForwardConnections>? OneToOne = null) : AgentEvent;
+    IReadOnlyList<ForwardConnections>? OneToOne = null,
+    IReadOnlyList<ForwardConnections>? Pinholes = null) : AgentEvent;
 
 public sealed record ForwardConnections(int Id, long Connections);
 

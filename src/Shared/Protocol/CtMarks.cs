@@ -12,6 +12,7 @@ public static class CtMarks
     public const uint OneToOneKind = 0x0100_0000;
     public const uint RedirectKind = 0x0200_0000;
     public const uint PolicyRouteKind = 0x0300_0000;
+    public const uint PinholeKind = 0x0400_0000;
 
     public static uint PortForward(int id) => (uint)id & IdMask;
 
@@ -20,6 +21,8 @@ public static class CtMarks
     public static uint Redirect(int id) => RedirectKind | ((uint)id & IdMask);
 
     public static uint PolicyRoute(int id) => PolicyRouteKind | ((uint)id & IdMask);
+
+    public static uint Pinhole(int id) => PinholeKind | ((uint)id & IdMask);
 }
 
 /// <summary>

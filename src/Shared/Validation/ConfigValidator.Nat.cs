@@ -257,6 +257,7 @@ public static partial class ConfigValidator
             OneToOneNat e => e.Id,
             Redirect r => r.Id,
             PolicyRoute r => r.Id,
+            Pinhole p => p.Id,
             _ => 0,
         }).ToList(), errors, list);
     }

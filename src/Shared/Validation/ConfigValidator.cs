@@ -71,6 +71,7 @@ public static partial class ConfigValidator
         ValidateRules(config.Rules, errors);
         ValidateProtection(config.Protection, errors, "protection");
         ValidateNatExtras(config, errors);
+        ValidatePinholes(config.Pinholes, errors);
         return errors;
     }
 
@@ -110,6 +111,8 @@ public static partial class ConfigValidator
             // came from the internet and accept LAN-to-LAN forwarding as "LAN to WAN".
             errors.Add(ValidationErrors.Path(prefix, "wanInterface"), $"The WAN pattern {network.WanInterface} also matches the LAN interface.");
         }
+
+        ValidateLanIpv6(network.LanIpv6, errors, ValidationErrors.Path(prefix, "lanIpv6"));
 
         if (!Ipv4Cidr.TryParse(network.LanAddress, allowBareAddress: false, out var lan))
         {

@@ -12,6 +12,7 @@ public static class FieldRules
     public const int MaxRules = 4096;
     public const int MaxOneToOne = 256;
     public const int MaxRedirects = 256;
+    public const int MaxPinholes = 1024;
     /// <summary>One routing table and one rule priority each, out of the 1,000 (30000–30999) the agent owns.</summary>
     public const int MaxPolicyRoutes = 1000;
     public const int MaxRatePerSecond = 100000;

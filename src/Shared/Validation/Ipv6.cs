@@ -8,7 +8,8 @@ namespace Gateway.Shared.Validation;
 /// <summary>
 /// Strict IPv6 parsing: hex groups and "::" only. Refused: zone ids ("fe80::1%eth0", meaningless in a rule),
 /// brackets, IPv4-mapped and IPv4-compatible forms ("::ffff:10.0.0.1" is an IPv4 address in disguise and
-/// would slip past IPv4 checks), and anything that is not an IPv6 literal at all.
+/// would slip past IPv4 checks; the deprecated "::a.b.c.d" form goes with every dotted quad), and anything that is
+/// not an IPv6 literal at all. "::10" (an interface identifier) is an ordinary IPv6 address.
 /// </summary>
 public static class Ipv6
 {
@@ -39,7 +40,7 @@ public static class Ipv6
         address = new UInt128(
             System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[..8]),
             System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]));
-        return !parsed.IsIPv4MappedToIPv6 && !IsIpv4Compatible(address);
+        return !parsed.IsIPv4MappedToIPv6;
     }
 
     /// <summary>RFC 5952 text ("2001:db8::1"), the form nft prints.</summary>
@@ -50,9 +51,6 @@ public static class Ipv6
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], (ulong)address);
         return new IPAddress(bytes).ToString();
     }
-
-    // "::a.b.c.d" (deprecated); "::" and "::1" are not, and nor is anything with a bit set in the top 96.
-    private static bool IsIpv4Compatible(UInt128 address) => address >> 32 == 0 && address > 1;
 }
 
 /// <summary>An IPv6 address with a prefix length ("2001:db8:1::/64").</summary>

@@ -124,7 +124,9 @@ public sealed class NatBadBodyTests(ReadyGatewayApplication app) : IClassFixture
         foreach (var row in Corpus)
         {
             var (resource, body, field) = ((string)row[0], (string)row[1], (string)row[2]);
-            if (!ids.TryGetValue(resource, out var id))
+            // On an update the alias that differs from the stored forward wins (docs/rest.md): helper "ftp" with the
+            // ftpHelper:false the stored forward already has is a change of helper, not a contradiction.
+            if (!ids.TryGetValue(resource, out var id) || body.Contains("\"helper\":\"ftp\",\"ftpHelper\":false", StringComparison.Ordinal))
             {
                 continue;
             }

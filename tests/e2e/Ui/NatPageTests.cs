@@ -75,7 +75,9 @@ public sealed class NatPageTests(NatPageTests.Fixture fixture, Chromium chromium
         // Switched off in the list: the path closes.
         var enabled = page.GetByRole(AriaRole.Switch, new() { Name = "Enabled: ui-server" });
         await enabled.UncheckAsync();
-        await Expect(page.GetByRole(AriaRole.Switch, new() { Name = "Enabled: ui-server" })).Not.ToBeCheckedAsync();
+        // The browser flips the switch at once; the row says "off" once the change is stored.
+        await Expect(row.Locator("label.switch")).ToContainTextAsync("off");
+        await Expect(enabled).Not.ToBeCheckedAsync();
         await TheLab.WaitAppliedAsync(Api);
         var stored = Assert.Single(await Api.GetJsonArrayAsync("/api/v1/one-to-one"), e => e?["name"]?.GetValue<string>() == "ui-server");
         Assert.False(stored!["enabled"]!.GetValue<bool>());

@@ -33,6 +33,7 @@ public static class NatWords
     public static string Display(ConntrackHelper helper) => helper switch
     {
         ConntrackHelper.H323 => "H.323",
+        ConntrackHelper.Amanda => "Amanda",
         _ => helper.ToWord().ToUpperInvariant(),
     };
 }

@@ -90,6 +90,23 @@ public sealed class PortForwardFormModel
         return (input, errors);
     }
 
+    /// <summary>
+    /// The service's errors keyed for this form: the form sends ftpHelper only as the picker's alias, so what the
+    /// service says about it belongs beside the Helper picker.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string[]>? ForTheForm(IReadOnlyDictionary<string, string[]>? errors)
+    {
+        if (errors is null || !errors.TryGetValue("ftpHelper", out var aliasMessages))
+        {
+            return errors;
+        }
+
+        var mapped = errors.Where(e => e.Key != "ftpHelper").ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        var helperMessages = mapped.GetValueOrDefault("helper") ?? [];
+        mapped["helper"] = [.. helperMessages, .. aliasMessages.Except(helperMessages)];
+        return mapped;
+    }
+
     public static PortForwardInput ToInput(PortForward forward, bool enabled) => new(
         forward.Name, enabled, forward.Protocol, forward.ExternalPort, forward.ExternalPortEnd, forward.InternalAddress,
         forward.InternalPort, forward.SourceCidr, forward.Reflection, forward.EffectiveHelper == ConntrackHelper.Ftp, forward.LogLevel, forward.EffectiveHelper);

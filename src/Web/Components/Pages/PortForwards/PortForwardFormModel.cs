@@ -28,10 +28,8 @@ public sealed class PortForwardFormModel
 
     public bool Reflection { get; set; } = true;
 
-    public bool FtpHelper { get; set; }
-
-    /// <summary>A helper other than FTP, carried through an edit so the FTP checkbox can't drop it (no picker yet).</summary>
-    public ConntrackHelper? OtherHelper { get; set; }
+    /// <summary>"" = no helper, else a helper's word (ftp, tftp, …), as the API spells it.</summary>
+    public string Helper { get; set; } = "";
 
     /// <summary>"" = follow the logging policy, else a level word.</summary>
     public string LogLevel { get; set; } = "";
@@ -47,8 +45,7 @@ public sealed class PortForwardFormModel
         InternalPort = forward.InternalPort?.ToString(CultureInfo.InvariantCulture) ?? "",
         SourceCidr = forward.SourceCidr ?? "",
         Reflection = forward.Reflection,
-        FtpHelper = forward.FtpHelper,
-        OtherHelper = forward.EffectiveHelper is ConntrackHelper.Ftp ? null : forward.EffectiveHelper,
+        Helper = forward.EffectiveHelper?.ToWord() ?? "",
         LogLevel = forward.LogLevel?.ToWord() ?? "",
     };
 
@@ -63,6 +60,12 @@ public sealed class PortForwardFormModel
         if (LogLevel.Length > 0 && FirewallLogLevels.TryParse(LogLevel, out var parsed))
         {
             level = parsed;
+        }
+
+        ConntrackHelper? helper = null;
+        foreach (var known in ConntrackHelpers.All.Where(h => h.ToWord() == Helper))
+        {
+            helper = known;
         }
 
         if (errors.Count > 0)
@@ -80,15 +83,33 @@ public sealed class PortForwardFormModel
             internalPort,
             string.IsNullOrWhiteSpace(SourceCidr) ? null : SourceCidr.Trim(),
             Reflection,
-            FtpHelper,
+            // ftpHelper is the older name of helper "ftp": sent in agreement with the picker, never against it.
+            helper == ConntrackHelper.Ftp,
             level,
-            OtherHelper);
+            helper);
         return (input, errors);
+    }
+
+    /// <summary>
+    /// The service's errors keyed for this form: the form sends ftpHelper only as the picker's alias, so what the
+    /// service says about it belongs beside the Helper picker.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string[]>? ForTheForm(IReadOnlyDictionary<string, string[]>? errors)
+    {
+        if (errors is null || !errors.TryGetValue("ftpHelper", out var aliasMessages))
+        {
+            return errors;
+        }
+
+        var mapped = errors.Where(e => e.Key != "ftpHelper").ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        var helperMessages = mapped.GetValueOrDefault("helper") ?? [];
+        mapped["helper"] = [.. helperMessages, .. aliasMessages.Except(helperMessages)];
+        return mapped;
     }
 
     public static PortForwardInput ToInput(PortForward forward, bool enabled) => new(
         forward.Name, enabled, forward.Protocol, forward.ExternalPort, forward.ExternalPortEnd, forward.InternalAddress,
-        forward.InternalPort, forward.SourceCidr, forward.Reflection, forward.FtpHelper, forward.LogLevel, forward.EffectiveHelper);
+        forward.InternalPort, forward.SourceCidr, forward.Reflection, forward.EffectiveHelper == ConntrackHelper.Ftp, forward.LogLevel, forward.EffectiveHelper);
 
     private static int? ParsePort(string text, string key, bool required, Dictionary<string, string[]> errors)
     {

@@ -323,6 +323,35 @@ public sealed class Ipv6RuntimeTests : IDisposable
         Assert.Null(await manager.CheckDriftAsync());
     }
 
+    [Fact]
+    public async Task An_apply_fills_the_pinhole_sets_and_lockdown_or_no_config_never_writes_them()
+    {
+        var kernel = new FakeRulesetKernel();
+        var pinholeKernel = new FakePinholeKernel();
+        pinholeKernel.Neighbours.Add(new KernelNeighbour("br-lan", "2001:db8:1::10", HostMac, true));
+        var manager = new RulesetManager(kernel, new LastGoodStore(_stateDir), NullLogger<RulesetManager>.Instance, pinholes: new PinholeSync(pinholeKernel, NullLogger<PinholeSync>.Instance));
+
+        // Before any config: nothing to keep.
+        await manager.SyncPinholesAsync(full: true);
+        Assert.Empty(pinholeKernel.Scripts);
+
+        Assert.True((await manager.ApplyAsync(1, Config(pinholes: [MacPinhole(7)]))).Ok);
+        Assert.Equal(["flush set inet gateway ph_mac_7\nadd element inet gateway ph_mac_7 { 2001:db8:1::10 }\n"], pinholeKernel.Scripts);
+
+        // Between applies the watcher's passes write only what changed.
+        await manager.SyncPinholesAsync(full: false);
+        Assert.Single(pinholeKernel.Scripts);
+        await manager.SyncPinholesAsync(full: true);
+        Assert.Equal(2, pinholeKernel.Scripts.Count);
+
+        // A manager in lockdown (first boot) never writes the sets: the lockdown table has none.
+        var locked = new RulesetManager(new FakeRulesetKernel(), new LastGoodStore(Path.Combine(_stateDir, "other")), NullLogger<RulesetManager>.Instance, pinholes: new PinholeSync(pinholeKernel, NullLogger<PinholeSync>.Instance));
+        locked.RestoreLastGood();
+        Assert.True(locked.InLockdown);
+        await locked.SyncPinholesAsync(full: true);
+        Assert.Equal(2, pinholeKernel.Scripts.Count);
+    }
+
     // ---- connection cuts ----
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed partial class NeighbourWatcher(RulesetManager rulesets, ILogger<Ne
                 using var socket = new NetlinkSocket(Rtnl.NetlinkRoute);
                 socket.Subscribe(1u << (Rtnl.GroupNeighbour - 1));
                 socket.SetReceiveTimeout(Settle);
-                Watch(socket, stoppingToken);
+                Watch(socket, full => Sync(full, stoppingToken), stoppingToken);
             }
             catch (ConntrackException ex)
             {
@@ -57,8 +57,14 @@ public sealed partial class NeighbourWatcher(RulesetManager rulesets, ILogger<Ne
         }
     }
 
-    private void Watch(NetlinkSocket socket, CancellationToken stoppingToken)
+    /// <summary>
+    /// The event loop over a subscribed socket with a receive timeout: <paramref name="sync"/>(false) once a burst
+    /// of IPv6 neighbour events has gone quiet, (true) every <see cref="FullInterval"/> and after lost events.
+    /// </summary>
+    public static void Watch(NetlinkSocket socket, Action<bool> sync, CancellationToken stoppingToken)
     {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(sync);
         var sinceFull = Stopwatch.StartNew();
         var dirty = false;
         while (!stoppingToken.IsCancellationRequested)
@@ -73,10 +79,9 @@ public sealed partial class NeighbourWatcher(RulesetManager rulesets, ILogger<Ne
             catch (ConntrackException ex) when (ex.Errno == NetlinkSocket.ENoBufs)
             {
                 // Events were lost: only a full pass knows the truth.
-                quiet = true;
-                dirty = true;
+                dirty = false;
                 sinceFull.Restart();
-                Sync(full: true, stoppingToken);
+                sync(true);
                 continue;
             }
 
@@ -84,12 +89,12 @@ public sealed partial class NeighbourWatcher(RulesetManager rulesets, ILogger<Ne
             {
                 sinceFull.Restart();
                 dirty = false;
-                Sync(full: true, stoppingToken);
+                sync(true);
             }
             else if (dirty && quiet)
             {
                 dirty = false;
-                Sync(full: false, stoppingToken);
+                sync(false);
             }
         }
     }

@@ -107,6 +107,52 @@ public sealed class Ipv6KernelTests : IDisposable
         });
     }
 
+    [Fact]
+    public void The_watch_loop_syncs_once_a_burst_of_neighbour_events_goes_quiet()
+    {
+        ThrowawayNamespace.Run(() =>
+        {
+            Links();
+            using var events = new NetlinkSocket(0);
+            events.Subscribe(1u << 2);
+            events.SetReceiveTimeout(TimeSpan.FromMilliseconds(100));
+
+            // Three hosts at once (queued on the socket before the loop starts), plus an IPv4 one that triggers nothing.
+            Sh($"ip -6 neigh add 2001:db8:1::10 lladdr {HostMac} dev br-lan && ip -6 neigh add 2001:db8:1::11 lladdr 02:00:00:00:00:11 dev br-lan && " +
+               "ip -6 neigh add 2001:db8:1::12 lladdr 02:00:00:00:00:12 dev br-lan && ip neigh add 192.168.1.20 lladdr 02:00:00:00:00:20 dev br-lan");
+            var passes = new List<bool>();
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            var clock = Stopwatch.StartNew();
+            NeighbourWatcher.Watch(events, full =>
+            {
+                passes.Add(full);
+                stop.Cancel();
+            }, stop.Token);
+
+            Assert.Equal([false], passes);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        });
+    }
+
+    [Fact]
+    public void The_watch_loop_ignores_ipv4_neighbour_events()
+    {
+        ThrowawayNamespace.Run(() =>
+        {
+            Links();
+            using var events = new NetlinkSocket(0);
+            events.Subscribe(1u << 2);
+            events.SetReceiveTimeout(TimeSpan.FromMilliseconds(100));
+            Sh("ip neigh add 192.168.1.20 lladdr 02:00:00:00:00:20 dev br-lan");
+            var passes = new List<bool>();
+            using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(600));
+
+            NeighbourWatcher.Watch(events, passes.Add, stop.Token);
+
+            Assert.Empty(passes);
+        });
+    }
+
     private static void AwaitIpv6Event(NetlinkSocket events)
     {
         var clock = Stopwatch.StartNew();

@@ -1,6 +1,7 @@
 using Gateway.Agent;
 using Gateway.Agent.Conntrack;
 using Gateway.Agent.Ipc;
+using Gateway.Agent.Links;
 using Gateway.Agent.Logs;
 using Gateway.Agent.Nft;
 using Gateway.Agent.Routing;
@@ -31,6 +32,8 @@ builder.Services.AddSingleton(provider => new RoutingReconciler(
     provider.GetRequiredService<IRoutingKernel>(),
     new AddedAddressesFile(options.StateDir),
     provider.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger<RoutingReconciler>()));
+builder.Services.AddSingleton<IPinholeKernel, PinholeKernel>();
+builder.Services.AddSingleton<PinholeSync>();
 builder.Services.AddSingleton<RulesetManager>();
 builder.Services.AddSingleton<ClientHub>();
 builder.Services.AddHostedService<AgentServer>();
@@ -38,6 +41,7 @@ builder.Services.AddHostedService<ConntrackPublisher>();
 builder.Services.AddHostedService<KmsgReader>();
 builder.Services.AddHostedService<CountersPublisher>();
 builder.Services.AddHostedService<DriftWatcher>();
+builder.Services.AddHostedService<NeighbourWatcher>();
 
 using var host = builder.Build();
 

@@ -51,7 +51,7 @@ public sealed partial class ConntrackPublisher(ClientHub hub, RulesetManager rul
     }
 
     /// <summary>
-    /// One sample: totals by protocol and the count of each enabled forward and 1:1 entry (0 when idle). A forward's
+    /// One sample: totals by protocol and the count of each enabled forward, 1:1 entry and IPv6 pinhole (0 when idle). A forward's
     /// mark is its bare id; a 1:1 entry's carries the kind byte (<see cref="CtMarks"/>), so neither counts as the other.
     /// </summary>
     public static ConntrackSample Sample(ConntrackClient client, RulesetManager rulesets)
@@ -67,7 +67,11 @@ public sealed partial class ConntrackPublisher(ClientHub hub, RulesetManager rul
             .Where(o => o.Enabled && o.Id > 0)
             .Select(o => new ForwardConnections(o.Id, tally.ByMark.GetValueOrDefault(CtMarks.OneToOne(o.Id))))
             .ToList() ?? [];
-        return new ConntrackSample(tally.Total, ConntrackClient.ReadMax(), tally.ByProtocol(), forwards, DateTimeOffset.UtcNow, oneToOne);
+        var pinholes = rulesets.AppliedConfig?.Pinholes
+            .Where(p => p.Enabled && p.Id > 0)
+            .Select(p => new ForwardConnections(p.Id, tally.ByMark.GetValueOrDefault(CtMarks.Pinhole(p.Id))))
+            .ToList() ?? [];
+        return new ConntrackSample(tally.Total, ConntrackClient.ReadMax(), tally.ByProtocol(), forwards, DateTimeOffset.UtcNow, oneToOne, pinholes);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Conntrack sample failed: {Error}")]

@@ -38,6 +38,75 @@ public sealed unsafe class NetlinkSocket : IDisposable
     public delegate BatchEnd BatchHandler(ReadOnlySpan<byte> batch, uint sequence);
 
     /// <summary>
+    /// Binds the socket to the multicast groups of <paramref name="groupMask"/> (bit <c>n-1</c> for group n), so
+    /// the kernel sends this socket its event messages (e.g. rtnetlink neighbour changes).
+    /// </summary>
+    public void Subscribe(uint groupMask)
+    {
+        // struct sockaddr_nl: family u16, pad u16, pid u32 (0: the kernel picks), groups u32.
+        Span<byte> address = stackalloc byte[12];
+        address.Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(address, (ushort)AF_NETLINK);
+        BinaryPrimitives.WriteUInt32LittleEndian(address[8..], groupMask);
+        fixed (byte* p = address)
+        {
+            if (bind((int)_fd.DangerousGetHandle(), (sockaddr*)p, 12) != 0)
+            {
+                throw new ConntrackException($"netlink bind to groups 0x{groupMask:x} failed: errno {errno}", errno);
+            }
+        }
+    }
+
+    /// <summary>Makes <see cref="ReceiveEvents"/> give up after <paramref name="timeout"/> (SO_RCVTIMEO).</summary>
+    public void SetReceiveTimeout(TimeSpan timeout)
+    {
+        // struct timeval on 64-bit Linux: two longs.
+        var value = stackalloc long[2];
+        value[0] = (long)timeout.TotalSeconds;
+        value[1] = timeout.Milliseconds * 1000L;
+        setsockopt((int)_fd.DangerousGetHandle(), SOL_SOCKET, SocketOptionReceiveTimeout, value, 16);
+    }
+
+    /// <summary>
+    /// One received batch of event messages, or empty when the receive timeout passed first.
+    /// </summary>
+    /// <exception cref="ConntrackException">The socket failed; errno <see cref="ENoBufs"/> means events were lost.</exception>
+    public ReadOnlySpan<byte> ReceiveEvents()
+    {
+        var fd = (int)_fd.DangerousGetHandle();
+        fixed (byte* p = _buffer)
+        {
+            while (true)
+            {
+                var rc = (long)recv(fd, p, (size_t)_buffer.Length, 0);
+                if (rc > 0)
+                {
+                    return _buffer.AsSpan(0, (int)rc);
+                }
+
+                var error = rc == 0 ? 0 : (int)errno;
+                if (error == EINTR)
+                {
+                    continue;
+                }
+
+                if (error is EAgain)
+                {
+                    return [];
+                }
+
+                throw new ConntrackException($"netlink recv failed: errno {error}", error);
+            }
+        }
+    }
+
+    /// <summary>ENOBUFS: the kernel dropped messages this socket could not take in time.</summary>
+    public const int ENoBufs = 105;
+
+    private const int EAgain = 11;
+    private const int SocketOptionReceiveTimeout = 20;
+
+    /// <summary>
     /// Sends a ctnetlink request (header + nfgenmsg family 0 + <paramref name="attributes"/>) and feeds the
     /// replies to <paramref name="handler"/> until it reports <see cref="BatchEnd.Done"/>.
     /// </summary>

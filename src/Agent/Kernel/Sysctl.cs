@@ -11,6 +11,36 @@ public static class Sysctl
     /// <summary>IPv4 forwarding between links (<c>net.ipv4.ip_forward</c>).</summary>
     public const string Ipv4Forward = "net/ipv4/ip_forward";
 
+    /// <summary>IPv6 forwarding between links (<c>net.ipv6.conf.all.forwarding</c>, which sets every link's).</summary>
+    public const string Ipv6Forward = "net/ipv6/conf/all/forwarding";
+
+    /// <summary>Whether <paramref name="link"/> accepts router advertisements (<c>net.ipv6.conf.&lt;link&gt;.accept_ra</c>).</summary>
+    public static string AcceptRa(string link) => $"net/ipv6/conf/{link}/accept_ra";
+
+    /// <summary>
+    /// A forwarding host ignores router advertisements unless <c>accept_ra</c> is 2, so turning forwarding on would
+    /// cost the router its own WAN autoconfiguration (address and default route) when they expire. Raises the
+    /// default 1 to 2; 0 (the owner turned RAs off) is left alone.
+    /// </summary>
+    /// <returns>True when it changed 1 to 2.</returns>
+    /// <exception cref="IOException">The sysctl can't be read or written (no such link, IPv6 off in the kernel).</exception>
+    public static bool KeepAcceptingRouterAdvertisements(string link)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        if (link.Length == 0 || link.Contains('/', StringComparison.Ordinal) || link is "." or "..")
+        {
+            throw new IOException($"not a link name: {link}");
+        }
+
+        if (Read(AcceptRa(link)) != "1")
+        {
+            return false;
+        }
+
+        Write(AcceptRa(link), "2");
+        return true;
+    }
+
     /// <summary>The sysctl's value, trimmed.</summary>
     public static string Read(string name) => File.ReadAllText(PathOf(name)).Trim();
 

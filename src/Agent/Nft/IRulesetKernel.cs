@@ -25,4 +25,10 @@ public interface IRulesetKernel
 
     /// <summary>Turns IPv4 forwarding on if it is off; true when it was off.</summary>
     bool EnableIpv4Forwarding();
+
+    /// <summary>Turns IPv6 forwarding on (<c>net.ipv6.conf.all.forwarding</c>) if it is off; true when it was off.</summary>
+    bool EnableIpv6Forwarding();
+
+    /// <summary>Sets <c>accept_ra</c> of <paramref name="link"/> from 1 to 2 (<see cref="Kernel.Sysctl.KeepAcceptingRouterAdvertisements"/>); true when it changed.</summary>
+    bool KeepAcceptingRouterAdvertisements(string link);
 }

@@ -27,6 +27,10 @@ public sealed partial class RulesetKernel(NftApplier applier) : IRulesetKernel
 
     public bool EnableIpv4Forwarding() => Sysctl.TurnOn(Sysctl.Ipv4Forward);
 
+    public bool EnableIpv6Forwarding() => Sysctl.TurnOn(Sysctl.Ipv6Forward);
+
+    public bool KeepAcceptingRouterAdvertisements(string link) => Sysctl.KeepAcceptingRouterAdvertisements(link);
+
     // The versioned soname: "libc.so" is a linker script where libc6-dev is installed, and absent elsewhere.
     [LibraryImport("libc.so.6", EntryPoint = "if_nametoindex", StringMarshalling = StringMarshalling.Utf8)]
     private static partial uint IfNameToIndex(string name);

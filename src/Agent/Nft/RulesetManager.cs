@@ -15,9 +15,10 @@ namespace Gateway.Agent.Nft;
 /// and the table's fingerprint. Applies, restores, lockdowns, drift repairs and counter samples are serialised
 /// by one gate; in-memory state changes only after the kernel accepted the ruleset. The routing state beyond the
 /// table (1:1 addresses, policy rules and routes) follows every apply, lockdown and drift pass through
-/// <paramref name="routing"/> (absent in tests that only look at the table).
+/// <paramref name="routing"/> (absent in tests that only look at the table); the MAC pinhole sets are filled after
+/// every apply and kept current between applies through <paramref name="pinholes"/>.
 /// </summary>
-public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore store, ILogger<RulesetManager> logger, RoutingReconciler? routing = null)
+public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore store, ILogger<RulesetManager> logger, RoutingReconciler? routing = null, PinholeSync? pinholes = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly RuleCounters _counters = new();
@@ -159,6 +160,32 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         }
     }
 
+    /// <summary>
+    /// Brings the MAC pinhole sets of the applied config up to the neighbour table (<see cref="PinholeSync"/>); does
+    /// nothing in lockdown or before the first apply. Serialised with applies, so it never writes into a table being
+    /// replaced.
+    /// </summary>
+    public async Task SyncPinholesAsync(bool full, CancellationToken cancellationToken = default)
+    {
+        if (pinholes is null)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_current is { } current && _lockdownUplinks is null)
+            {
+                pinholes.Sync(current.Config, full);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>The rule counters now, clamped so no rule's count ever goes down as the web sees it.</summary>
     public async Task<CountersSample> SampleCountersAsync(CancellationToken cancellationToken = default)
     {
@@ -221,7 +248,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
                 return new DriftEvent(DateTimeOffset.UtcNow, changed, true);
             }
 
-            return CheckForwarding();
+            return CheckForwarding(_current.Config);
         }
 
         var what = now is null
@@ -250,22 +277,42 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
     }
 
     /// <summary>Forwarding is kernel state the agent owns too: someone turning it off is drift.</summary>
-    private DriftEvent? CheckForwarding()
+    private DriftEvent? CheckForwarding(GatewayConfig config)
     {
+        var off = new List<string>();
         try
         {
-            if (!kernel.EnableIpv4Forwarding())
+            if (kernel.EnableIpv4Forwarding())
             {
-                return null;
+                off.Add("net.ipv4.ip_forward");
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            LogForwardingFailed(ex.Message);
+            LogForwardingFailed("IPv4", ex.Message);
+        }
+
+        if (config.Network.Ipv6Enabled)
+        {
+            try
+            {
+                if (kernel.EnableIpv6Forwarding())
+                {
+                    off.Add("net.ipv6.conf.all.forwarding");
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogForwardingFailed("IPv6", ex.Message);
+            }
+        }
+
+        if (off.Count == 0)
+        {
             return null;
         }
 
-        const string what = "net.ipv4.ip_forward was turned off";
+        var what = $"{string.Join(" and ", off)} {(off.Count == 1 ? "was" : "were")} turned off";
         LogDrift(what, true);
         return new DriftEvent(DateTimeOffset.UtcNow, what, true);
     }
@@ -288,8 +335,10 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         Volatile.Write(ref _lockdownUplinks, uplinks);
         _fingerprint = kernel.Fingerprint();
 
-        // No config: the agent wants no 1:1 addresses and no policy routing (and cleans up a previous run's).
+        // No config: the agent wants no 1:1 addresses, no LAN IPv6 address and no policy routing (and cleans up a
+        // previous run's). The pinhole sets went with the table.
         routing?.Reconcile(null);
+        pinholes?.Forget();
         LogLockdown(uplinks.Count == 0 ? "none" : string.Join(",", uplinks));
         return true;
     }
@@ -345,7 +394,10 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         _counters.Observe(ids, carried);
         routing?.Reconcile(applied.Config);
         CloseStaleConnections(previous?.Config, applied.Config);
-        EnsureForwarding();
+        EnsureForwarding(applied.Config);
+
+        // The new table's MAC pinhole sets are empty: fill them from the neighbour table now.
+        pinholes?.Sync(applied.Config, full: true);
         if (persist)
         {
             try
@@ -363,19 +415,57 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         return new AppliedEvent(revision, true, null, clock.Elapsed.TotalMilliseconds);
     }
 
-    /// <summary>A router forwards: the applied config means nothing with <c>net.ipv4.ip_forward</c> at 0.</summary>
-    private void EnsureForwarding()
+    /// <summary>
+    /// A router forwards: the applied config means nothing with <c>net.ipv4.ip_forward</c> at 0. With IPv6 on, IPv6
+    /// forwarding too — after the WAN link (when named exactly, not a pattern like <c>ppp*</c>) is told to keep
+    /// accepting router advertisements, which a forwarding link otherwise ignores, so the router keeps its own WAN
+    /// autoconfiguration. With IPv6 off, IPv6 forwarding is left as it is: the ruleset forwards no IPv6 then.
+    /// </summary>
+    private void EnsureForwarding(GatewayConfig config)
     {
         try
         {
             if (kernel.EnableIpv4Forwarding())
             {
-                LogForwardingOn();
+                LogForwardingOn("IPv4", "net.ipv4.ip_forward");
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            LogForwardingFailed(ex.Message);
+            LogForwardingFailed("IPv4", ex.Message);
+        }
+
+        if (!config.Network.Ipv6Enabled)
+        {
+            return;
+        }
+
+        var wan = config.Network.WanInterface;
+        if (!wan.EndsWith('*') && kernel.LinkExists(wan))
+        {
+            try
+            {
+                if (kernel.KeepAcceptingRouterAdvertisements(wan))
+                {
+                    LogAcceptRa(wan);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogForwardingFailed($"router advertisements on {wan}", ex.Message);
+            }
+        }
+
+        try
+        {
+            if (kernel.EnableIpv6Forwarding())
+            {
+                LogForwardingOn("IPv6", "net.ipv6.conf.all.forwarding");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogForwardingFailed("IPv6", ex.Message);
         }
     }
 
@@ -408,7 +498,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
 
     /// <summary>
     /// The ct marks (<see cref="CtMarks"/>) whose connections must go after moving from <paramref name="previous"/>
-    /// to <paramref name="next"/>: forwards, 1:1 entries, redirects and policy routes that were enabled and are now
+    /// to <paramref name="next"/>: forwards, 1:1 entries, redirects, IPv6 pinholes and policy routes that were enabled and are now
     /// removed, disabled, or changed in a way packets see. A policy route whose slot moved counts as changed (its
     /// table, rule and packet mark are the slot's number).
     /// </summary>
@@ -423,6 +513,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         var marks = StaleForwardIds(previous, next).Select(CtMarks.PortForward).ToList();
         marks.AddRange(Stale(previous.OneToOne, next.OneToOne, o => o.Enabled, o => o.Id, o => o with { Name = string.Empty }).Select(CtMarks.OneToOne));
         marks.AddRange(Stale(previous.Redirects, next.Redirects, r => r.Enabled, r => r.Id, r => r with { Name = string.Empty }).Select(CtMarks.Redirect));
+        marks.AddRange(Stale(previous.Pinholes, next.Pinholes, p => p.Enabled, p => p.Id, p => p with { Name = string.Empty }).Select(CtMarks.Pinhole));
         marks.AddRange(Stale(Slotted(previous), Slotted(next), _ => true, p => p.Route.Id, p => (p.Route with { Name = string.Empty }, p.Slot)).Select(CtMarks.PolicyRoute));
         return marks;
     }
@@ -502,11 +593,14 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete conntrack entries: {Error}")]
     private partial void LogCloseFailed(string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Turned on IPv4 forwarding (net.ipv4.ip_forward was 0)")]
-    private partial void LogForwardingOn();
+    [LoggerMessage(Level = LogLevel.Information, Message = "Turned on {Family} forwarding ({Sysctl} was 0)")]
+    private partial void LogForwardingOn(string family, string sysctl);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not turn on IPv4 forwarding: {Error}")]
-    private partial void LogForwardingFailed(string error);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Set net.ipv6.conf.{Link}.accept_ra to 2: the WAN keeps accepting router advertisements while the router forwards IPv6")]
+    private partial void LogAcceptRa(string link);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not turn on {What} forwarding: {Error}")]
+    private partial void LogForwardingFailed(string what, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Drift: {What} by someone else; re-applied: {Repaired}")]
     private partial void LogDrift(string what, bool repaired);

@@ -6,7 +6,8 @@ namespace Gateway.Agent.Nft;
 /// <summary>
 /// What identifies one build of <c>table inet gateway</c>: its <c>nft -s -a</c> listing (every object with its
 /// handle, counter values already left out) minus the elements of dynamic sets, which the SYN-flood and ping
-/// meters fill as packets arrive. Anything else that changes — a rule, a chain, a static set element, a handle
+/// meters fill as packets arrive, and of the MAC pinhole sets <c>ph_mac_*</c>, which the agent fills from the
+/// neighbour table between applies. Anything else that changes — a rule, a chain, a static set element, a handle
 /// after a delete and re-create — changes the fingerprint.
 /// </summary>
 public static class TableFingerprint
@@ -19,7 +20,7 @@ public static class TableFingerprint
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(stable)));
     }
 
-    /// <summary>The listing with the <c>elements = { … }</c> of every set flagged <c>dynamic</c> removed.</summary>
+    /// <summary>The listing with the <c>elements = { … }</c> of every set flagged <c>dynamic</c> or named <c>ph_mac_*</c> removed.</summary>
     public static string WithoutDynamicElements(string listing)
     {
         ArgumentNullException.ThrowIfNull(listing);
@@ -40,7 +41,7 @@ public static class TableFingerprint
             if (trimmed.StartsWith("set ", StringComparison.Ordinal) && trimmed.Contains('{', StringComparison.Ordinal))
             {
                 inSet = true;
-                dynamic = false;
+                dynamic = trimmed.StartsWith("set ph_mac_", StringComparison.Ordinal);
             }
             else if (inSet && trimmed.StartsWith("flags ", StringComparison.Ordinal) && trimmed.Contains("dynamic", StringComparison.Ordinal))
             {

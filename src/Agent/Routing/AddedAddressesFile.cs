@@ -3,8 +3,14 @@ using System.Text.Json.Serialization;
 
 namespace Gateway.Agent.Routing;
 
-/// <summary>One address the agent put on a link: "a.b.c.d" (always /32) and the link's name.</summary>
-public sealed record AddedAddress(string Link, string Address);
+/// <summary>
+/// One address the agent put on a link and the link's name: a 1:1 NAT address "a.b.c.d" (/32), or the LAN's static
+/// IPv6 address (<c>network.lanIpv6</c>, /64). Files written before IPv6 have no prefix length: 32.
+/// </summary>
+public sealed record AddedAddress(string Link, string Address, int PrefixLength = 32)
+{
+    public bool IsIpv6 => Address.Contains(':', StringComparison.Ordinal);
+}
 
 /// <summary>The file's content.</summary>
 public sealed record AddedAddresses(IReadOnlyList<AddedAddress> Addresses);

@@ -1,7 +1,7 @@
 namespace Gateway.Agent.Routing;
 
 /// <summary>
-/// What <see cref="RoutingReconciler"/> asks of the kernel's routing system (IPv4), so its decisions — add what
+/// What <see cref="RoutingReconciler"/> asks of the kernel's routing system (IPv4, plus the LAN's static IPv6 address), so its decisions — add what
 /// is missing, remove only what the agent owns or added — are tested without root; <see cref="RoutingKernel"/>
 /// is the real one over rtnetlink, proved in throwaway namespaces. Failures throw <see cref="RoutingException"/>.
 /// </summary>
@@ -17,6 +17,15 @@ public interface IRoutingKernel
 
     /// <summary>Removes <c>address/32</c> from <paramref name="link"/>; already gone is not an error.</summary>
     void RemoveAddress(string link, string address);
+
+    /// <summary>Every IPv6 address of every link (link-local ones included).</summary>
+    IReadOnlyList<LinkAddress> Ipv6Addresses();
+
+    /// <summary>Adds an IPv6 <c>address/prefixLength</c> to <paramref name="link"/> (no DAD); already there is not an error.</summary>
+    void AddIpv6Address(string link, string address, int prefixLength);
+
+    /// <summary>Removes an IPv6 <c>address/prefixLength</c> from <paramref name="link"/>; already gone is not an error.</summary>
+    void RemoveIpv6Address(string link, string address, int prefixLength);
 
     /// <summary>Every IPv4 <c>ip rule</c>.</summary>
     IReadOnlyList<RoutingRule> Rules();

@@ -137,6 +137,49 @@ public static class RouteMessages
         return (local ?? address) is { } own ? new DumpedAddress(index, own, prefix) : null;
     }
 
+    /// <summary>One RTM_NEWADDR body of an IPv6 address (link-local ones included); null for other families.</summary>
+    public static DumpedAddress? ParseIpv6Address(ReadOnlySpan<byte> body)
+    {
+        if (body.Length < Rtnl.IfAddrSize)
+        {
+            NetlinkAttributeReader.ThrowMalformed("ifaddrmsg truncated");
+        }
+
+        if (body[0] != Rtnl.AfInet6)
+        {
+            return null;
+        }
+
+        var prefix = body[1];
+        var index = (int)BinaryPrimitives.ReadUInt32LittleEndian(body[4..]);
+        string? local = null, address = null;
+        var reader = new NetlinkAttributeReader(body[Rtnl.IfAddrSize..]);
+        while (reader.Next())
+        {
+            if (reader.Type == Rtnl.IfaLocal)
+            {
+                local = Ipv6(reader.Payload);
+            }
+            else if (reader.Type == Rtnl.IfaAddress)
+            {
+                address = Ipv6(reader.Payload);
+            }
+        }
+
+        return (local ?? address) is { } own ? new DumpedAddress(index, own, prefix) : null;
+    }
+
+    /// <summary>"2001:db8::1" from 16 network-order bytes.</summary>
+    internal static string Ipv6(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length != 16)
+        {
+            NetlinkAttributeReader.ThrowMalformed("IPv6 address attribute not 16 bytes");
+        }
+
+        return new IPAddress(payload).ToString();
+    }
+
     /// <summary>One RTM_NEWRULE body; null for other families.</summary>
     public static RoutingRule? ParseRule(ReadOnlySpan<byte> body)
     {
@@ -309,13 +352,23 @@ public static class RouteMessages
     }
 
     /// <summary>The body of an RTM_NEWADDR / RTM_DELADDR for <c>address/32</c> on link <paramref name="index"/>.</summary>
-    public static byte[] AddressBody(int index, string address)
+    public static byte[] AddressBody(int index, string address) => AddressBody(index, address, 32);
+
+    /// <summary>
+    /// The body of an RTM_NEWADDR / RTM_DELADDR for <c>address/prefixLength</c> (either family) on link
+    /// <paramref name="index"/>. An IPv6 address skips duplicate address detection (IFA_F_NODAD): the owner chose
+    /// it, and a tentative address would not answer for a second or two after every apply.
+    /// </summary>
+    public static byte[] AddressBody(int index, string address, int prefixLength)
     {
-        var bytes = IPAddress.Parse(address).GetAddressBytes();
-        var body = new List<byte>(32);
+        var parsed = IPAddress.Parse(address);
+        var bytes = parsed.GetAddressBytes();
+        var v6 = parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        var body = new List<byte>(48);
         var header = new byte[Rtnl.IfAddrSize];
-        header[0] = Rtnl.AfInet;
-        header[1] = 32;
+        header[0] = v6 ? Rtnl.AfInet6 : Rtnl.AfInet;
+        header[1] = (byte)prefixLength;
+        header[2] = v6 ? Rtnl.IfaFlagNoDad : (byte)0;
         BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), (uint)index);
         body.AddRange(header);
         AddBytes(body, Rtnl.IfaLocal, bytes);
@@ -371,7 +424,7 @@ public static class RouteMessages
         return new IPAddress(payload).ToString();
     }
 
-    private static string CString(ReadOnlySpan<byte> payload)
+    internal static string CString(ReadOnlySpan<byte> payload)
     {
         var end = payload.IndexOf((byte)0);
         return Encoding.UTF8.GetString(end < 0 ? payload : payload[..end]);

@@ -40,6 +40,49 @@ public sealed class RoutingKernel : IRoutingKernel
         return addresses;
     }
 
+    /// <summary>Every IPv6 address of every link (link-local ones included).</summary>
+    public IReadOnlyList<LinkAddress> Ipv6Addresses()
+    {
+        var names = Links().ToDictionary(l => l.Index, l => l.Name);
+        var addresses = new List<LinkAddress>();
+        DumpAll(Rtnl.GetAddress, FamilyHeader(Rtnl.IfAddrSize, Rtnl.AfInet6), Rtnl.NewAddress, body =>
+        {
+            if (RouteMessages.ParseIpv6Address(body) is { } a && names.TryGetValue(a.LinkIndex, out var name))
+            {
+                addresses.Add(new LinkAddress(name, a.Address, a.PrefixLength));
+            }
+        });
+        return addresses;
+    }
+
+    public void AddIpv6Address(string link, string address, int prefixLength) =>
+        Tolerate(() => Send(Rtnl.NewAddress, Change | Rtnl.FlagCreate | Rtnl.FlagExclusive, RouteMessages.AddressBody(IndexOf(link), address, prefixLength)), Rtnl.EExist);
+
+    public void RemoveIpv6Address(string link, string address, int prefixLength)
+    {
+        if (Links().FirstOrDefault(l => l.Name == link) is not { } found)
+        {
+            return;
+        }
+
+        Tolerate(() => Send(Rtnl.DeleteAddress, Change, RouteMessages.AddressBody(found.Index, address, prefixLength)), Rtnl.EAddrNotAvail, Rtnl.ENoEnt);
+    }
+
+    /// <summary>The IPv6 neighbour table, every entry (the caller filters by <see cref="KernelNeighbour.Usable"/>).</summary>
+    public IReadOnlyList<KernelNeighbour> Ipv6Neighbours()
+    {
+        var names = Links().ToDictionary(l => l.Index, l => l.Name);
+        var neighbours = new List<KernelNeighbour>();
+        DumpAll(Rtnl.GetNeighbour, FamilyHeader(Rtnl.NdMsgSize, Rtnl.AfInet6), Rtnl.NewNeighbour, body =>
+        {
+            if (NeighbourMessages.Parse(body) is { } n && names.TryGetValue(n.LinkIndex, out var name))
+            {
+                neighbours.Add(new KernelNeighbour(name, n.Address, n.Mac, n.Usable));
+            }
+        });
+        return neighbours;
+    }
+
     public void AddAddress(string link, string address) =>
         Tolerate(() => Send(Rtnl.NewAddress, Change | Rtnl.FlagCreate | Rtnl.FlagExclusive, RouteMessages.AddressBody(IndexOf(link), address)), Rtnl.EExist);
 
@@ -147,10 +190,10 @@ public sealed class RoutingKernel : IRoutingKernel
     private int IndexOf(string link) =>
         Links().FirstOrDefault(l => l.Name == link)?.Index ?? throw new RoutingException($"link {link} does not exist", Rtnl.ENoDev);
 
-    private static byte[] FamilyHeader(int size)
+    private static byte[] FamilyHeader(int size, byte family = Rtnl.AfInet)
     {
         var header = new byte[size];
-        header[0] = Rtnl.AfInet;
+        header[0] = family;
         return header;
     }
 

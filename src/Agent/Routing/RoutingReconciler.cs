@@ -8,7 +8,7 @@ namespace Gateway.Agent.Routing;
 
 /// <summary>
 /// Brings the kernel's routing state to what a config wants, touching only what the agent owns: 1:1 NAT addresses
-/// it added (recorded in <see cref="AddedAddressesFile"/>), and ip rules and routes in priorities/tables
+/// and the LAN's static IPv6 address it added (recorded in <see cref="AddedAddressesFile"/>), and ip rules and routes in priorities/tables
 /// 30000–30999. Adds what is missing, removes what it owns and no longer wants, never anything else. A route whose
 /// out link is missing or down is left out (its fwmark rule stays, so that traffic falls through to the main
 /// table) and added by a later pass once the link is up. Callers serialise calls.
@@ -49,6 +49,27 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
     public static IReadOnlyList<string> WantedAddresses(GatewayConfig? config) =>
         config is null ? [] : [.. config.OneToOne.Where(o => o.Enabled && o.AddAddress).Select(o => o.ExternalAddress).Distinct(StringComparer.Ordinal)];
 
+    /// <summary>The static LAN IPv6 address (canonical form) and its prefix length; null when IPv6 is off or "auto".</summary>
+    public static (string Address, int PrefixLength)? WantedLanIpv6(GatewayConfig? config)
+    {
+        var setting = config?.Network.LanIpv6;
+        if (setting is null || setting == NetworkSettings.Ipv6Auto)
+        {
+            return null;
+        }
+
+        var slash = setting.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0
+            || !System.Net.IPAddress.TryParse(setting[..slash], out var address)
+            || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6
+            || !int.TryParse(setting[(slash + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length))
+        {
+            return null;
+        }
+
+        return (address.ToString(), length);
+    }
+
     /// <summary>The WAN link: the exact name, or for a pattern like <c>ppp*</c> the first matching link by name.</summary>
     public static string? ResolveLink(string pattern, IEnumerable<KernelLink> links) =>
         links.Select(l => l.Name).Where(n => FieldRules.InterfaceMatches(pattern, n)).Order(StringComparer.Ordinal).FirstOrDefault();
@@ -74,6 +95,7 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
         }
 
         Step(() => ReconcileAddresses(config, links, changes, failures), "1:1 addresses", failures);
+        Step(() => ReconcileLanIpv6(config, links, changes, failures), "LAN IPv6 address", failures);
         Step(() => ReconcileRules(config, changes), "policy rules", failures);
         Step(() => ReconcileRoutes(config, links, changes, failures), "policy routes", failures);
         foreach (var change in changes)
@@ -115,10 +137,10 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
         var added = _added ?? [];
         if (added.Count > 0)
         {
-            text.Append("# addresses added by the agent (1:1 NAT)\n");
+            text.Append("# addresses added by the agent (1:1 NAT, static LAN IPv6)\n");
             foreach (var address in added)
             {
-                text.Append("ip address ").Append(address.Address).Append("/32 dev ").Append(address.Link).Append('\n');
+                text.Append("ip address ").Append(address.Address).Append('/').Append(address.PrefixLength).Append(" dev ").Append(address.Link).Append('\n');
             }
         }
 
@@ -150,7 +172,7 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
         var present = kernel.Addresses();
         bool On(string link, string address) => present.Any(p => p.Link == link && p.Address == address);
 
-        foreach (var record in added.ToList())
+        foreach (var record in added.Where(a => !a.IsIpv6).ToList())
         {
             if (record.Link == wan && wanted.Contains(record.Address))
             {
@@ -204,6 +226,74 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
                 Publish(added);
                 failures.Add($"adding {address}/32 to {wan}: {ex.Message}");
             }
+        }
+    }
+
+    /// <summary>
+    /// The static <c>network.lanIpv6</c> on the LAN link: added (and recorded) when missing, removed when the setting
+    /// changes, IPv6 goes off or the LAN link changes — only if the agent added it. "auto" wants nothing: the LAN's
+    /// prefix is whatever the kernel has.
+    /// </summary>
+    private void ReconcileLanIpv6(GatewayConfig? config, IReadOnlyList<KernelLink> links, List<string> changes, List<string> failures)
+    {
+        var added = _added ??= LoadAdded(failures);
+        var wanted = WantedLanIpv6(config);
+        var lan = config?.Network.LanInterface;
+        var records = added.Where(a => a.IsIpv6).ToList();
+        if (records.Count == 0 && wanted is null)
+        {
+            return;
+        }
+
+        var present = kernel.Ipv6Addresses();
+        bool On(string link, string address) => present.Any(p => p.Link == link && p.Address == address);
+        var want = wanted is { } w ? new AddedAddress(lan!, w.Address, w.PrefixLength) : null;
+        foreach (var record in records.Where(r => r != want))
+        {
+            if (On(record.Link, record.Address))
+            {
+                kernel.RemoveIpv6Address(record.Link, record.Address, record.PrefixLength);
+                changes.Add($"removed address {record.Address}/{record.PrefixLength} from {record.Link}");
+            }
+
+            added.Remove(record);
+            Publish(added);
+        }
+
+        if (want is null)
+        {
+            return;
+        }
+
+        if (links.All(l => l.Name != want.Link))
+        {
+            failures.Add($"the LAN link {want.Link} does not exist: {want.Address}/{want.PrefixLength} waits for it");
+            return;
+        }
+
+        var ours = added.Contains(want);
+        if (On(want.Link, want.Address))
+        {
+            // Already there: ours from before, or the owner's own (then it stays theirs and is never removed).
+            return;
+        }
+
+        if (!ours)
+        {
+            added.Add(want);
+            Publish(added);
+        }
+
+        try
+        {
+            kernel.AddIpv6Address(want.Link, want.Address, want.PrefixLength);
+            changes.Add($"added address {want.Address}/{want.PrefixLength} to {want.Link}");
+        }
+        catch (RoutingException ex)
+        {
+            added.Remove(want);
+            Publish(added);
+            failures.Add($"adding {want.Address}/{want.PrefixLength} to {want.Link}: {ex.Message}");
         }
     }
 
@@ -277,7 +367,7 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
         try
         {
             var loaded = file.Load().ToList();
-            Volatile.Write(ref _agentAddresses, [.. loaded.Select(a => a.Address)]);
+            Volatile.Write(ref _agentAddresses, [.. loaded.Where(a => !a.IsIpv6).Select(a => a.Address)]);
             return loaded;
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
@@ -289,7 +379,8 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
 
     private void Publish(List<AddedAddress> added)
     {
-        Volatile.Write(ref _agentAddresses, [.. added.Select(a => a.Address)]);
+        // The interfaces reply lists 1:1 addresses only ("a.b.c.d" by contract).
+        Volatile.Write(ref _agentAddresses, [.. added.Where(a => !a.IsIpv6).Select(a => a.Address)]);
         file.Save([.. added]);
     }
 

@@ -5,7 +5,10 @@ namespace Gateway.Agent.Routing;
 /// <summary>A network link of the agent's namespace: its index, name and administrative state (IFF_UP).</summary>
 public sealed record KernelLink(int Index, string Name, bool Up);
 
-/// <summary>An IPv4 address on a link, "a.b.c.d" with its prefix length.</summary>
+/// <summary>A neighbour of a link: its IP address, MAC ("aa:bb:…", null when the entry has none) and whether it is resolved.</summary>
+public sealed record KernelNeighbour(string Link, string Address, string? Mac, bool Usable);
+
+/// <summary>An address on a link, "a.b.c.d" or an IPv6 address, with its prefix length.</summary>
 public sealed record LinkAddress(string Link, string Address, int PrefixLength);
 
 /// <summary>

@@ -8,6 +8,7 @@ internal static class Rtnl
 {
     public const int NetlinkRoute = 0;
     public const byte AfInet = 2;
+    public const byte AfInet6 = 10;
 
     public const ushort FlagReplace = 0x100;
     public const ushort FlagExclusive = 0x200;
@@ -24,6 +25,21 @@ internal static class Rtnl
     public const ushort NewRule = 32;
     public const ushort DeleteRule = 33;
     public const ushort GetRule = 34;
+    public const ushort NewNeighbour = 28;
+    public const ushort DeleteNeighbour = 29;
+    public const ushort GetNeighbour = 30;
+
+    // multicast group of neighbour changes (RTNLGRP_NEIGH)
+    public const int GroupNeighbour = 3;
+
+    // struct ndmsg / NDA_* / NUD_*
+    public const int NdMsgSize = 12;
+    public const ushort NdaDst = 1;
+    public const ushort NdaLladdr = 2;
+    public const ushort NudIncomplete = 0x01;
+    public const ushort NudFailed = 0x20;
+    public const ushort NudNoArp = 0x40;
+    public const ushort NudNone = 0x00;
 
     // struct ifinfomsg / IFLA_*
     public const int IfInfoSize = 16;
@@ -34,6 +50,7 @@ internal static class Rtnl
     public const int IfAddrSize = 8;
     public const ushort IfaAddress = 1;
     public const ushort IfaLocal = 2;
+    public const byte IfaFlagNoDad = 0x02;
 
     // struct rtmsg / RTA_*
     public const int RtMsgSize = 12;

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Tests.Unit.Agent;
 
-/// <summary>Per-entry counts in a real conntrack table: forwards by bare id, 1:1 entries by their kind-tagged mark.</summary>
+/// <summary>Per-entry counts in a real conntrack table: forwards by bare id, 1:1 entries and pinholes by their kind-tagged marks.</summary>
 public sealed class ConntrackSampleTests : IDisposable
 {
     private readonly string _stateDir = Path.Combine(Path.GetTempPath(), $"gw-sample-{Environment.ProcessId}-{Guid.NewGuid():N}");
@@ -38,7 +38,9 @@ public sealed class ConntrackSampleTests : IDisposable
             [],
             new MacPolicy(MacFilterMode.Off),
             LoggingPolicy.Default,
-            OneToOne: [new OneToOneNat(5, "a", true, "203.0.113.10", "192.168.1.30"), new OneToOneNat(7, "b", true, "203.0.113.11", "192.168.1.31")]);
+            OneToOne: [new OneToOneNat(5, "a", true, "203.0.113.10", "192.168.1.30"), new OneToOneNat(7, "b", true, "203.0.113.11", "192.168.1.31")],
+            Pinholes: [new Pinhole(5, "nas", true, ForwardProtocol.Tcp, 443, null, null, "02:00:00:00:00:10", null), new Pinhole(6, "off", false, ForwardProtocol.Tcp, 22, null, null, "02:00:00:00:00:11", null)]);
+        config = config with { Network = config.Network with { LanIpv6 = NetworkSettings.Ipv6Auto } };
         var manager = new RulesetManager(new FakeRulesetKernel(), new LastGoodStore(_stateDir), NullLogger<RulesetManager>.Instance);
         Assert.True((await manager.ApplyAsync(1, config)).Ok);
 
@@ -57,13 +59,15 @@ public sealed class ConntrackSampleTests : IDisposable
             }
 
             Insert(30000, CtMarks.Redirect(5));
+            Insert(40000, CtMarks.Pinhole(5));
             using var client = new ConntrackClient();
             return ConntrackPublisher.Sample(client, manager);
         });
 
-        Assert.Equal(6, sample.Total);
+        Assert.Equal(7, sample.Total);
         Assert.Equal([new ForwardConnections(5, 3)], sample.PortForwards);
         Assert.Equal([new ForwardConnections(5, 2), new ForwardConnections(7, 0)], sample.OneToOne);
+        Assert.Equal([new ForwardConnections(5, 1)], sample.Pinholes);
     }
 
     [Fact]

@@ -39,6 +39,27 @@ internal sealed class FakeRoutingKernel : IRoutingKernel
         AddressList.RemoveAll(a => a.Link == link && a.Address == address);
     }
 
+    public List<LinkAddress> Ipv6AddressList { get; } = [];
+
+    public IReadOnlyList<LinkAddress> Ipv6Addresses() => [.. Ipv6AddressList];
+
+    public void AddIpv6Address(string link, string address, int prefixLength)
+    {
+        Calls.Add($"add address {address}/{prefixLength} {link}");
+        if (LinkList.All(l => l.Name != link))
+        {
+            throw new RoutingException("no such link", 19);
+        }
+
+        Ipv6AddressList.Add(new LinkAddress(link, address, prefixLength));
+    }
+
+    public void RemoveIpv6Address(string link, string address, int prefixLength)
+    {
+        Calls.Add($"remove address {address}/{prefixLength} {link}");
+        Ipv6AddressList.RemoveAll(a => a.Link == link && a.Address == address && a.PrefixLength == prefixLength);
+    }
+
     public IReadOnlyList<RoutingRule> Rules() => [.. RuleList];
 
     public void AddRule(RoutingRule rule)

@@ -47,6 +47,36 @@ internal sealed class FakeRulesetKernel : IRulesetKernel
 
     public IReadOnlyList<string> Uplinks() => [.. DefaultRouteLinks];
 
+    public bool Ipv6Forwarding { get; set; }
+
+    public int Ipv6ForwardingTurnedOn { get; private set; }
+
+    /// <summary>accept_ra per link; a link not listed has the kernel's default 1.</summary>
+    public Dictionary<string, int> AcceptRa { get; } = [];
+
+    public bool EnableIpv6Forwarding()
+    {
+        if (Ipv6Forwarding)
+        {
+            return false;
+        }
+
+        Ipv6Forwarding = true;
+        Ipv6ForwardingTurnedOn++;
+        return true;
+    }
+
+    public bool KeepAcceptingRouterAdvertisements(string link)
+    {
+        if (AcceptRa.GetValueOrDefault(link, 1) != 1)
+        {
+            return false;
+        }
+
+        AcceptRa[link] = 2;
+        return true;
+    }
+
     public bool EnableIpv4Forwarding()
     {
         if (Forwarding)

@@ -157,6 +157,7 @@ public static partial class RulesetCompiler
         WriteForwardMaps(w, forwards, logging);
         WriteOneToOneMaps(w, EnabledOneToOne(config));
         WriteMacFilterSet(w, config);
+        WritePinholeSets(w, config);
         WriteDosSets(w, protection);
         WriteDosDrop(w, logging);
         WriteMacFilterChain(w, config, lan);
@@ -320,7 +321,8 @@ public static partial class RulesetCompiler
         WriteOneToOneAndPolicySnat(w, config, wan);
         if (network.Masquerade)
         {
-            w.Line(2, $"oifname \"{wan}\" counter masquerade");
+            // IPv4 only: IPv6 is routed, and an inet masquerade without a family would NAT it too.
+            w.Line(2, $"meta nfproto ipv4 oifname \"{wan}\" counter masquerade");
         }
 
         w.Line(2, "# Reflected connections: the LAN server must answer through the router, not directly.");
@@ -347,6 +349,7 @@ public static partial class RulesetCompiler
         w.Line(2, "# The LAN always reaches the router, so the admin can't be locked out.");
         w.Line(2, $"iifname \"{lan}\" counter accept");
         WriteClientAnswers(w);
+        WriteIpv6Input(w, config);
         if (protection.WanPing)
         {
             w.Line(2, "icmp type echo-request counter accept");
@@ -382,19 +385,24 @@ public static partial class RulesetCompiler
         w.Line();
         w.Line(1, "chain forward {");
         w.Line(2, "type filter hook forward priority filter; policy drop;");
+        WriteIpv6ForwardGate(w, config);
         w.Line(2, "ct state established,related counter accept");
         if (config.Protection.SynFlood.Enabled)
         {
-            w.Line(2, "# New TCP through port forwards, before the rules and the forward accept.");
+            w.Line(2, config.Network.Ipv6Enabled
+                ? "# New TCP through port forwards and from the WAN to the LAN over IPv6 (pinholes), before the rules and the accepts."
+                : "# New TCP through port forwards, before the rules and the forward accept.");
         }
 
         SynMeter(w, config.Protection.SynFlood, "ct status dnat");
+        WritePinholeSynMeter(w, config, wan, lan);
         WriteOutboundHelpers(w, config, lan);
         JumpToRules(w, config, RuleChain.Forward);
         WriteOneToOneAccept(w, config);
         w.Line(2, "ct status dnat counter jump pf_forward");
         w.Line(2, $"iifname \"{lan}\" oifname \"{wan}\" counter accept");
         WritePolicyAccept(w, config, lan);
+        WriteIpv6ForwardAccepts(w, config, wan, lan);
         Log(w, null, config.Logging.DroppedForward, FirewallCategory.DroppedForward);
         w.Line(1, "}");
         w.Line();

@@ -65,6 +65,10 @@ namespace Gateway.Agent.Nft;
 /// <c>fib saddr . iif</c> check.</item>
 /// <item>Conntrack helpers: one <c>ct helper</c> object per protocol in use, assigned in <c>pf_forward</c> by a
 /// forward's mark and on new LAN → uplink connections by well-known port (see <c>RulesetCompiler.Helpers.cs</c>).</item>
+/// <item>IPv6 (see <c>RulesetCompiler.Ipv6.cs</c>): routed without NAT (masquerade is IPv4 only). With
+/// <c>lanIpv6</c> off, forward drops IPv6 first. With it on: link-scope ICMPv6 is never routed, RFC 4890 errors and
+/// echo reach LAN hosts, the router takes ICMPv6 errors and link-local MLD on every link, and pinholes accept new
+/// WAN → LAN connections by interface identifier or by a MAC's address set (filled by the agent at run time).</item>
 /// <item>All logging shares one named <c>limit</c> object, so a flood in one category can't drown the log.
 /// Prefixes are <c>gw &lt;category word&gt; </c>, with the item's id after the word for port forwards and rules.</item>
 /// <item>User text (names) only appears inside sanitised comments (<see cref="NftText"/>).</item>

@@ -74,6 +74,7 @@ public static partial class RulesetCompiler
         if (protection.AntiSpoofing)
         {
             w.Line(2, $"iifname \"{wan}\" ip saddr {lanCidr.NetworkText} counter jump dos_drop");
+            WriteIpv6AntiSpoofing(w, config, wan);
             w.Line(2, "# The source of a new connection must route back out of the link it came in on (0.0.0.0 and :: are");
             w.Line(2, "# DHCP/DAD probes, link-local sources are on-link by definition). Only new (and untracked/invalid)");
             w.Line(2, "# packets: replies of a policy-routed connection arrive on the policy's uplink, while the main");

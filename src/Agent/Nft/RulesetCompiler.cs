@@ -65,6 +65,10 @@ namespace Gateway.Agent.Nft;
 /// <c>fib saddr . iif</c> check.</item>
 /// <item>Conntrack helpers: one <c>ct helper</c> object per protocol in use, assigned in <c>pf_forward</c> by a
 /// forward's mark and on new LAN → uplink connections by well-known port (see <c>RulesetCompiler.Helpers.cs</c>).</item>
+/// <item>IPv6 (see <c>RulesetCompiler.Ipv6.cs</c>): routed without NAT (masquerade is IPv4 only). With
+/// <c>lanIpv6</c> off, forward drops IPv6 first. With it on: link-scope ICMPv6 is never routed, RFC 4890 errors and
+/// echo reach LAN hosts, the router takes ICMPv6 errors and link-local MLD on every link, and pinholes accept new
+/// WAN → LAN connections by interface identifier or by a MAC's address set (filled by the agent at run time).</item>
 /// <item>All logging shares one named <c>limit</c> object, so a flood in one category can't drown the log.
 /// Prefixes are <c>gw &lt;category word&gt; </c>, with the item's id after the word for port forwards and rules.</item>
 /// <item>User text (names) only appears inside sanitised comments (<see cref="NftText"/>).</item>
@@ -157,6 +161,7 @@ public static partial class RulesetCompiler
         WriteForwardMaps(w, forwards, logging);
         WriteOneToOneMaps(w, EnabledOneToOne(config));
         WriteMacFilterSet(w, config);
+        WritePinholeSets(w, config);
         WriteDosSets(w, protection);
         WriteDosDrop(w, logging);
         WriteMacFilterChain(w, config, lan);
@@ -320,7 +325,8 @@ public static partial class RulesetCompiler
         WriteOneToOneAndPolicySnat(w, config, wan);
         if (network.Masquerade)
         {
-            w.Line(2, $"oifname \"{wan}\" counter masquerade");
+            // IPv4 only: IPv6 is routed, and an inet masquerade without a family would NAT it too.
+            w.Line(2, $"meta nfproto ipv4 oifname \"{wan}\" counter masquerade");
         }
 
         w.Line(2, "# Reflected connections: the LAN server must answer through the router, not directly.");
@@ -347,6 +353,7 @@ public static partial class RulesetCompiler
         w.Line(2, "# The LAN always reaches the router, so the admin can't be locked out.");
         w.Line(2, $"iifname \"{lan}\" counter accept");
         WriteClientAnswers(w);
+        WriteIpv6Input(w, config);
         if (protection.WanPing)
         {
             w.Line(2, "icmp type echo-request counter accept");
@@ -382,19 +389,24 @@ public static partial class RulesetCompiler
         w.Line();
         w.Line(1, "chain forward {");
         w.Line(2, "type filter hook forward priority filter; policy drop;");
+        WriteIpv6ForwardGate(w, config);
         w.Line(2, "ct state established,related counter accept");
         if (config.Protection.SynFlood.Enabled)
         {
-            w.Line(2, "# New TCP through port forwards, before the rules and the forward accept.");
+            w.Line(2, config.Network.Ipv6Enabled
+                ? "# New TCP through port forwards and from the WAN to the LAN over IPv6 (pinholes), before the rules and the accepts."
+                : "# New TCP through port forwards, before the rules and the forward accept.");
         }
 
         SynMeter(w, config.Protection.SynFlood, "ct status dnat");
+        WritePinholeSynMeter(w, config, wan, lan);
         WriteOutboundHelpers(w, config, lan);
         JumpToRules(w, config, RuleChain.Forward);
         WriteOneToOneAccept(w, config);
         w.Line(2, "ct status dnat counter jump pf_forward");
         w.Line(2, $"iifname \"{lan}\" oifname \"{wan}\" counter accept");
         WritePolicyAccept(w, config, lan);
+        WriteIpv6ForwardAccepts(w, config, wan, lan);
         Log(w, null, config.Logging.DroppedForward, FirewallCategory.DroppedForward);
         w.Line(1, "}");
         w.Line();

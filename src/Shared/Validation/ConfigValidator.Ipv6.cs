@@ -77,13 +77,20 @@ public static partial class ConfigValidator
 
         if (pinhole.HostSuffix is not null)
         {
-            if (!Ipv6.TryParse(pinhole.HostSuffix, out var suffix))
+            if (Ipv6.TryParseSuffix(pinhole.HostSuffix, out var suffix))
             {
-                errors.Add(P("hostSuffix"), "The host's interface identifier as IPv6 text, such as ::10 or ::a00:27ff:fe4e:66a1.");
+                if (suffix == 0)
+                {
+                    errors.Add(P("hostSuffix"), "Only the low 64 bits (the part after the /64 prefix), not zero: e.g. ::10.");
+                }
             }
-            else if (suffix >> 64 != 0 || (ulong)suffix == 0)
+            else if (Ipv6.TryParse(pinhole.HostSuffix, out _))
             {
                 errors.Add(P("hostSuffix"), "Only the low 64 bits (the part after the /64 prefix), not zero: e.g. ::10.");
+            }
+            else
+            {
+                errors.Add(P("hostSuffix"), "The host's interface identifier as IPv6 text, such as ::10 or ::a00:27ff:fe4e:66a1.");
             }
         }
 

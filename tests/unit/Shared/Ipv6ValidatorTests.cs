@@ -31,6 +31,8 @@ public sealed class Ipv6ValidatorTests
     public static TheoryData<string, Pinhole, string?> Pinholes => new()
     {
         { "suffix", Valid, null },
+        { "small suffix (not an IPv4-compatible address here)", Valid with { HostSuffix = "::1:2" }, null },
+        { "eui-64 suffix", Valid with { HostSuffix = "::a00:27ff:fe4e:66a1" }, null },
         { "mac", Valid with { HostSuffix = null, Mac = "AA-BB-CC-00-00-10" }, null },
         { "range udp", Valid with { Protocol = ForwardProtocol.Udp, PortEnd = 30 }, null },
         { "source", Valid with { SourceCidr = "2001:db8:99::/48" }, null },

@@ -13,13 +13,9 @@ namespace Gateway.Shared.Validation;
 /// </summary>
 public static class Ipv6
 {
-    public static bool TryParse([NotNullWhen(true)] string? text, out UInt128 address) =>
-        TryParseLiteral(text, out address) && !IsIpv4Compatible(address);
+    public static bool TryParse([NotNullWhen(true)] string? text, out UInt128 address) => TryParseLiteral(text, out address);
 
-    /// <summary>
-    /// An interface identifier written as IPv6 text ("::10", "::a00:27ff:fe4e:66a1"): the same strict literal, but
-    /// small values are what a suffix is, not a deprecated IPv4-compatible address, so they are not refused.
-    /// </summary>
+    /// <summary>An interface identifier written as IPv6 text ("::10", "::a00:27ff:fe4e:66a1"): the low 64 bits only.</summary>
     public static bool TryParseSuffix([NotNullWhen(true)] string? text, out UInt128 address) =>
         TryParseLiteral(text, out address) && address >> 64 == 0;
 

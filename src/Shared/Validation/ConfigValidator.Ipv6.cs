@@ -77,7 +77,7 @@ public static partial class ConfigValidator
 
         if (pinhole.HostSuffix is not null)
         {
-            if (!Ipv6.TryParse(pinhole.HostSuffix, out var suffix))
+            if (!Ipv6.TryParseSuffix(pinhole.HostSuffix, out var suffix))
             {
                 errors.Add(P("hostSuffix"), "The host's interface identifier as IPv6 text, such as ::10 or ::a00:27ff:fe4e:66a1.");
             }

@@ -12,7 +12,17 @@ namespace Gateway.Shared.Validation;
 /// </summary>
 public static class Ipv6
 {
-    public static bool TryParse([NotNullWhen(true)] string? text, out UInt128 address)
+    public static bool TryParse([NotNullWhen(true)] string? text, out UInt128 address) =>
+        TryParseStrict(text, out address) && !IsIpv4Compatible(address);
+
+    /// <summary>
+    /// A pinhole's host suffix ("::10", "::a00:27ff:fe4e:66a1"): parsed as strictly as an address, except that the
+    /// deprecated IPv4-compatible range is not refused — with the high 64 bits zero, "::10" is exactly that range, and
+    /// it is the usual way to write an interface identifier. IPv4-mapped text stays refused.
+    /// </summary>
+    public static bool TryParseSuffix([NotNullWhen(true)] string? text, out UInt128 suffix) => TryParseStrict(text, out suffix);
+
+    private static bool TryParseStrict([NotNullWhen(true)] string? text, out UInt128 address)
     {
         address = 0;
         if (string.IsNullOrEmpty(text) || text.Length > 39 || !text.Contains(':', StringComparison.Ordinal))
@@ -39,16 +49,62 @@ public static class Ipv6
         address = new UInt128(
             System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[..8]),
             System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]));
-        return !parsed.IsIPv4MappedToIPv6 && !IsIpv4Compatible(address);
+        return !parsed.IsIPv4MappedToIPv6;
     }
 
-    /// <summary>RFC 5952 text ("2001:db8::1"), the form nft prints.</summary>
+    /// <summary>
+    /// RFC 5952 text ("2001:db8::1"), the form nft prints. Always hex groups: <see cref="System.Net.IPAddress"/> would
+    /// print "::a00:27ff" as "::10.0.39.255", which this parser (rightly) refuses to read back.
+    /// </summary>
     public static string Format(UInt128 address)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[..8], (ulong)(address >> 64));
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], (ulong)address);
-        return new IPAddress(bytes).ToString();
+        Span<ushort> groups = stackalloc ushort[8];
+        for (var i = 0; i < 8; i++)
+        {
+            groups[i] = (ushort)(address >> (112 - (16 * i)));
+        }
+
+        // The longest run of two or more zero groups (the first on a tie) becomes "::".
+        int bestStart = -1, bestLength = 0;
+        for (var i = 0; i < 8;)
+        {
+            if (groups[i] != 0)
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < 8 && groups[i] == 0)
+            {
+                i++;
+            }
+
+            if (i - start > bestLength && i - start >= 2)
+            {
+                (bestStart, bestLength) = (start, i - start);
+            }
+        }
+
+        var text = new System.Text.StringBuilder(39);
+        for (var i = 0; i < 8; i++)
+        {
+            if (i == bestStart)
+            {
+                text.Append("::");
+                i += bestLength - 1;
+                continue;
+            }
+
+            if (text.Length > 0 && text[^1] != ':')
+            {
+                text.Append(':');
+            }
+
+            text.Append(groups[i].ToString("x", CultureInfo.InvariantCulture));
+        }
+
+        return text.ToString();
     }
 
     // "::a.b.c.d" (deprecated); "::" and "::1" are not, and nor is anything with a bit set in the top 96.

@@ -39,7 +39,7 @@ public sealed record PinholeInput(
             Protocol!.Value,
             Port!.Value,
             PortEnd,
-            suffix is not null && Ipv6.TryParse(suffix, out var parsed) ? Ipv6.Format(parsed) : suffix,
+            suffix is not null && Ipv6.TryParseSuffix(suffix, out var parsed) ? Ipv6.Format(parsed) : suffix,
             mac is not null && MacAddress.TryNormalize(mac, out var normalized) ? normalized : mac,
             CanonicalSource(RedirectInput.OrNull(SourceCidr)));
     }

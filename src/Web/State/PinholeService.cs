@@ -88,7 +88,7 @@ public sealed class PinholeService(StateWriter writer)
         }
 
         var sameHost = (a.HostSuffix, b.HostSuffix) is ({ } x, { } y)
-            ? Ipv6.TryParse(x, out var p) && Ipv6.TryParse(y, out var q) && p == q
+            ? Ipv6.TryParseSuffix(x, out var p) && Ipv6.TryParseSuffix(y, out var q) && p == q
             : (a.Mac, b.Mac) is ({ } m, { } n) && MacAddress.TryNormalize(m, out var mn) && MacAddress.TryNormalize(n, out var nn) && mn == nn;
         var sharedProtocol = a.Protocol == b.Protocol || a.Protocol == ForwardProtocol.Both || b.Protocol == ForwardProtocol.Both;
         var ports = a.Port <= (b.PortEnd ?? b.Port) && b.Port <= (a.PortEnd ?? a.Port);

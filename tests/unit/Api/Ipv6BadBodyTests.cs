@@ -135,6 +135,8 @@ public sealed class Ipv6BadBodyTests(ReadyGatewayApplication app) : IClassFixtur
     [InlineData("{\"name\":\"edge\",\"enabled\":false,\"protocol\":\"udp\",\"port\":1,\"portEnd\":65535,\"hostSuffix\":\"::ffff:ffff:ffff:ffff\",\"sourceCidr\":\"::/0\"}")]
     [InlineData("{\"name\":\"edge\",\"protocol\":\"both\",\"port\":65535,\"hostSuffix\":\"::1\",\"sourceCidr\":\"2001:db8::1\"}")]
     [InlineData("{\"name\":\"edge\",\"protocol\":\"tcp\",\"port\":80,\"mac\":\"02:00:00:00:00:00\",\"hostSuffix\":\"\"}")]
+    [InlineData("{\"name\":\"eui-64\",\"protocol\":\"tcp\",\"port\":80,\"hostSuffix\":\"::a00:27ff:fe4e:66a1\"}")]
+    [InlineData("{\"name\":\"low 32 bits only\",\"protocol\":\"tcp\",\"port\":80,\"hostSuffix\":\"::a00:27ff\"}")]
     public async Task Edge_values_that_are_valid_are_accepted(string body)
     {
         using var client = app.CreateAuthorizedClient();

@@ -31,9 +31,9 @@ public sealed class SetupService(
             errors.Add("adminPassword", passwordError);
         }
 
-        // No lanIpv6 (or empty text from a form) is IPv6 off: the closed state.
+        // No lanIpv6 is IPv6 off, the closed state; "" is a mistake (400), as in PUT /network.
         var network = new NetworkSettings(
-            input?.WanInterface!, input?.LanInterface!, input?.LanAddress!, input?.Masquerade ?? true, RedirectInput.OrNull(input?.LanIpv6));
+            input?.WanInterface!, input?.LanInterface!, input?.LanAddress!, input?.Masquerade ?? true, input?.LanIpv6);
         ConfigValidator.ValidateNetwork(network, errors);
         if (!errors.IsValid)
         {

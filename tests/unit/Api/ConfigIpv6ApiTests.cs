@@ -125,6 +125,16 @@ public sealed class SetupIpv6Tests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_empty_lan_ipv6_in_setup_is_400_not_off()
+    {
+        using var client = _app.CreateApiClient();
+        var bad = await client.PostAsJsonAsync("/api/v1/setup", Body(""));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True(JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").TryGetProperty("lanIpv6", out _));
+        Assert.False((await client.GetFromJsonAsync<JsonElement>("/api/v1/setup")).GetProperty("completed").GetBoolean());
+    }
+
+    [Fact]
     public async Task Setup_without_lan_ipv6_leaves_ipv6_off()
     {
         using var client = _app.CreateApiClient();

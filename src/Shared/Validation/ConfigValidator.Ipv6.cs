@@ -77,20 +77,15 @@ public static partial class ConfigValidator
 
         if (pinhole.HostSuffix is not null)
         {
-            if (Ipv6.TryParseSuffix(pinhole.HostSuffix, out var suffix))
+            if (!Ipv6.TryParseSuffix(pinhole.HostSuffix, out var suffix))
             {
-                if (suffix == 0)
-                {
-                    errors.Add(P("hostSuffix"), "Only the low 64 bits (the part after the /64 prefix), not zero: e.g. ::10.");
-                }
+                errors.Add(P("hostSuffix"), Ipv6.TryParse(pinhole.HostSuffix, out _)
+                    ? "Only the low 64 bits (the part after the /64 prefix): e.g. ::10."
+                    : "The host's interface identifier as IPv6 text, such as ::10 or ::a00:27ff:fe4e:66a1.");
             }
-            else if (Ipv6.TryParse(pinhole.HostSuffix, out _))
+            else if (suffix == 0)
             {
-                errors.Add(P("hostSuffix"), "Only the low 64 bits (the part after the /64 prefix), not zero: e.g. ::10.");
-            }
-            else
-            {
-                errors.Add(P("hostSuffix"), "The host's interface identifier as IPv6 text, such as ::10 or ::a00:27ff:fe4e:66a1.");
+                errors.Add(P("hostSuffix"), "Not zero: the interface identifier of a host, e.g. ::10.");
             }
         }
 

@@ -49,13 +49,59 @@ public static class Ipv6
         return !parsed.IsIPv4MappedToIPv6;
     }
 
-    /// <summary>RFC 5952 text ("2001:db8::1"), the form nft prints.</summary>
+    /// <summary>
+    /// RFC 5952 text ("2001:db8::1"), the form nft prints. Always hex groups: <see cref="System.Net.IPAddress"/> would
+    /// print "::a00:27ff" as "::10.0.39.255", which this parser (rightly) refuses to read back.
+    /// </summary>
     public static string Format(UInt128 address)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[..8], (ulong)(address >> 64));
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], (ulong)address);
-        return new IPAddress(bytes).ToString();
+        Span<ushort> groups = stackalloc ushort[8];
+        for (var i = 0; i < 8; i++)
+        {
+            groups[i] = (ushort)(address >> (112 - (16 * i)));
+        }
+
+        // The longest run of two or more zero groups (the first on a tie) becomes "::".
+        int bestStart = -1, bestLength = 0;
+        for (var i = 0; i < 8;)
+        {
+            if (groups[i] != 0)
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < 8 && groups[i] == 0)
+            {
+                i++;
+            }
+
+            if (i - start > bestLength && i - start >= 2)
+            {
+                (bestStart, bestLength) = (start, i - start);
+            }
+        }
+
+        var text = new System.Text.StringBuilder(39);
+        for (var i = 0; i < 8; i++)
+        {
+            if (i == bestStart)
+            {
+                text.Append("::");
+                i += bestLength - 1;
+                continue;
+            }
+
+            if (text.Length > 0 && text[^1] != ':')
+            {
+                text.Append(':');
+            }
+
+            text.Append(groups[i].ToString("x", CultureInfo.InvariantCulture));
+        }
+
+        return text.ToString();
     }
 }
 

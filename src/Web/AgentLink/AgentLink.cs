@@ -102,6 +102,18 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
         return counts;
     }
 
+    /// <summary>Live connections of each IPv6 pinhole by pinhole id, from the latest sample; empty while disconnected.</summary>
+    public IReadOnlyDictionary<int, long> LatestPinholeConnections()
+    {
+        var counts = new Dictionary<int, long>();
+        foreach (var entry in LatestSample?.Pinholes ?? [])
+        {
+            counts.TryAdd(entry.Id, entry.Connections);
+        }
+
+        return counts;
+    }
+
     /// <exception cref="AgentUnavailableException">Not connected, or no answer in time.</exception>
     public async Task<string> GetRulesetAsync(CancellationToken ct = default) =>
         (await RequestAsync(new GetRulesetRequest(), c => c.RulesetWaiters, ct)).Text;

@@ -19,6 +19,7 @@ public static class GatewayApi
         api.MapProtection();
         api.MapOneToOne();
         api.MapRedirects();
+        api.MapPinholes();
         api.MapPolicyRoutes();
         api.MapHelpers();
         api.MapLogging();

@@ -26,6 +26,8 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
 
     public DbSet<PolicyRouteEntity> PolicyRoutes => Set<PolicyRouteEntity>();
 
+    public DbSet<PinholeEntity> Pinholes => Set<PinholeEntity>();
+
     public DbSet<HelperSettingsEntity> Helpers => Set<HelperSettingsEntity>();
 
     public DbSet<AdminUserEntity> AdminUsers => Set<AdminUserEntity>();

@@ -11,7 +11,8 @@ namespace Gateway.Web.State;
 /// </summary>
 /// <remarks>
 /// No <c>rules</c> key means no rules; no <c>protection</c> key means <see cref="Protection.Default"/>; no
-/// <c>oneToOne</c>, <c>redirects</c> or <c>policyRoutes</c> key means none; no <c>helpers</c> key means no outbound helpers.
+/// <c>oneToOne</c>, <c>redirects</c>, <c>policyRoutes</c> or <c>pinholes</c> key means none; no <c>helpers</c> key means no
+/// outbound helpers; no <c>network.lanIpv6</c> means IPv6 off on the LAN (the closed state).
 /// </remarks>
 public sealed record ConfigInput(
     NetworkSettings? Network,
@@ -24,7 +25,8 @@ public sealed record ConfigInput(
     IReadOnlyList<ConfigOneToOneInput?>? OneToOne = null,
     IReadOnlyList<ConfigRedirectInput?>? Redirects = null,
     IReadOnlyList<ConfigPolicyRouteInput?>? PolicyRoutes = null,
-    HelpersInput? Helpers = null)
+    HelpersInput? Helpers = null,
+    IReadOnlyList<ConfigPinholeInput?>? Pinholes = null)
 {
     /// <summary>
     /// The config to validate, with the items read through input records converted one by one: <see cref="ConfigRead"/>
@@ -37,6 +39,7 @@ public sealed record ConfigInput(
         var oneToOne = Convert(OneToOne, "oneToOne", "A 1:1 NAT entry is required.", errors, (item, prefix) => item.ToInput().ToEntry(item.Id ?? 0, errors, prefix));
         var redirects = Convert(Redirects, "redirects", "A redirect is required.", errors, (item, prefix) => item.ToInput().ToRedirect(item.Id ?? 0, errors, prefix));
         var routes = Convert(PolicyRoutes, "policyRoutes", "A policy route is required.", errors, (item, prefix) => item.ToInput().ToRoute(item.Id ?? 0, errors, prefix));
+        var pinholes = Convert(Pinholes, "pinholes", "A pinhole is required.", errors, (item, prefix) => item.ToInput().ToPinhole(item.Id ?? 0, errors, prefix));
 
         // The first-round members stay null when missing, as before, so the validator names them.
         var config = new GatewayConfig(
@@ -50,8 +53,9 @@ public sealed record ConfigInput(
             oneToOne.OfType<OneToOneNat>().ToList(),
             redirects.OfType<Redirect>().ToList(),
             routes.OfType<PolicyRoute>().ToList(),
-            Helpers?.ToSettings() ?? HelperSettings.Default);
-        return new ConfigRead(config, rules, oneToOne, redirects, routes);
+            Helpers?.ToSettings() ?? HelperSettings.Default,
+            pinholes.OfType<Pinhole>().ToList());
+        return new ConfigRead(config, rules, oneToOne, redirects, routes, pinholes);
     }
 
     private static List<TOut?> Convert<TIn, TOut>(
@@ -83,7 +87,8 @@ public sealed record ConfigRead(
     IReadOnlyList<TrafficRule?> Rules,
     IReadOnlyList<OneToOneNat?> OneToOne,
     IReadOnlyList<Redirect?> Redirects,
-    IReadOnlyList<PolicyRoute?> PolicyRoutes);
+    IReadOnlyList<PolicyRoute?> PolicyRoutes,
+    IReadOnlyList<Pinhole?> Pinholes);
 
 /// <summary>
 /// One rule of a restore: the <see cref="RuleInput"/> fields plus an optional <c>id</c> (kept when it names a rule

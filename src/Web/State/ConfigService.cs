@@ -27,12 +27,13 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
         // The complete items are checked at their own index; the whole-config check runs without those lists so its
         // item paths can't point at the wrong item.
         var config = read.Config;
-        var errors = ConfigValidator.Validate(config with { Rules = [], OneToOne = [], Redirects = [], PolicyRoutes = [] });
+        var errors = ConfigValidator.Validate(config with { Rules = [], OneToOne = [], Redirects = [], PolicyRoutes = [], Pinholes = [] });
         var network = errors.Has("network.lanAddress") ? null : config.Network;
         ValidateEach(read.Rules, "rules", (rule, prefix) => ConfigValidator.ValidateRule(rule, errors, prefix));
         ValidateEach(read.OneToOne, "oneToOne", (entry, prefix) => ConfigValidator.ValidateOneToOne(entry, network, errors, prefix));
         ValidateEach(read.Redirects, "redirects", (redirect, prefix) => ConfigValidator.ValidateRedirect(redirect, errors, prefix));
         ValidateEach(read.PolicyRoutes, "policyRoutes", (route, prefix) => ConfigValidator.ValidatePolicyRoute(route, network, errors, prefix));
+        ValidateEach(read.Pinholes, "pinholes", (pinhole, prefix) => ConfigValidator.ValidatePinhole(pinhole, errors, prefix));
 
         foreach (var (field, messages) in readErrors.ToDictionary())
         {
@@ -70,10 +71,17 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
             return Outcome<GatewayConfig>.Invalid(errors);
         }
 
+        if (PinholeClash(config) is { } clash)
+        {
+            return clash;
+        }
+
         if (await OneToOneAddressHeldAsync(config, ct) is { } held)
         {
             return held;
         }
+
+        config = Canonical(config);
 
         return await writer.WriteAsync(async (db, c) =>
         {
@@ -114,9 +122,11 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
             var oneToOneIds = (await db.OneToOne.Select(e => e.Id).ToListAsync(c)).ToHashSet();
             var redirectIds = (await db.Redirects.Select(r => r.Id).ToListAsync(c)).ToHashSet();
             var routeIds = (await db.PolicyRoutes.Select(r => r.Id).ToListAsync(c)).ToHashSet();
+            var pinholeIds = (await db.Pinholes.Select(p => p.Id).ToListAsync(c)).ToHashSet();
             await db.OneToOne.ExecuteDeleteAsync(c);
             await db.Redirects.ExecuteDeleteAsync(c);
             await db.PolicyRoutes.ExecuteDeleteAsync(c);
+            await db.Pinholes.ExecuteDeleteAsync(c);
             foreach (var entry in config.OneToOne)
             {
                 var entity = OneToOneEntity.From(entry);
@@ -138,6 +148,13 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
                 db.PolicyRoutes.Add(entity);
             }
 
+            foreach (var pinhole in config.Pinholes)
+            {
+                var entity = PinholeEntity.From(pinhole);
+                entity.Id = pinholeIds.Contains(pinhole.Id) ? pinhole.Id : 0;
+                db.Pinholes.Add(entity);
+            }
+
             // The list order is the run order.
             for (var i = 0; i < config.Rules.Count; i++)
             {
@@ -152,6 +169,34 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
             return Outcome<GatewayConfig>.Ok(await ReadConfigAsync(db, c) ?? config);
         }, ct);
     }
+
+    /// <summary>Two enabled pinholes of a restore opening the same host and ports: 409, as for single writes.</summary>
+    private static Outcome<GatewayConfig>? PinholeClash(GatewayConfig config)
+    {
+        for (var i = 0; i < config.Pinholes.Count; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                if (PinholeService.Overlaps(config.Pinholes[j], config.Pinholes[i]))
+                {
+                    var message = $"pinholes[{i}]: {PinholeService.ClashMessage(config.Pinholes[j])}";
+                    return Outcome<GatewayConfig>.Conflict(message, new Dictionary<string, string[]> { [$"pinholes[{i}].port"] = [message] });
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Addresses stored in one spelling, whoever sent them (a restore may come from a hand-edited file): the LAN's
+    /// static IPv6, pinhole suffixes and MACs. Only valid values reach here.
+    /// </summary>
+    private static GatewayConfig Canonical(GatewayConfig config) => config with
+    {
+        Network = NetworkService.Canonical(config.Network),
+        Pinholes = config.Pinholes.Select(p => PinholeInput.From(p).ToPinhole(p.Id, new ValidationErrors())!).ToList(),
+    };
 
     /// <summary>The restore's enabled 1:1 entries go through the same router-address check as a single write.</summary>
     private async Task<Outcome<GatewayConfig>?> OneToOneAddressHeldAsync(GatewayConfig config, CancellationToken ct)
@@ -205,6 +250,7 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
             await OneToOneService.LoadAllAsync(db, ct),
             await RedirectService.LoadAllAsync(db, ct),
             await PolicyRouteService.LoadAllAsync(db, ct),
-            helpers.ToRecord());
+            helpers.ToRecord(),
+            await PinholeService.LoadAllAsync(db, ct));
     }
 }

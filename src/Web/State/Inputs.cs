@@ -121,4 +121,5 @@ public sealed record MacFilterInput(string? Mac, string? Name, bool? Enabled)
 }
 
 /// <summary>The body of POST /api/v1/setup.</summary>
-public sealed record SetupInput(string? AdminPassword, string? WanInterface, string? LanInterface, string? LanAddress, bool? Masquerade);
+public sealed record SetupInput(
+    string? AdminPassword, string? WanInterface, string? LanInterface, string? LanAddress, bool? Masquerade, string? LanIpv6 = null);

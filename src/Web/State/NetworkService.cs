@@ -66,8 +66,18 @@ public sealed class NetworkService(StateWriter writer)
                 return Outcome<NetworkSettings>.Conflict(message, new Dictionary<string, string[]> { ["lanAddress"] = [message] });
             }
 
-            entity.CopyFrom(settings);
+            entity.CopyFrom(Canonical(settings));
             return Outcome<NetworkSettings>.Ok(entity.ToRecord());
         }, ct);
     }
+
+    /// <summary>
+    /// A valid static <c>lanIpv6</c> in RFC 5952 text ("2001:DB8:1:0::1/64" → "2001:db8:1::1/64"), so what is stored,
+    /// shown and compared is one spelling. Pinholes don't strand when IPv6 goes off: they stay stored and apply again
+    /// when it comes back, so turning IPv6 off (the closed state) is never refused.
+    /// </summary>
+    internal static NetworkSettings Canonical(NetworkSettings settings) =>
+        settings.LanIpv6 is { } v6 && v6 != NetworkSettings.Ipv6Auto && Ipv6Cidr.TryParse(v6, allowBareAddress: false, out var cidr)
+            ? settings with { LanIpv6 = cidr.ToString() }
+            : settings;
 }

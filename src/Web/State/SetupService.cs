@@ -31,7 +31,9 @@ public sealed class SetupService(
             errors.Add("adminPassword", passwordError);
         }
 
-        var network = new NetworkSettings(input?.WanInterface!, input?.LanInterface!, input?.LanAddress!, input?.Masquerade ?? true);
+        // No lanIpv6 is IPv6 off, the closed state; "" is a mistake (400), as in PUT /network.
+        var network = new NetworkSettings(
+            input?.WanInterface!, input?.LanInterface!, input?.LanAddress!, input?.Masquerade ?? true, input?.LanIpv6);
         ConfigValidator.ValidateNetwork(network, errors);
         if (!errors.IsValid)
         {
@@ -50,7 +52,7 @@ public sealed class SetupService(
             var admin = new AdminUserEntity { PasswordHash = "", CreatedAt = now, PasswordChangedAt = now };
             admin.PasswordHash = hasher.HashPassword(admin, input!.AdminPassword!);
             db.AdminUsers.Add(admin);
-            db.Network.Add(NetworkSettingsEntity.From(network));
+            db.Network.Add(NetworkSettingsEntity.From(NetworkService.Canonical(network)));
             return Outcome<string>.Ok("");
         }, ct);
 

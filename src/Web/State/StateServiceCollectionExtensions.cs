@@ -28,6 +28,7 @@ public static class StateServiceCollectionExtensions
         services.AddScoped<ProtectionService>();
         services.AddScoped<OneToOneService>();
         services.AddScoped<RedirectService>();
+        services.AddScoped<PinholeService>();
         services.AddScoped<PolicyRouteService>();
         services.AddScoped<HelpersService>();
         services.AddScoped<NetworkService>();

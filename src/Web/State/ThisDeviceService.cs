@@ -5,8 +5,9 @@ using System.Net.Sockets;
 namespace Gateway.Web.State;
 
 /// <summary>
-/// The device the admin is using, as the router sees it: the client's IPv4 address, the MAC the router's
-/// ARP table holds for it on the LAN link, and whether that MAC is in the MAC filter list (and enabled).
+/// The device the admin is using, as the router sees it: the client's address (IPv4 or IPv6), the MAC the router's
+/// neighbour table (ARP or IPv6 neighbour discovery) holds for it on the LAN link, and whether that MAC is in the MAC
+/// filter list (and enabled).
 /// </summary>
 public sealed record ThisDevice(string Address, string Mac, bool Listed, bool Enabled);
 
@@ -16,7 +17,7 @@ public sealed record ThisDevice(string Address, string Mac, bool Listed, bool En
 /// </summary>
 public sealed class ThisDeviceService(AgentLink agent, NetworkService network, MacFilterService filters)
 {
-    /// <returns>Null when the client is not a neighbour on the LAN link (loopback, IPv6, the WAN side, not in the ARP table).</returns>
+    /// <returns>Null when the client is not a neighbour on the LAN link (loopback, the WAN side, not in the neighbour table).</returns>
     /// <exception cref="AgentUnavailableException">The agent is away, so the neighbour table can't be read.</exception>
     public async Task<ThisDevice?> FindAsync(IPAddress? remote, CancellationToken ct = default)
     {
@@ -27,7 +28,7 @@ public sealed class ThisDeviceService(AgentLink agent, NetworkService network, M
 
         var text = address.ToString();
         var neighbour = (await agent.GetNeighboursAsync(ct))
-            .FirstOrDefault(n => n.Address == text && FieldRules.InterfaceMatches(settings.LanInterface, n.Interface));
+            .FirstOrDefault(n => SameAddress(n.Address, address) && FieldRules.InterfaceMatches(settings.LanInterface, n.Interface));
         if (neighbour is null)
         {
             return null;
@@ -37,7 +38,10 @@ public sealed class ThisDeviceService(AgentLink agent, NetworkService network, M
         return new ThisDevice(text, neighbour.Mac, filter is not null, filter?.Enabled == true);
     }
 
-    /// <summary>The client's IPv4 address (IPv4-mapped IPv6 unwrapped), or null when it can't be a LAN neighbour.</summary>
+    /// <summary>
+    /// The client's address — IPv4 (IPv4-mapped IPv6 unwrapped) or IPv6 without its zone — or null when it can't be
+    /// a LAN neighbour (loopback, unspecified, multicast).
+    /// </summary>
     public static IPAddress? ClientAddress(IPAddress? remote)
     {
         if (remote is null)
@@ -47,6 +51,29 @@ public sealed class ThisDeviceService(AgentLink agent, NetworkService network, M
 
         // A dual-stack listener reports IPv4 clients as ::ffff:a.b.c.d.
         var address = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            // A link-local peer arrives with its zone (fe80::1%3); the neighbour table names the link separately.
+            address = new IPAddress(address.GetAddressBytes());
+            return address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.IPv6None) || address.IsIPv6Multicast || IPAddress.IsLoopback(address)
+                ? null
+                : address;
+        }
+
         return address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(address) ? address : null;
+    }
+
+    /// <summary>
+    /// The neighbour's address is the client's, compared as addresses, not text: "2001:DB8::A" and "2001:db8::a" are
+    /// one host. A neighbour entry in IPv4-mapped form never stands for an IPv6 client, nor the reverse.
+    /// </summary>
+    private static bool SameAddress(string neighbour, IPAddress client)
+    {
+        if (!IPAddress.TryParse(neighbour, out var parsed) || parsed.AddressFamily != client.AddressFamily || parsed.IsIPv4MappedToIPv6)
+        {
+            return false;
+        }
+
+        return parsed.GetAddressBytes().AsSpan().SequenceEqual(client.GetAddressBytes());
     }
 }

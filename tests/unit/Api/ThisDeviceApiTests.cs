@@ -23,6 +23,11 @@ public sealed class ThisDeviceApiTests : IAsyncLifetime
         new(LaptopIp, LaptopMac, "br-lan"),
         new("192.168.1.30", "02:00:00:00:00:30", "br-lan"),
         new("203.0.113.1", "02:fc:00:00:00:05", "wan0"),
+        new("2001:db8:1::20", LaptopMac, "br-lan"),
+        new("fe80::a8bb:ccff:fe00:1122", LaptopMac, "br-lan"),
+        new("2001:db8:1::30", "02:00:00:00:00:30", "br-lan"),
+        new("2001:db8:ff::1", "02:fc:00:00:00:05", "wan0"),
+        new("::ffff:192.168.1.40", "02:00:00:00:00:40", "br-lan"),
     ];
 
     private readonly RemoteAddressApplication _app = new();
@@ -77,11 +82,33 @@ public sealed class ThisDeviceApiTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("2001:db8:1::20", "2001:db8:1::20")]
+    [InlineData("2001:DB8:1:0:0:0:0:20", "2001:db8:1::20")] // one address, another spelling
+    [InlineData("fe80::a8bb:ccff:fe00:1122%3", "fe80::a8bb:ccff:fe00:1122")] // link-local, with the zone the socket reports
+    public async Task An_ipv6_lan_neighbour_is_found_by_its_address(string remote, string shown)
+    {
+        await using var agent = await ConnectedAgentAsync();
+        using var client = _app.CreateAuthorizedClient();
+
+        var device = await GetAsync(client, remote);
+
+        Assert.Equal(HttpStatusCode.OK, device.Status);
+        Assert.Equal(shown, device.Body.GetProperty("address").GetString());
+        Assert.Equal(LaptopMac, device.Body.GetProperty("mac").GetString());
+        Assert.False(device.Body.GetProperty("listed").GetBoolean());
+    }
+
+    [Theory]
     [InlineData("127.0.0.1")] // the panel opened on the router itself
     [InlineData("::1")]
     [InlineData("192.168.1.99")] // not in the ARP table
     [InlineData("203.0.113.1")] // a neighbour, but on the WAN link
-    [InlineData("2001:db8::20")]
+    [InlineData("2001:db8::20")] // not in the neighbour table
+    [InlineData("2001:db8:ff::1")] // an IPv6 neighbour, but on the WAN link
+    [InlineData("::ffff:2001:db8")] // ::ffff:32.1.13.184, not in the table
+    [InlineData("192.168.1.40")] // the table's entry is in IPv4-mapped form: not an IPv4 neighbour entry
+    [InlineData("::")]
+    [InlineData("ff02::1")]
     [InlineData(null)] // no TCP peer at all
     public async Task A_caller_that_is_not_a_lan_neighbour_gets_404(string? remote)
     {

@@ -18,5 +18,8 @@ public sealed class SetupModel
 
     public bool Masquerade { get; set; } = true;
 
+    /// <summary>network.lanIpv6: null = off (the default), "auto", or a static "2001:db8:1::1/64".</summary>
+    public string? LanIpv6 { get; set; }
+
     public string LanCidr => $"{LanAddress.Trim()}/{LanPrefix}";
 }

@@ -13,5 +13,6 @@ internal sealed class NetworkSettingsConfiguration : IEntityTypeConfiguration<Ne
         builder.Property(e => e.WanInterface).HasMaxLength(16);
         builder.Property(e => e.LanInterface).HasMaxLength(16);
         builder.Property(e => e.LanAddress).HasMaxLength(18);
+        builder.Property(e => e.LanIpv6).HasMaxLength(43);
     }
 }

@@ -15,7 +15,10 @@ public sealed class NetworkSettingsEntity
 
     public bool Masquerade { get; set; }
 
-    public NetworkSettings ToRecord() => new(WanInterface, LanInterface, LanAddress, Masquerade);
+    /// <summary>Null: IPv6 off on the LAN; "auto"; or a static "2001:db8:1::1/64".</summary>
+    public string? LanIpv6 { get; set; }
+
+    public NetworkSettings ToRecord() => new(WanInterface, LanInterface, LanAddress, Masquerade, LanIpv6);
 
     public static NetworkSettingsEntity From(NetworkSettings settings) => new()
     {
@@ -23,6 +26,7 @@ public sealed class NetworkSettingsEntity
         LanInterface = settings.LanInterface,
         LanAddress = settings.LanAddress,
         Masquerade = settings.Masquerade,
+        LanIpv6 = settings.LanIpv6,
     };
 
     public void CopyFrom(NetworkSettings settings)
@@ -31,5 +35,6 @@ public sealed class NetworkSettingsEntity
         LanInterface = settings.LanInterface;
         LanAddress = settings.LanAddress;
         Masquerade = settings.Masquerade;
+        LanIpv6 = settings.LanIpv6;
     }
 }

@@ -215,6 +215,10 @@ namespace Gateway.Web.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LanIpv6")
+                        .HasMaxLength(43)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Masquerade")
                         .HasColumnType("INTEGER");
 
@@ -259,6 +263,49 @@ namespace Gateway.Web.Data.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("OneToOne", (string)null);
+                });
+
+            modelBuilder.Entity("Gateway.Web.Data.Entities.PinholeEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasAnnotation("Sqlite:Autoincrement", true);
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HostSuffix")
+                        .HasMaxLength(39)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mac")
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PortEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceCidr")
+                        .HasMaxLength(43)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Pinholes", (string)null);
                 });
 
             modelBuilder.Entity("Gateway.Web.Data.Entities.PolicyRouteEntity", b =>

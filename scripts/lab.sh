@@ -17,7 +17,7 @@
 # The lab is dual stack. IPv6 (documentation prefixes, static addresses, routed without NAT):
 #   lan1 2001:db8:50::10/64, lan2 2001:db8:50::11/64, both default via 2001:db8:50::1
 #   router <wan-ifname> 2001:db8:113::1/64, default via 2001:db8:113::2
-#   wan 2001:db8:113::2/64 + 2001:db8:113::3/64, route to 2001:db8:50::/64 via 2001:db8:113::1
+#   wan 2001:db8:113::2/64 + 2001:db8:113::3/64 (deprecated: never chosen as a source), route to 2001:db8:50::/64 via 2001:db8:113::1
 # The router gets NO IPv6 address on br-lan: the agent adds a static lanIpv6 itself, and a test of `auto`
 # adds one by hand as the kernel would have it. net.ipv6.conf.all.forwarding starts at 0 in the router.
 # Every namespace is quiet: no router advertisements accepted, no autoconfiguration, no duplicate address
@@ -120,7 +120,9 @@ up() {
   ip -n "$wan" addr add 203.0.113.2/24 dev eth0
   ip -n "$wan" addr add 203.0.113.3/24 dev eth0
   ip -n "$wan" -6 addr add 2001:db8:113::2/64 dev eth0 nodad
-  ip -n "$wan" -6 addr add 2001:db8:113::3/64 dev eth0 nodad
+  # The second IPv6 address is deprecated (preferred_lft 0): it still receives and may be bound, but the
+  # kernel never picks it as a source on its own, so replies and new connections come from ::2 as in IPv4.
+  ip -n "$wan" -6 addr add 2001:db8:113::3/64 dev eth0 nodad preferred_lft 0
   ip -n "$wan" link set eth0 up
   # IPv6 is routed, not translated: the WAN host reaches the LAN prefix through the router (which drops
   # what it did not ask for).

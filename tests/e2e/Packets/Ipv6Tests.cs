@@ -84,6 +84,28 @@ public sealed class Ipv6Tests(Ipv6Tests.Fixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task EchoFromTheWanReachesALanHostButNotTheRouter()
+    {
+        // RFC 4890: echo requests in transit pass (within the ICMP limit); the router's own WAN address keeps
+        // the wanPing default (off) on IPv6 as on IPv4.
+        var lan = await _lab.ExecAsync(_lab.WanNs, $"ping -6 -c1 -W2 {Lan1Ip6}");
+        Assert.True(lan.Succeeded, $"WAN → LAN1 echo: {lan}");
+        var router = await _lab.ExecAsync(_lab.WanNs, $"ping -6 -c1 -W1 {RouterWanIp6}");
+        Assert.False(router.Succeeded, $"WAN → router echo with wanPing off: {router}");
+
+        await _api.SetProtectionAsync(_lab, RulesApi.DefaultProtection(p => p["wanPing"] = true));
+        try
+        {
+            router = await _lab.ExecAsync(_lab.WanNs, $"ping -6 -c1 -W2 {RouterWanIp6}");
+            Assert.True(router.Succeeded, $"WAN → router echo with wanPing on: {router}");
+        }
+        finally
+        {
+            await _api.SetProtectionAsync(_lab, RulesApi.DefaultProtection());
+        }
+    }
+
+    [Fact]
     public async Task PathMtuDiscoveryWorksAcrossA1280ByteHop()
     {
         await _lab.AddFarHostAsync();

@@ -2,6 +2,7 @@
 # The Gateway namespace lab: one definition of the topology, used by run.sh and the e2e fixture.
 #
 #   lab.sh up <prefix> [wan-ifname] [--wan2]   create <prefix>-router, -lan1, -lan2, -wan (and -wan2)
+#   lab.sh far <prefix>                        add <prefix>-far behind the WAN host over a 1280-byte IPv6 hop
 #   lab.sh down <prefix>                       kill what runs inside them and delete them
 # A second uplink is also made when LAB_WAN2=1 is in the environment.
 #
@@ -12,6 +13,15 @@
 #                                                              │ default via 203.0.113.2          │
 #   <prefix>-wan   eth0 203.0.113.2/24 + 203.0.113.3/24 ────── └─────────────────────────────────┘
 # The WAN host has no route to 192.168.50.0/24, so only masquerade and DNAT make traffic work.
+#
+# The lab is dual stack. IPv6 (documentation prefixes, static addresses, routed without NAT):
+#   lan1 2001:db8:50::10/64, lan2 2001:db8:50::11/64, both default via 2001:db8:50::1
+#   router <wan-ifname> 2001:db8:113::1/64, default via 2001:db8:113::2
+#   wan 2001:db8:113::2/64 + 2001:db8:113::3/64 (deprecated: never chosen as a source), route to 2001:db8:50::/64 via 2001:db8:113::1
+# The router gets NO IPv6 address on br-lan: the agent adds a static lanIpv6 itself, and a test of `auto`
+# adds one by hand as the kernel would have it. net.ipv6.conf.all.forwarding starts at 0 in the router.
+# Every namespace is quiet: no router advertisements accepted, no autoconfiguration, no duplicate address
+# detection (addresses are usable at once) and no router solicitations, so no chatter reaches firewall logs.
 #
 # With --wan2, a second uplink for policy routing (the router gets no route through it: that is the
 # agent's job):
@@ -27,7 +37,7 @@ readonly LAN1_MAC=02:50:00:00:00:0a LAN2_MAC=02:50:00:00:00:0b
 
 readonly INTERNET_IP=192.0.2.1
 
-usage() { echo "usage: $0 up <prefix> [wan-ifname] [--wan2] | down <prefix>" >&2; exit 2; }
+usage() { echo "usage: $0 up <prefix> [wan-ifname] [--wan2] | far <prefix> | down <prefix>" >&2; exit 2; }
 
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
@@ -38,10 +48,15 @@ sysctl_if_present() {
 }
 
 quiet_host() {
-  local ns=$1
+  local ns=$1 scope
   ip -n "$ns" link set lo up
-  # IPv6 autoconfiguration chatter (router solicitations, DAD) would only add noise to firewall logs.
-  in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  # IPv6 on, but without autoconfiguration chatter (router solicitations, DAD) that would only add noise
+  # to firewall logs and make fresh addresses tentative. "default" covers the links made afterwards.
+  for scope in all default; do
+    in_ns "$ns" sysctl -qw "net.ipv6.conf.$scope.disable_ipv6=0" "net.ipv6.conf.$scope.accept_ra=0" \
+      "net.ipv6.conf.$scope.autoconf=0" "net.ipv6.conf.$scope.accept_dad=0" "net.ipv6.conf.$scope.dad_transmits=0" \
+      "net.ipv6.conf.$scope.router_solicitations=0"
+  done
 }
 
 up() {
@@ -75,12 +90,14 @@ up() {
   ip -n "$router" addr add 203.0.113.1/24 dev "$wan_if"
   ip -n "$router" link set "$wan_if" up
   # Forwarding starts off: the agent turns it on when it applies (a test proves it did).
-  in_ns "$router" sysctl -qw net.ipv4.ip_forward=0
+  in_ns "$router" sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
   # Reverse-path filtering off, as the kernel's default: anti-spoofing must be the ruleset's own doing.
   in_ns "$router" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
   # The uplink carries the default route, as on a real router: first-boot rules tell the uplink from the
   # LAN-side links by it, and anti-spoofing (fib saddr . iif) needs a route back for WAN sources.
   ip -n "$router" route add default via 203.0.113.2 dev "$wan_if"
+  ip -n "$router" -6 addr add 2001:db8:113::1/64 dev "$wan_if" nodad
+  ip -n "$router" -6 route add default via 2001:db8:113::2 dev "$wan_if"
   # Bridged LAN-to-LAN frames must not pass the IP hooks (as on a router whose LAN ports are a switch
   # chip); otherwise conntrack un-NATs hairpin replies on the bridge and hairpin passes falsely.
   sysctl_if_present "$router" net.bridge.bridge-nf-call-iptables 0
@@ -92,15 +109,24 @@ up() {
   local addr=10
   for host in "$lan1" "$lan2"; do
     ip -n "$host" addr add "192.168.50.$addr/24" dev eth0
+    ip -n "$host" -6 addr add "2001:db8:50::$addr/64" dev eth0 nodad
     ip -n "$host" link set eth0 up
     ip -n "$host" route add default via 192.168.50.1
+    ip -n "$host" -6 route add default via 2001:db8:50::1 dev eth0
     addr=$((addr + 1))
   done
 
   # WAN host: a second address to prove source-restricted forwards; deliberately no default route.
   ip -n "$wan" addr add 203.0.113.2/24 dev eth0
   ip -n "$wan" addr add 203.0.113.3/24 dev eth0
+  ip -n "$wan" -6 addr add 2001:db8:113::2/64 dev eth0 nodad
+  # The second IPv6 address is deprecated (preferred_lft 0): it still receives and may be bound, but the
+  # kernel never picks it as a source on its own, so replies and new connections come from ::2 as in IPv4.
+  ip -n "$wan" -6 addr add 2001:db8:113::3/64 dev eth0 nodad preferred_lft 0
   ip -n "$wan" link set eth0 up
+  # IPv6 is routed, not translated: the WAN host reaches the LAN prefix through the router (which drops
+  # what it did not ask for).
+  ip -n "$wan" -6 route add 2001:db8:50::/64 via 2001:db8:113::1 dev eth0
 
   if ((with_wan2)); then
     ip -n "$router" link add wan2 type veth peer name eth0 netns "$wan2"
@@ -127,10 +153,34 @@ up() {
   fi
 }
 
+# A host behind the WAN host, across a link with IPv6's minimum MTU, for path MTU discovery:
+#   <prefix>-wan far0 2001:db8:114::1/64 (mtu 1280) ── <prefix>-far eth0 2001:db8:114::2/64 (mtu 1280)
+# The WAN host forwards IPv6 between its two links; the router reaches far by its default route. far's
+# default route advertises an MSS of 1440 (advmss), as a host on a bigger link behind a tunnel would: so
+# a peer sends full 1500-byte packets and only a Packet Too Big from the WAN host can shrink them.
+far() {
+  local prefix=$1
+  local wan=$prefix-wan far=$prefix-far
+  [[ $prefix =~ ^[A-Za-z0-9_-]{1,40}$ ]] || { echo "bad prefix: $prefix" >&2; exit 2; }
+  [[ -e /run/netns/$wan ]] || { echo "namespace $wan does not exist" >&2; exit 1; }
+  if [[ -e /run/netns/$far ]]; then echo "namespace $far already exists" >&2; exit 1; fi
+  ip netns add "$far"
+  quiet_host "$far"
+  ip -n "$wan" link add far0 mtu 1280 type veth peer name eth0 mtu 1280 netns "$far"
+  ip -n "$wan" -6 addr add 2001:db8:114::1/64 dev far0 nodad
+  ip -n "$wan" link set far0 up
+  in_ns "$wan" sysctl -qw net.ipv6.conf.all.forwarding=1
+  ip -n "$far" -6 addr add 2001:db8:114::2/64 dev eth0 nodad
+  ip -n "$far" link set eth0 up
+  ip -n "$far" -6 route add default via 2001:db8:114::1 dev eth0 advmss 1440
+  echo "far=$far"
+}
+
 down() {
   local prefix=$1 ns pid
   [[ $prefix =~ ^[A-Za-z0-9_-]{1,40}$ ]] || { echo "bad prefix: $prefix" >&2; exit 2; }
-  for ns in "$prefix-lan1" "$prefix-lan2" "$prefix-wan" "$prefix-wan2" "$prefix-router"; do
+  # -far: a host behind the WAN host that an IPv6 test may add (a 1280-byte hop for path MTU discovery).
+  for ns in "$prefix-lan1" "$prefix-lan2" "$prefix-far" "$prefix-wan" "$prefix-wan2" "$prefix-router"; do
     [[ -e /run/netns/$ns ]] || continue
     # Only processes inside this lab's own namespaces, by pid.
     for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
@@ -154,6 +204,7 @@ parse_up() {
 
 case ${1:-} in
   up) [[ $# -ge 2 && $# -le 4 ]] || usage; shift; parse_up "$@" ;;
+  far) [[ $# -eq 2 ]] || usage; far "$2" ;;
   down) [[ $# -eq 2 ]] || usage; down "$2" ;;
   *) usage ;;
 esac

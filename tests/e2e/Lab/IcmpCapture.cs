@@ -5,7 +5,7 @@ using System.Net.Sockets;
 
 namespace Gateway.Tests.E2e.Lab;
 
-/// <summary>One ICMP message as a host received it, with the header of the packet it answers (for errors).</summary>
+/// <summary>One ICMP or ICMPv6 message as a host received it, with the header of the packet it answers (for errors).</summary>
 public sealed record IcmpMessage(
     IPAddress Source, byte Type, byte Code, ProtocolType? InnerProtocol, IPAddress? InnerDestination, int? InnerDestinationPort)
 {
@@ -25,9 +25,12 @@ public sealed class IcmpCapture : IDisposable
     private readonly ConcurrentQueue<IcmpMessage> _messages = new();
     private readonly Task _loop;
 
+    private readonly bool _ipv6;
+
     private IcmpCapture(Socket socket)
     {
         _socket = socket;
+        _ipv6 = socket.AddressFamily == AddressFamily.InterNetworkV6;
         _loop = ReceiveLoopAsync();
     }
 
@@ -39,6 +42,18 @@ public sealed class IcmpCapture : IDisposable
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Icmp);
             // .NET refuses ReceiveFrom on an unbound socket, raw ones included.
             socket.Bind(new IPEndPoint(IPAddress.Any, 0));
+            return socket;
+        }));
+
+    /// <summary>
+    /// A raw ICMPv6 socket: the kernel hands it the ICMPv6 message without the IPv6 header (the source comes
+    /// with the datagram), every type by default (no ICMP6_FILTER set).
+    /// </summary>
+    public static IcmpCapture Start6(string ns) =>
+        new(NetNs.Run(ns, () =>
+        {
+            var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Raw, ProtocolType.IcmpV6);
+            socket.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));
             return socket;
         }));
 
@@ -78,8 +93,12 @@ public sealed class IcmpCapture : IDisposable
         {
             try
             {
-                var received = await _socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
-                if (Parse(buffer.AsSpan(0, received.ReceivedBytes)) is { } message)
+                var received = await _socket.ReceiveFromAsync(
+                    buffer, new IPEndPoint(_ipv6 ? IPAddress.IPv6Any : IPAddress.Any, 0), _stop.Token);
+                var message = _ipv6
+                    ? Parse6(((IPEndPoint)received.RemoteEndPoint).Address, buffer.AsSpan(0, received.ReceivedBytes))
+                    : Parse(buffer.AsSpan(0, received.ReceivedBytes));
+                if (message is not null)
                 {
                     _messages.Enqueue(message);
                 }
@@ -122,6 +141,36 @@ public sealed class IcmpCapture : IDisposable
         if (protocol is ProtocolType.Tcp or ProtocolType.Udp && inner.Length >= innerHeaderLength + 4)
         {
             port = (inner[innerHeaderLength + 2] << 8) | inner[innerHeaderLength + 3];
+        }
+
+        return new IcmpMessage(source, type, code, protocol, destination, port);
+    }
+
+    /// <summary>
+    /// ICMPv6 header (type, code, checksum, 4 more bytes), then for errors the offending IPv6 header (40 bytes;
+    /// next header at 6, destination at 24) and, when no extension header sits between, its ports.
+    /// </summary>
+    private static IcmpMessage? Parse6(IPAddress source, ReadOnlySpan<byte> icmp)
+    {
+        if (icmp.Length < 8)
+        {
+            return null;
+        }
+
+        var (type, code) = (icmp[0], icmp[1]);
+        var inner = icmp[8..];
+        // Destination unreachable (1), packet too big (2), time exceeded (3), parameter problem (4).
+        if (type is not (1 or 2 or 3 or 4) || inner.Length < 40)
+        {
+            return new IcmpMessage(source, type, code, null, null, null);
+        }
+
+        var protocol = (ProtocolType)inner[6];
+        var destination = new IPAddress(inner.Slice(24, 16));
+        int? port = null;
+        if (protocol is ProtocolType.Tcp or ProtocolType.Udp && inner.Length >= 44)
+        {
+            port = (inner[42] << 8) | inner[43];
         }
 
         return new IcmpMessage(source, type, code, protocol, destination, port);

@@ -9,9 +9,10 @@ namespace Gateway.Tests.E2e.Lab;
 public sealed partial class Lab
 {
     /// <summary>A TCP echo server in <paramref name="ns"/> answering "<paramref name="marker"/> &lt;line&gt;"; stopped at dispose.</summary>
-    public TcpEchoServer StartTcpEchoServer(string ns, int port, string marker)
+    /// <remarks><paramref name="bindAddress"/> "::" serves IPv6 only, so an IPv4 server may share the port.</remarks>
+    public TcpEchoServer StartTcpEchoServer(string ns, int port, string marker, string bindAddress = "0.0.0.0")
     {
-        var server = TcpEchoServer.Start(ns, port, marker);
+        var server = TcpEchoServer.Start(ns, port, marker, bindAddress);
         lock (_servers)
         {
             _servers.Add(server);
@@ -20,9 +21,9 @@ public sealed partial class Lab
         return server;
     }
 
-    public UdpEchoServer StartUdpEchoServer(string ns, int port, string marker)
+    public UdpEchoServer StartUdpEchoServer(string ns, int port, string marker, string bindAddress = "0.0.0.0")
     {
-        var server = UdpEchoServer.Start(ns, port, marker);
+        var server = UdpEchoServer.Start(ns, port, marker, bindAddress);
         lock (_servers)
         {
             _servers.Add(server);
@@ -51,10 +52,12 @@ public sealed partial class Lab
     public static async Task<string?> UdpExchangeAsync(
         string fromNs, string ip, int port, string? sourceIp = null, TimeSpan? timeout = null)
     {
+        var family = IPAddress.Parse(ip).AddressFamily;
+        var any = family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
         using var socket = NetNs.Run(fromNs, () =>
         {
-            var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            s.Bind(new IPEndPoint(sourceIp is null ? IPAddress.Any : IPAddress.Parse(sourceIp), 0));
+            var s = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
+            s.Bind(new IPEndPoint(sourceIp is null ? any : IPAddress.Parse(sourceIp), 0));
             return s;
         });
         var token = $"token-{Guid.NewGuid():N}";
@@ -71,7 +74,7 @@ public sealed partial class Lab
                 attemptCts.CancelAfter((timeout ?? DefaultPacketTimeout) / 2);
                 try
                 {
-                    var received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), attemptCts.Token);
+                    var received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(any, 0), attemptCts.Token);
                     var reply = Encoding.ASCII.GetString(buffer, 0, received.ReceivedBytes);
                     if (reply.EndsWith(" " + token, StringComparison.Ordinal))
                     {
@@ -97,7 +100,7 @@ public sealed partial class Lab
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < limit)
         {
-            using var socket = NetNs.CreateSocket(fromNs, SocketType.Stream, ProtocolType.Tcp);
+            using var socket = NetNs.CreateSocket(fromNs, SocketType.Stream, ProtocolType.Tcp, IPAddress.Parse(ip).AddressFamily);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
             try
             {

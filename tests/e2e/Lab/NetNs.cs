@@ -36,6 +36,7 @@ public static class NetNs
         return result!;
     }
 
-    public static Socket CreateSocket(string ns, SocketType type, ProtocolType protocol) =>
-        Run(ns, () => new Socket(AddressFamily.InterNetwork, type, protocol));
+    public static Socket CreateSocket(
+        string ns, SocketType type, ProtocolType protocol, AddressFamily family = AddressFamily.InterNetwork) =>
+        Run(ns, () => new Socket(family, type, protocol));
 }

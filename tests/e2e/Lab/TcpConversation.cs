@@ -30,7 +30,7 @@ public sealed class TcpConversation : IDisposable
     {
         var socket = NetNs.Run(fromNs, () =>
         {
-            var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            var s = new Socket(IPAddress.Parse(ip).AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             if (sourceIp is not null)
             {
                 s.Bind(new IPEndPoint(IPAddress.Parse(sourceIp), 0));

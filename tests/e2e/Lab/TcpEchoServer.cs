@@ -37,11 +37,18 @@ public sealed class TcpEchoServer : IAsyncDisposable
     {
         var listener = NetNs.Run(ns, () =>
         {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            var address = IPAddress.Parse(bindAddress);
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             try
             {
+                if (address.AddressFamily == AddressFamily.InterNetworkV6)
+                {
+                    // IPv6 only: an IPv4 server may listen on the same port, and peers are never v4-mapped.
+                    socket.DualMode = false;
+                }
+
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                socket.Bind(new IPEndPoint(IPAddress.Parse(bindAddress), port));
+                socket.Bind(new IPEndPoint(address, port));
                 socket.Listen(64);
                 return socket;
             }

@@ -13,9 +13,11 @@ public sealed class UdpEchoServer : IAsyncDisposable
     private readonly ConcurrentQueue<IPEndPoint> _peers = new();
     private int _disposed;
     private readonly Task _loop;
+    private readonly IPAddress _any;
 
     private UdpEchoServer(Socket socket, string marker, int port)
     {
+        _any = socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
         _socket = socket;
         Marker = marker;
         Port = port;
@@ -28,14 +30,21 @@ public sealed class UdpEchoServer : IAsyncDisposable
 
     public IReadOnlyList<IPEndPoint> Peers => [.. _peers];
 
-    public static UdpEchoServer Start(string ns, int port, string marker)
+    /// <remarks><paramref name="bindAddress"/> "::" serves IPv6 only, so an IPv4 server may share the port.</remarks>
+    public static UdpEchoServer Start(string ns, int port, string marker, string bindAddress = "0.0.0.0")
     {
+        var address = IPAddress.Parse(bindAddress);
         var socket = NetNs.Run(ns, () =>
         {
-            var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            var s = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             try
             {
-                s.Bind(new IPEndPoint(IPAddress.Any, port));
+                if (address.AddressFamily == AddressFamily.InterNetworkV6)
+                {
+                    s.DualMode = false;
+                }
+
+                s.Bind(new IPEndPoint(address, port));
                 return s;
             }
             catch
@@ -54,7 +63,7 @@ public sealed class UdpEchoServer : IAsyncDisposable
         {
             try
             {
-                var received = await _socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
+                var received = await _socket.ReceiveFromAsync(buffer, new IPEndPoint(_any, 0), _stop.Token);
                 var peer = (IPEndPoint)received.RemoteEndPoint;
                 _peers.Enqueue(peer);
                 var payload = Encoding.ASCII.GetString(buffer, 0, received.ReceivedBytes);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Gateway.Agent.Nft;
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
+using Gateway.Shared.Validation;
 
 namespace Gateway.Agent.Logs;
 
@@ -99,8 +100,8 @@ public static class KmsgParser
                 case "IN": inIf = text; break;
                 case "OUT": outIf = text; break;
                 case "MAC": mac = text; break;
-                case "SRC": src = text; break;
-                case "DST": dst = text; break;
+                case "SRC": src = Address(text); break;
+                case "DST": dst = Address(text); break;
                 case "PROTO": proto = text; break;
                 case "SPT": spt = Port(value); break;
                 case "DPT": dpt = Port(value); break;
@@ -147,4 +148,8 @@ public static class KmsgParser
 
         return summary;
     }
+
+    /// <summary>nf_log prints IPv6 addresses uncompressed (2001:0db8:0000:…); show them as nft and the API do (RFC 5952).</summary>
+    private static string? Address(string? text) =>
+        text is not null && text.Contains(':', StringComparison.Ordinal) && Ipv6.TryParse(text, out var v6) ? Ipv6.Format(v6) : text;
 }

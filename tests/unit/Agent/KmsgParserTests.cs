@@ -35,6 +35,17 @@ public sealed class KmsgParserTests
     }
 
     [Fact]
+    public void Ipv6_addresses_from_nf_log_are_shown_compressed()
+    {
+        const string record = "4,401,928308216,-;gw dropped-forward IN=wan0 OUT=br-lan MAC=12:6b:eb:cf:6e:f9:d6:de:d6:1d:34:c8:86:dd SRC=2001:0db8:0113:0000:0000:0000:0000:0002 DST=2001:0db8:0050:0000:0000:0000:0000:0010 LEN=80 TC=0 HOPLIMIT=63 FLOWLBL=0 PROTO=TCP SPT=43574 DPT=22 WINDOW=64800 RES=0x00 SYN URGP=0 \n";
+
+        Assert.True(KmsgParser.TryParse(record, Boot, out var entry));
+
+        Assert.Equal("2001:db8:113::2", entry.Source);
+        Assert.Equal("2001:db8:50::10", entry.Destination);
+    }
+
+    [Fact]
     public void A_dropped_input_record_has_no_out_interface_and_no_rule_id()
     {
         Assert.True(KmsgParser.TryParse(DroppedInputRecord, Boot, out var entry));

@@ -18,9 +18,9 @@ public sealed class Ipv6FormatTests
     [InlineData("::", "::")]
     public void Format_is_rfc_5952_hex_text(string text, string expected)
     {
-        Assert.True(Ipv6.TryParseSuffix(text, out var address));
+        Assert.True(Ipv6.TryParse(text, out var address));
         Assert.Equal(expected, Ipv6.Format(address));
-        Assert.True(Ipv6.TryParseSuffix(Ipv6.Format(address), out var again));
+        Assert.True(Ipv6.TryParse(Ipv6.Format(address), out var again));
         Assert.Equal(address, again);
     }
 
@@ -38,9 +38,10 @@ public sealed class Ipv6FormatTests
     }
 
     [Fact]
-    public void As_an_address_the_ipv4_compatible_range_stays_refused()
+    public void A_suffix_is_the_low_64_bits_and_the_dotted_ipv4_compatible_form_is_never_read()
     {
-        Assert.False(Ipv6.TryParse("::a00:27ff", out _));
-        Assert.True(Ipv6.TryParse("::1", out _));
+        Assert.False(Ipv6.TryParseSuffix("2001:db8::10", out _));
+        Assert.False(Ipv6.TryParse("::10.0.39.255", out _));
+        Assert.True(Ipv6.TryParse("::a00:27ff", out _));
     }
 }

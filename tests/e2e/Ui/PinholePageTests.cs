@@ -74,8 +74,13 @@ public sealed class PinholePageTests(PinholePageTests.Fixture fixture, Chromium 
             Assert.Equal(8443, stored["port"]!.GetValue<int>());
             Assert.True(stored["enabled"]!.GetValue<bool>());
 
+            // Edit reads the pinhole back: by MAC, the device marked as the one picked.
+            await row.GetByRole(AriaRole.Button, new() { Name = "Edit ui-web" }).ClickAsync();
+            await Expect(section.GetByLabel("Host MAC")).ToHaveValueAsync(TheLab.Lan1Mac);
+            await Expect(device.GetByRole(AriaRole.Button, new() { Name = $"Use device {TheLab.Lan1Mac}" })).ToHaveTextAsync("Picked");
             await panel.AssertEveryInputHasAVisibleLabelAsync("Pinholes");
             await panel.ScreenshotAsync("pinholes");
+            await section.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
             Assert.Empty(panel.ForeignRequests);
 
             await using (var phone = await Panel.OpenAsync(chromium, TheLab, Panel.PhoneWidth, ColorScheme.Dark))

@@ -66,8 +66,8 @@ done
 cat <<INFO
 
 Gateway: $url   (first visit: the setup page; WAN interface wan0, LAN interface br-lan, LAN 192.168.50.1/24)
-Lab: router $router (br-lan 192.168.50.1, wan0 203.0.113.1 with the default route, wan2 198.51.100.1),
-     LAN hosts $lan1 (192.168.50.10) and $lan2 (192.168.50.11),
+Lab: router $router (br-lan 192.168.50.1, wan0 203.0.113.1 / 2001:db8:113::1 with the default routes,
+     wan2 198.51.100.1), LAN hosts $lan1 (192.168.50.10, 2001:db8:50::10) and $lan2 (192.168.50.11, ::11),
      WAN hosts $wan (203.0.113.2) and $wan2 (198.51.100.2), neither with a route to the LAN;
      both also hold 192.0.2.1, an "internet" address reachable through either uplink.
 
@@ -78,6 +78,11 @@ Try a forward: create one for TCP 8080 -> 192.168.50.10:8080 (in the UI or over 
 Try a policy route: source 192.168.50.11, out interface wan2, gateway 198.51.100.2, then
   ip netns exec $wan2 nc -lk 9000                          # on the second WAN host (run the same on $wan)
   echo hi | ip netns exec $lan2 nc -N 192.0.2.1 9000        # arrives at $wan2 from 198.51.100.1
+
+Try IPv6: in Settings set "IPv6 on the LAN" to the static address 2001:db8:50::1/64, add a pinhole
+(TCP 8443, host suffix ::10), then
+  ip netns exec $lan1 nc -6 -lk 8443                                   # LAN host 2001:db8:50::10
+  echo hi | ip netns exec $wan nc -6 -N 2001:db8:50::10 8443           # routed, no NAT; 8444 stays closed
 
 Ctrl-C stops Gateway and removes the lab.
 INFO

@@ -4,9 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gateway.Web.Api;
 
-/// <summary>The body of PUT /api/v1/mac-filters/policy; nullable so a missing mode is a field error, not "off".</summary>
-public sealed record MacPolicyInput(MacFilterMode? Mode);
-
 /// <summary>/api/v1/mac-filters: CRUD (MACs stored normalised; a duplicate → 409) and the filter mode at /policy.</summary>
 public static class MacFiltersApi
 {

@@ -4,10 +4,10 @@ using Gateway.Shared.Validation;
 namespace Gateway.Web.State;
 
 /// <summary>
-/// The body of PUT /api/v1/config. The first-round resources keep their record types; rules, protection, 1:1 NAT,
-/// redirects, policy routes and helpers are read through their input records, so a field left out is reported (a rule
-/// without <c>action</c>, a redirect without <c>toPort</c>) or takes its safe default (protection) instead of becoming
-/// an enum's zero value: a restore never weakens the firewall by omission.
+/// The body of PUT /api/v1/config (and of the panel's restore). Every part is read through an input record, so a field
+/// left out is reported (<c>macPolicy.mode</c>, a rule without <c>action</c>, <c>portForwards[i].externalPort</c>) or
+/// takes the default its own resource documents (a forward's <c>enabled</c>: true; protection) instead of becoming a
+/// zero value: a restore never weakens the firewall by omission.
 /// </summary>
 /// <remarks>
 /// No <c>rules</c> key means no rules; no <c>protection</c> key means <see cref="Protection.Default"/>; no
@@ -15,11 +15,11 @@ namespace Gateway.Web.State;
 /// outbound helpers; no <c>network.lanIpv6</c> means IPv6 off on the LAN (the closed state).
 /// </remarks>
 public sealed record ConfigInput(
-    NetworkSettings? Network,
-    IReadOnlyList<PortForward>? PortForwards,
-    IReadOnlyList<MacFilter>? MacFilters,
-    MacPolicy? MacPolicy,
-    LoggingPolicy? Logging,
+    NetworkInput? Network,
+    IReadOnlyList<ConfigPortForwardInput?>? PortForwards,
+    IReadOnlyList<ConfigMacFilterInput?>? MacFilters,
+    MacPolicyInput? MacPolicy,
+    LoggingInput? Logging,
     IReadOnlyList<ConfigRuleInput?>? Rules,
     ProtectionInput? Protection,
     IReadOnlyList<ConfigOneToOneInput?>? OneToOne = null,
@@ -35,19 +35,28 @@ public sealed record ConfigInput(
     /// </summary>
     public ConfigRead ToConfig(ValidationErrors errors)
     {
+        var forwards = Convert(PortForwards, "portForwards", "A port forward is required.", errors, (item, prefix) => item.ToInput().ToPortForward(item.Id ?? 0, errors, prefix));
+        var macFilters = Convert(MacFilters, "macFilters", "A MAC filter is required.", errors, (item, prefix) => item.ToInput().ToMacFilter(item.Id ?? 0, errors, prefix));
         var rules = Convert(Rules, "rules", "A rule is required.", errors, (item, prefix) => item.ToInput().ToRule(item.Id ?? 0, errors, prefix));
         var oneToOne = Convert(OneToOne, "oneToOne", "A 1:1 NAT entry is required.", errors, (item, prefix) => item.ToInput().ToEntry(item.Id ?? 0, errors, prefix));
         var redirects = Convert(Redirects, "redirects", "A redirect is required.", errors, (item, prefix) => item.ToInput().ToRedirect(item.Id ?? 0, errors, prefix));
         var routes = Convert(PolicyRoutes, "policyRoutes", "A policy route is required.", errors, (item, prefix) => item.ToInput().ToRoute(item.Id ?? 0, errors, prefix));
         var pinholes = Convert(Pinholes, "pinholes", "A pinhole is required.", errors, (item, prefix) => item.ToInput().ToPinhole(item.Id ?? 0, errors, prefix));
 
-        // The first-round members stay null when missing, as before, so the validator names them.
+        // A missing member stays null so the validator names it; a member missing a field holds a placeholder there
+        // (reported above, and the caller drops the placeholder's own rule errors).
+        var mode = MacPolicy?.Mode;
+        if (MacPolicy is not null && mode is null)
+        {
+            errors.Add("macPolicy.mode", "Required.");
+        }
+
         var config = new GatewayConfig(
-            Network!,
-            PortForwards!,
-            MacFilters!,
-            MacPolicy!,
-            Logging!,
+            Network?.ToSettings(errors, "network")!,
+            PortForwards is null ? null! : forwards.OfType<PortForward>().ToList(),
+            MacFilters is null ? null! : macFilters.OfType<MacFilter>().ToList(),
+            MacPolicy is null ? null! : new MacPolicy(mode ?? MacFilterMode.Off),
+            Logging?.ToPolicy(errors, "logging")!,
             rules.OfType<TrafficRule>().ToList(),
             Protection?.ToProtection() ?? Shared.Config.Protection.Default,
             oneToOne.OfType<OneToOneNat>().ToList(),
@@ -55,7 +64,7 @@ public sealed record ConfigInput(
             routes.OfType<PolicyRoute>().ToList(),
             Helpers?.ToSettings() ?? HelperSettings.Default,
             pinholes.OfType<Pinhole>().ToList());
-        return new ConfigRead(config, rules, oneToOne, redirects, routes, pinholes);
+        return new ConfigRead(config, forwards, macFilters, rules, oneToOne, redirects, routes, pinholes);
     }
 
     private static List<TOut?> Convert<TIn, TOut>(
@@ -84,6 +93,8 @@ public sealed record ConfigInput(
 /// <summary>A restore as read: the config of complete items, and each list as sent with null where an item was incomplete.</summary>
 public sealed record ConfigRead(
     GatewayConfig Config,
+    IReadOnlyList<PortForward?> PortForwards,
+    IReadOnlyList<MacFilter?> MacFilters,
     IReadOnlyList<TrafficRule?> Rules,
     IReadOnlyList<OneToOneNat?> OneToOne,
     IReadOnlyList<Redirect?> Redirects,

@@ -27,8 +27,52 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
         // The complete items are checked at their own index; the whole-config check runs without those lists so its
         // item paths can't point at the wrong item.
         var config = read.Config;
-        var errors = ConfigValidator.Validate(config with { Rules = [], OneToOne = [], Redirects = [], PolicyRoutes = [], Pinholes = [] });
-        var network = errors.Has("network.lanAddress") ? null : config.Network;
+        // A missing field's placeholder would break its own rule too: those paths keep only "Required.". A list with an
+        // incomplete item is set aside (its complete items are checked at their own index below), so no path can point
+        // at the wrong item; complete lists stay for the whole-list rules (overlaps, duplicate MACs, the lockout).
+        var forwardsWhole = read.PortForwards.All(f => f is not null);
+        var filtersWhole = read.MacFilters.All(m => m is not null);
+        var errors = new ValidationErrors();
+        var whole = ConfigValidator.Validate(config with
+        {
+            PortForwards = forwardsWhole ? config.PortForwards : [],
+            MacFilters = filtersWhole ? config.MacFilters : [],
+            Rules = [],
+            OneToOne = [],
+            Redirects = [],
+            PolicyRoutes = [],
+            Pinholes = [],
+        });
+        foreach (var (field, messages) in whole.ToDictionary())
+        {
+            if (readErrors.Has(field))
+            {
+                continue;
+            }
+
+            foreach (var message in messages)
+            {
+                // With the filters set aside the lockout check saw none: judge it on the filters as sent.
+                var lockoutAnswered = !filtersWhole && message == ConfigValidator.AllowListLockoutMessage
+                    && read.MacFilters.Any(m => m is null or { Enabled: true });
+                if (!lockoutAnswered)
+                {
+                    errors.Add(field, message);
+                }
+            }
+        }
+
+        var network = errors.Has("network.lanAddress") || readErrors.Has("network.lanAddress") ? null : config.Network;
+        if (!forwardsWhole)
+        {
+            ValidateEach(read.PortForwards, "portForwards", (forward, prefix) => ConfigValidator.ValidatePortForward(forward, network, errors, prefix));
+        }
+
+        if (!filtersWhole)
+        {
+            ValidateEach(read.MacFilters, "macFilters", (filter, prefix) => ConfigValidator.ValidateMacFilter(filter, errors, prefix));
+        }
+
         ValidateEach(read.Rules, "rules", (rule, prefix) => ConfigValidator.ValidateRule(rule, errors, prefix));
         ValidateEach(read.OneToOne, "oneToOne", (entry, prefix) => ConfigValidator.ValidateOneToOne(entry, network, errors, prefix));
         ValidateEach(read.Redirects, "redirects", (redirect, prefix) => ConfigValidator.ValidateRedirect(redirect, errors, prefix));

@@ -22,11 +22,12 @@ public sealed record PortForwardInput(
     /// <param name="stored">The forward as stored, for an update: see <see cref="ResolveHelper"/>.</param>
     public PortForward? ToPortForward(int id, ValidationErrors errors, string prefix = "", PortForward? stored = null)
     {
-        // '&' not '&&': every missing field is reported, not just the first.
-        var complete = Require(Name, "name", errors, prefix)
-            & Require(Protocol, "protocol", errors, prefix)
-            & Require(ExternalPort, "externalPort", errors, prefix)
-            & Require(InternalAddress, "internalAddress", errors, prefix);
+        var required = new RequiredFields(errors, prefix)
+            .Require(Name, "name")
+            .Require(Protocol, "protocol")
+            .Require(ExternalPort, "externalPort")
+            .Require(InternalAddress, "internalAddress");
+        var complete = required.Complete;
         var (helper, contradiction) = ResolveHelper(stored);
         if (contradiction)
         {
@@ -34,26 +35,37 @@ public sealed record PortForwardInput(
             complete = false;
         }
 
+        if (!required.Complete)
+        {
+            // Every bad field in one answer: the rules run on the fields that were sent (no LAN check: that needs the
+            // address, and it comes with the complete forward).
+            var standIn = Build(id, helper, Name ?? "", Protocol ?? ForwardProtocol.Tcp, ExternalPort ?? ExternalPortEnd ?? 1, InternalAddress ?? "");
+            required.ValidatePresent(scratch => ConfigValidator.ValidatePortForward(standIn, null, scratch, prefix));
+        }
+
         if (!complete)
         {
             return null;
         }
 
-        return new PortForward(
+        return Build(id, helper, Name!, Protocol!.Value, ExternalPort!.Value, InternalAddress!);
+    }
+
+    private PortForward Build(int id, ConntrackHelper? helper, string name, ForwardProtocol protocol, int externalPort, string internalAddress) =>
+        new(
             id,
-            Name!,
+            name,
             Enabled ?? true,
-            Protocol!.Value,
-            ExternalPort!.Value,
+            protocol,
+            externalPort,
             ExternalPortEnd,
-            InternalAddress!,
+            internalAddress,
             InternalPort,
             string.IsNullOrEmpty(SourceCidr) ? null : SourceCidr,
             Reflection ?? true,
             helper == ConntrackHelper.Ftp,
             LogLevel,
             helper);
-    }
 
     /// <summary>
     /// ftpHelper is helper "ftp" under its older name. Both may be sent; when they disagree on an update, the one
@@ -107,10 +119,11 @@ public sealed record MacFilterInput(string? Mac, string? Name, bool? Enabled)
     /// <summary>The filter with its MAC normalised, or null with field errors for missing fields.</summary>
     public MacFilter? ToMacFilter(int id, ValidationErrors errors, string prefix = "")
     {
-        var complete = PortForwardInput.Require(Mac, "mac", errors, prefix)
-            & PortForwardInput.Require(Name, "name", errors, prefix);
-        if (!complete)
+        var required = new RequiredFields(errors, prefix).Require(Mac, "mac").Require(Name, "name");
+        if (!required.Complete)
         {
+            var standIn = new MacFilter(id, Mac ?? "", Name ?? "", Enabled ?? true);
+            required.ValidatePresent(scratch => ConfigValidator.ValidateMacFilter(standIn, scratch, prefix));
             return null;
         }
 
@@ -119,6 +132,9 @@ public sealed record MacFilterInput(string? Mac, string? Name, bool? Enabled)
         return new MacFilter(id, mac, Name!, Enabled ?? true);
     }
 }
+
+/// <summary>The body of PUT /api/v1/mac-filters/policy and <c>macPolicy</c> of a restore; nullable so a missing mode is a field error, not "off".</summary>
+public sealed record MacPolicyInput(MacFilterMode? Mode);
 
 /// <summary>The body of POST /api/v1/setup.</summary>
 public sealed record SetupInput(

@@ -28,6 +28,17 @@ public static class TokensApi
             .RequireApiAuth().WithName("ListTokens").WithSummary("API tokens, without their secrets.");
         group.MapDelete("/{id:int}", RevokeAsync)
             .RequireApiAuth().WithName("RevokeToken").WithSummary("Revokes a token at once.");
+
+        // A token can't be read back, so /tokens/{id} has only DELETE. Routing answers 405 for the other methods on its
+        // own, but a GET falls through to the panel's page fallback and comes back 404: this one answer covers them all,
+        // so Allow names DELETE alone.
+        string[] notDelete = [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch];
+        group.MapMethods("/{id:int}", notDelete, (HttpResponse response) =>
+            {
+                response.Headers.Allow = HttpMethods.Delete;
+                return TypedResults.StatusCode(StatusCodes.Status405MethodNotAllowed);
+            })
+            .RequireApiAuth().ExcludeFromDescription();
         return group;
     }
 

@@ -64,6 +64,16 @@ internal static class JsonBody
             return TooLarge<T>(limit);
         }
 
+        return Parse<T>(bytes);
+    }
+
+    /// <summary>
+    /// Bytes → <typeparamref name="T"/> with <see cref="Options"/>, or the 400 naming the field. The panel's restore
+    /// reads a backup file through this too, so the panel and REST accept exactly the same files.
+    /// </summary>
+    public static Body<T> Parse<T>(byte[] bytes)
+        where T : class
+    {
         try
         {
             var value = JsonSerializer.Deserialize<T>(bytes, Options);

@@ -4,6 +4,12 @@ namespace Gateway.Shared.Validation;
 public static class FieldRules
 {
     public const int MaxNameLength = 64;
+
+    /// <summary>
+    /// A name's bound in UTF-8 bytes: 64 text elements can be far longer than 64 emoji (a family emoji is one element of
+    /// 25 bytes), and the agent frame that carries every name needs a bound it can count on.
+    /// </summary>
+    public const int MaxNameBytes = 256;
     public const int MaxPortRange = 1024;
     public const int MaxPortForwards = 16384;
     public const int MaxMacFilters = 16384;
@@ -54,10 +60,14 @@ public static class FieldRules
     public static bool InterfaceMatches(string pattern, string name) =>
         pattern.EndsWith('*') ? name.StartsWith(pattern[..^1], StringComparison.Ordinal) : name == pattern;
 
-    /// <summary>Names: 1–64 characters, not blank, no control characters, line separators or lone surrogates.</summary>
+    /// <summary>
+    /// Names: 1–64 characters as a person counts them (text elements: "🔥" or "é" written as e + accent is one), at most
+    /// <see cref="MaxNameBytes"/> UTF-8 bytes, not blank, no control characters, line separators or lone surrogates.
+    /// </summary>
     public static bool IsName(string? name)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength)
+        // The UTF-16 length bounds the work before text elements are counted (each element is at least one unit).
+        if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameBytes)
         {
             return false;
         }
@@ -80,6 +90,8 @@ public static class FieldRules
             }
         }
 
-        return true;
+        // Lone surrogates were refused above, so the UTF-8 count is exact.
+        return System.Text.Encoding.UTF8.GetByteCount(name) <= MaxNameBytes
+            && new System.Globalization.StringInfo(name).LengthInTextElements <= MaxNameLength;
     }
 }

@@ -16,7 +16,7 @@ public sealed class OversizedStateTests(ReadyGatewayApplication app) : IClassFix
     public async Task A_restore_whose_agent_frame_would_pass_16_MiB_is_400_and_nothing_is_stored()
     {
         using var client = app.CreateAuthorizedClient();
-        var name = string.Concat(Enumerable.Repeat("\U0001F600", 32)); // 64 UTF-16 units: the longest name allowed
+        var name = string.Concat(Enumerable.Repeat("\U0001F600", 32)); // 32 of the 64 characters a name may have (128 UTF-8 bytes)
         var restore = new
         {
             network = new { wanInterface = "ppp*", lanInterface = "br-lan", lanAddress = "192.168.1.1/24", masquerade = true },

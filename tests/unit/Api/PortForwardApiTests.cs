@@ -11,6 +11,24 @@ public sealed class PortForwardApiTests(ReadyGatewayApplication app) : IClassFix
     private static int FreshPortBlock(int size = 10) => Interlocked.Add(ref _nextPort, size + 10) - size - 10;
 
     [Fact]
+    public async Task A_name_of_33_emoji_is_33_characters_and_accepted()
+    {
+        using var client = app.CreateAuthorizedClient();
+        var name = string.Concat(Enumerable.Repeat("\U0001F525", 33));
+
+        var created = await client.PostAsJsonAsync("/api/v1/port-forwards", new
+        {
+            name,
+            protocol = "tcp",
+            externalPort = FreshPortBlock(),
+            internalAddress = "192.168.1.20",
+        });
+
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        Assert.Equal(name, (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task Create_get_update_delete_round_trip_and_each_write_bumps_the_revision()
     {
         using var client = app.CreateAuthorizedClient();

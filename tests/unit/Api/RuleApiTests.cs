@@ -177,7 +177,7 @@ public sealed class RuleApiTests(ReadyGatewayApplication app) : IClassFixture<Re
         { "{\"name\":\"nul\\u0000byte\",\"chain\":\"forward\",\"action\":\"drop\"}", "name" },
         { "{\"name\":\"sep\\u2028arator\",\"chain\":\"forward\",\"action\":\"drop\"}", "name" },
         { "{\"name\":\"" + new string('n', 65) + "\",\"chain\":\"forward\",\"action\":\"drop\"}", "name" },
-        { "{\"name\":\"" + string.Concat(Enumerable.Repeat("🔥", 33)) + "\",\"chain\":\"forward\",\"action\":\"drop\"}", "name" },
+        { "{\"name\":\"" + string.Concat(Enumerable.Repeat("🔥", 65)) + "\",\"chain\":\"forward\",\"action\":\"drop\"}", "name" },
         { "{\"name\":\"   \",\"chain\":\"forward\",\"action\":\"drop\"}", "name" },
         { "{\"name\":\"\",\"chain\":\"forward\",\"action\":\"drop\"}", "name" },
         { "{" + Valid + ",\"source\":\"10.0.0.0/8; flush ruleset\"}", "source" },
@@ -267,11 +267,13 @@ public sealed class RuleApiTests(ReadyGatewayApplication app) : IClassFixture<Re
     }
 
     [Fact]
-    public async Task A_name_of_exactly_64_characters_or_32_emoji_is_accepted()
+    public async Task A_name_of_exactly_64_characters_or_64_emoji_is_accepted_and_65_emoji_is_not()
     {
         using var client = app.CreateAuthorizedClient();
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync(Rules, new { name = new string('n', 64), chain = "forward", action = "drop" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync(Rules, new { name = string.Concat(Enumerable.Repeat("🔥", 32)), chain = "forward", action = "drop" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync(Rules, new { name = string.Concat(Enumerable.Repeat("🔥", 33)), chain = "forward", action = "drop" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync(Rules, new { name = string.Concat(Enumerable.Repeat("🔥", 64)), chain = "forward", action = "drop" })).StatusCode);
+        await AssertBadAsync(await client.PostAsJsonAsync(Rules, new { name = string.Concat(Enumerable.Repeat("🔥", 65)), chain = "forward", action = "drop" }), "name");
     }
 
     internal static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

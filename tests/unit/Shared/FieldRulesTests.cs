@@ -62,6 +62,25 @@ public sealed class FieldRulesTests
         Assert.False(FieldRules.IsName(new string('n', 65)));
     }
 
+    [Fact]
+    public void Name_length_counts_what_a_person_sees_not_utf16_units()
+    {
+        Assert.True(FieldRules.IsName(string.Concat(Enumerable.Repeat("🔥", 33)))); // 66 UTF-16 units, 33 characters
+        Assert.True(FieldRules.IsName(string.Concat(Enumerable.Repeat("🔥", 64))));
+        Assert.False(FieldRules.IsName(string.Concat(Enumerable.Repeat("🔥", 65))));
+        Assert.True(FieldRules.IsName(string.Concat(Enumerable.Repeat("e\u0301", 64)))); // é as e + combining accent
+    }
+
+    [Fact]
+    public void Names_stay_within_256_utf8_bytes_whatever_they_count_as()
+    {
+        var family = "👨‍👩‍👧‍👦"; // one text element of 25 UTF-8 bytes
+        Assert.Equal(25, System.Text.Encoding.UTF8.GetByteCount(family));
+        Assert.True(FieldRules.IsName(string.Concat(Enumerable.Repeat(family, 10))));
+        Assert.False(FieldRules.IsName(string.Concat(Enumerable.Repeat(family, 11)))); // 11 characters, 275 bytes
+        Assert.True(FieldRules.IsName(string.Concat(Enumerable.Repeat("名", 64)))); // 192 bytes
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

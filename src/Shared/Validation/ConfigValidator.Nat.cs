@@ -201,7 +201,7 @@ public static partial class ConfigValidator
 
         if (!FieldRules.IsName(name))
         {
-            errors.Add(p("name"), $"1–{FieldRules.MaxNameLength} characters, no control characters.");
+            errors.Add(p("name"), FieldRules.NameMessage);
         }
     }
 

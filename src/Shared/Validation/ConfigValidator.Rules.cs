@@ -45,7 +45,7 @@ public static partial class ConfigValidator
 
         if (!FieldRules.IsName(rule.Name))
         {
-            errors.Add(P("name"), $"1–{FieldRules.MaxNameLength} characters, no control characters.");
+            errors.Add(P("name"), FieldRules.NameMessage);
         }
 
         var chainOk = Enum.IsDefined(rule.Chain);

@@ -150,7 +150,7 @@ public static partial class ConfigValidator
 
         if (!FieldRules.IsName(forward.Name))
         {
-            errors.Add(P("name"), $"1–{FieldRules.MaxNameLength} characters, no control characters.");
+            errors.Add(P("name"), FieldRules.NameMessage);
         }
 
         if (!Enum.IsDefined(forward.Protocol))
@@ -260,7 +260,7 @@ public static partial class ConfigValidator
 
         if (!FieldRules.IsName(filter.Name))
         {
-            errors.Add(ValidationErrors.Path(prefix, "name"), $"1–{FieldRules.MaxNameLength} characters, no control characters.");
+            errors.Add(ValidationErrors.Path(prefix, "name"), FieldRules.NameMessage);
         }
     }
 

@@ -10,6 +10,10 @@ public static class FieldRules
     /// 25 bytes), and the agent frame that carries every name needs a bound it can count on.
     /// </summary>
     public const int MaxNameBytes = 256;
+
+    /// <summary>What <see cref="IsName"/> refuses, in the words of a 400.</summary>
+    public static readonly string NameMessage =
+        $"1–{MaxNameLength} characters, at most {MaxNameBytes} bytes in UTF-8 (some emoji take many), no control characters.";
     public const int MaxPortRange = 1024;
     public const int MaxPortForwards = 16384;
     public const int MaxMacFilters = 16384;

@@ -25,7 +25,7 @@ public sealed class ApiTokenService(StateWriter writer, TimeProvider time)
     {
         if (!FieldRules.IsName(name))
         {
-            return Task.FromResult(Outcome<CreatedApiToken>.Invalid("name", $"1–{FieldRules.MaxNameLength} characters, no control characters."));
+            return Task.FromResult(Outcome<CreatedApiToken>.Invalid("name", FieldRules.NameMessage));
         }
 
         var token = ApiTokenFormat.Generate();

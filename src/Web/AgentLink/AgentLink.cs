@@ -91,28 +91,10 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
         RequestAsync(new GetInterfacesRequest(), c => c.InterfaceWaiters, ct);
 
     /// <summary>Live connections of each 1:1 NAT entry by entry id, from the latest sample; empty while disconnected.</summary>
-    public IReadOnlyDictionary<int, long> LatestOneToOneConnections()
-    {
-        var counts = new Dictionary<int, long>();
-        foreach (var entry in LatestSample?.OneToOne ?? [])
-        {
-            counts.TryAdd(entry.Id, entry.Connections);
-        }
-
-        return counts;
-    }
+    public IReadOnlyDictionary<int, long> LatestOneToOneConnections() => ById(LatestSample?.OneToOne);
 
     /// <summary>Live connections of each IPv6 pinhole by pinhole id, from the latest sample; empty while disconnected.</summary>
-    public IReadOnlyDictionary<int, long> LatestPinholeConnections()
-    {
-        var counts = new Dictionary<int, long>();
-        foreach (var entry in LatestSample?.Pinholes ?? [])
-        {
-            counts.TryAdd(entry.Id, entry.Connections);
-        }
-
-        return counts;
-    }
+    public IReadOnlyDictionary<int, long> LatestPinholeConnections() => ById(LatestSample?.Pinholes);
 
     /// <exception cref="AgentUnavailableException">Not connected, or no answer in time.</exception>
     public async Task<string> GetRulesetAsync(CancellationToken ct = default) =>
@@ -425,4 +407,16 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
 
     [LoggerMessage(LogLevel.Error, "An agent-link subscriber threw.")]
     private partial void LogSubscriberFailed(Exception ex);
+
+    /// <summary>Connection counts of the latest sample keyed by entry id (the first wins should an id repeat).</summary>
+    private static Dictionary<int, long> ById(IReadOnlyList<ForwardConnections>? entries)
+    {
+        var counts = new Dictionary<int, long>();
+        foreach (var entry in entries ?? [])
+        {
+            counts.TryAdd(entry.Id, entry.Connections);
+        }
+
+        return counts;
+    }
 }

@@ -100,17 +100,6 @@ public sealed record PortForwardInput(
     public static PortForwardInput From(PortForward forward) => new(
         forward.Name, forward.Enabled, forward.Protocol, forward.ExternalPort, forward.ExternalPortEnd, forward.InternalAddress,
         forward.InternalPort, forward.SourceCidr, forward.Reflection, forward.FtpHelper, forward.LogLevel, forward.EffectiveHelper);
-
-    internal static bool Require(object? value, string field, ValidationErrors errors, string prefix)
-    {
-        if (value is null)
-        {
-            errors.Add(ValidationErrors.Path(prefix, field), "Required.");
-            return false;
-        }
-
-        return true;
-    }
 }
 
 /// <summary>The body of POST/PUT /api/v1/mac-filters.</summary>

@@ -10,9 +10,11 @@ public sealed record OneToOneInput(string? Name, bool? Enabled, string? External
     public OneToOneNat? ToEntry(int id, ValidationErrors errors, string prefix = "")
     {
         // '&' not '&&': every missing field is reported, not just the first.
-        var complete = PortForwardInput.Require(Name, "name", errors, prefix)
-            & PortForwardInput.Require(ExternalAddress, "externalAddress", errors, prefix)
-            & PortForwardInput.Require(InternalAddress, "internalAddress", errors, prefix);
+        var complete = new RequiredFields(errors, prefix)
+            .Require(Name, "name")
+            .Require(ExternalAddress, "externalAddress")
+            .Require(InternalAddress, "internalAddress")
+            .Complete;
         return complete ? new OneToOneNat(id, Name!, Enabled ?? true, ExternalAddress!, InternalAddress!, AddAddress ?? true) : null;
     }
 
@@ -33,10 +35,12 @@ public sealed record RedirectInput(
 {
     public Redirect? ToRedirect(int id, ValidationErrors errors, string prefix = "")
     {
-        var complete = PortForwardInput.Require(Name, "name", errors, prefix)
-            & PortForwardInput.Require(Protocol, "protocol", errors, prefix)
-            & PortForwardInput.Require(Port, "port", errors, prefix)
-            & PortForwardInput.Require(ToPort, "toPort", errors, prefix);
+        var complete = new RequiredFields(errors, prefix)
+            .Require(Name, "name")
+            .Require(Protocol, "protocol")
+            .Require(Port, "port")
+            .Require(ToPort, "toPort")
+            .Complete;
         return complete
             ? new Redirect(id, Name!, Enabled ?? true, OrNull(InInterface), Protocol!.Value, Port!.Value, PortEnd, ToPort!.Value, OrNull(Destination))
             : null;
@@ -54,9 +58,11 @@ public sealed record PolicyRouteInput(string? Name, bool? Enabled, string? Sourc
 {
     public PolicyRoute? ToRoute(int id, ValidationErrors errors, string prefix = "")
     {
-        var complete = PortForwardInput.Require(Name, "name", errors, prefix)
-            & PortForwardInput.Require(Source, "source", errors, prefix)
-            & PortForwardInput.Require(OutInterface, "outInterface", errors, prefix);
+        var complete = new RequiredFields(errors, prefix)
+            .Require(Name, "name")
+            .Require(Source, "source")
+            .Require(OutInterface, "outInterface")
+            .Complete;
         return complete
             ? new PolicyRoute(id, Name!, Enabled ?? true, Source!, OutInterface!, RedirectInput.OrNull(Gateway), Masquerade ?? true)
             : null;

@@ -22,10 +22,12 @@ public sealed record PinholeInput(
     {
         var suffix = RedirectInput.OrNull(HostSuffix);
         var mac = RedirectInput.OrNull(Mac);
-        // '&' not '&&': every missing field is reported, not just the first.
-        var complete = PortForwardInput.Require(Name, "name", errors, prefix)
-            & PortForwardInput.Require(Protocol, "protocol", errors, prefix)
-            & PortForwardInput.Require(Port, "port", errors, prefix)
+        // '&' not '&&': the host check runs, and reports, even when other fields are missing.
+        var complete = new RequiredFields(errors, prefix)
+            .Require(Name, "name")
+            .Require(Protocol, "protocol")
+            .Require(Port, "port")
+            .Complete
             & OneHost(suffix, mac, errors, prefix);
         if (!complete)
         {

@@ -26,9 +26,11 @@ public sealed record RuleInput(
     public TrafficRule? ToRule(int id, ValidationErrors errors, string prefix = "")
     {
         // '&' not '&&': every missing field is reported, not just the first.
-        var complete = PortForwardInput.Require(Name, "name", errors, prefix)
-            & PortForwardInput.Require(Chain, "chain", errors, prefix)
-            & PortForwardInput.Require(Action, "action", errors, prefix);
+        var complete = new RequiredFields(errors, prefix)
+            .Require(Name, "name")
+            .Require(Chain, "chain")
+            .Require(Action, "action")
+            .Complete;
         var limit = Limit?.ToLimit(errors, ValidationErrors.Path(prefix, "limit"));
         if (!complete || (Limit is not null && limit is null))
         {
@@ -76,8 +78,10 @@ public sealed record RuleLimitInput(int? RatePerSecond, int? Burst)
 {
     public RuleLimit? ToLimit(ValidationErrors errors, string prefix)
     {
-        var complete = PortForwardInput.Require(RatePerSecond, "ratePerSecond", errors, prefix)
-            & PortForwardInput.Require(Burst, "burst", errors, prefix);
+        var complete = new RequiredFields(errors, prefix)
+            .Require(RatePerSecond, "ratePerSecond")
+            .Require(Burst, "burst")
+            .Complete;
         return complete ? new RuleLimit(RatePerSecond!.Value, Burst!.Value) : null;
     }
 }

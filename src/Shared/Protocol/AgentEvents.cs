@@ -14,10 +14,13 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(LogEvent), "log")]
 [JsonDerivedType(typeof(CountersSample), "counters")]
 [JsonDerivedType(typeof(DriftEvent), "drift")]
+[JsonDerivedType(typeof(ConfirmStateEvent), "confirm-state")]
+[JsonDerivedType(typeof(RevertedEvent), "reverted")]
 public abstract record AgentEvent;
 
 /// <param name="AppliedRevision">The revision of the ruleset in the kernel now (0 when none was applied yet).</param>
-public sealed record HelloReply(int Protocol, string AgentVersion, long AppliedRevision) : AgentEvent;
+/// <param name="Pending">The commit-confirmed apply waiting for its confirmation, or null.</param>
+public sealed record HelloReply(int Protocol, string AgentVersion, long AppliedRevision, PendingConfirmation? Pending = null) : AgentEvent;
 
 /// <param name="Error">The kernel's (or the validator's) message when <paramref name="Ok"/> is false.</param>
 public sealed record AppliedEvent(long Revision, bool Ok, string? Error, double DurationMs) : AgentEvent;
@@ -43,6 +46,10 @@ public sealed record Neighbour(string Address, string Mac, string Interface);
 /// <param name="PortForwards">Entries whose ct mark is a forward's id.</param>
 /// <param name="OneToOne">Entries of each 1:1 NAT entry (ct mark <c>CtMarks.OneToOne(id)</c>).</param>
 /// <param name="Pinholes">Entries of each IPv6 pinhole (ct mark <c>CtMarks.Pinhole(id)</c>).</param>
+/// <param name="Stats">
+/// The kernel's conntrack statistics summed over CPUs, by the kernel's names (insert_failed, drop, early_drop,
+/// error, search_restart, ...): monotonic until the kernel's counters reset (a reboot or a new namespace).
+/// </param>
 public sealed record ConntrackSample(
     long Total,
     long Max,
@@ -50,7 +57,8 @@ public sealed record ConntrackSample(
     IReadOnlyList<ForwardConnections> PortForwards,
     DateTimeOffset SampledAt,
     IReadOnlyList<ForwardConnections>? OneToOne = null,
-    IReadOnlyList<ForwardConnections>? Pinholes = null) : AgentEvent;
+    IReadOnlyList<ForwardConnections>? Pinholes = null,
+    IReadOnlyDictionary<string, long>? Stats = null) : AgentEvent;
 
 public sealed record ForwardConnections(int Id, long Connections);
 

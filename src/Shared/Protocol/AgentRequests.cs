@@ -10,12 +10,20 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(GetInterfacesRequest), "get-interfaces")]
 [JsonDerivedType(typeof(GetRulesetRequest), "get-ruleset")]
 [JsonDerivedType(typeof(GetNeighboursRequest), "get-neighbours")]
+[JsonDerivedType(typeof(ConfirmRequest), "confirm")]
 public abstract record AgentRequest;
 
 public sealed record HelloRequest(int Protocol) : AgentRequest;
 
 /// <summary>Apply this whole snapshot; the agent answers with <see cref="AppliedEvent"/> for the same revision.</summary>
-public sealed record ApplyRequest(long Revision, GatewayConfig Config) : AgentRequest;
+/// <param name="ConfirmSeconds">
+/// Commit-confirmed apply: when set, the agent keeps the previous ruleset and restores it unless a
+/// <see cref="ConfirmRequest"/> for this revision arrives within this many seconds (see <see cref="PendingConfirmation"/>).
+/// </param>
+public sealed record ApplyRequest(long Revision, GatewayConfig Config, int? ConfirmSeconds = null) : AgentRequest;
+
+/// <summary>Keep the pending commit-confirmed revision; the agent answers with <see cref="ConfirmStateEvent"/>.</summary>
+public sealed record ConfirmRequest(long Revision) : AgentRequest;
 
 public sealed record GetInterfacesRequest : AgentRequest;
 

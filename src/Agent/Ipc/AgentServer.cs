@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Reflection;
 using Gateway.Agent.Links;
 using Gateway.Agent.Nft;
+using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,15 +11,28 @@ namespace Gateway.Agent.Ipc;
 
 /// <summary>
 /// The Unix socket the web talks to. Peers are checked by uid (SO_PEERCRED) before a byte is read;
-/// a malformed, oversized or unknown frame closes that one connection and is logged.
+/// a malformed, oversized, unknown or stalled frame closes that one connection and is logged, and at most
+/// <see cref="SocketLimits.MaxConnections"/> are served at once. Each reply carries the id of the request it
+/// answers. Every <c>applied</c> also goes to the other clients, and <c>hello</c> and <c>applied</c> are queued in
+/// the order the kernel changed, so each client's latest one is the truth about the kernel.
 /// </summary>
 public sealed partial class AgentServer(
     AgentOptions options,
     RulesetManager rulesets,
     NftApplier applier,
     ClientHub hub,
-    ILogger<AgentServer> logger) : BackgroundService
+    ILogger<AgentServer> logger,
+    SocketLimits? limits = null) : BackgroundService
 {
+    private readonly SocketLimits _limits = limits ?? SocketLimits.Default;
+
+    // Held from an apply's start until its outcome is queued to every client, and while a hello reads the state.
+    private readonly SemaphoreSlim _kernelOrder = new(1, 1);
+    private int _connections;
+
+    // The digest of the config last applied through this socket, by reference, so hello need not re-serialise it.
+    private (GatewayConfig Config, string Digest)? _appliedDigest;
+
     public static string AgentVersion { get; } =
         typeof(AgentServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
 
@@ -74,7 +88,15 @@ public sealed partial class AgentServer(
             }
 
             connections.RemoveAll(t => t.IsCompleted);
-            connections.Add(Task.Run(() => ServeAsync(socket, stoppingToken), CancellationToken.None));
+            if (Interlocked.Increment(ref _connections) > _limits.MaxConnections)
+            {
+                Interlocked.Decrement(ref _connections);
+                LogTooManyConnections(_limits.MaxConnections);
+                socket.Dispose();
+                continue;
+            }
+
+            connections.Add(Task.Run(() => ServeCountedAsync(socket, stoppingToken), CancellationToken.None));
         }
 
         await Task.WhenAll(connections).ConfigureAwait(false);
@@ -109,6 +131,18 @@ public sealed partial class AgentServer(
         }
     }
 
+    private async Task ServeCountedAsync(Socket socket, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await ServeAsync(socket, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _connections);
+        }
+    }
+
     private async Task ServeAsync(Socket socket, CancellationToken stoppingToken)
     {
         PeerCredentials peer;
@@ -138,15 +172,27 @@ public sealed partial class AgentServer(
         {
             while (true)
             {
-                var body = await Framing.ReadAsync(client.Stream, linked.Token).ConfigureAwait(false);
+                var body = await Framing.ReadAsync(client.Stream, _limits.FrameTimeout, linked.Token).ConfigureAwait(false);
                 if (body is null)
                 {
                     break;
                 }
 
                 var request = AgentProtocol.DeserializeRequest(body);
-                var reply = await HandleAsync(request, linked.Token).ConfigureAwait(false);
-                await client.SendAsync(reply, linked.Token).ConfigureAwait(false);
+                var replyTo = request.Id == 0 ? (long?)null : request.Id;
+                switch (request)
+                {
+                    case HelloRequest:
+                        await HelloAsync(client, replyTo, linked.Token).ConfigureAwait(false);
+                        break;
+                    case ApplyRequest apply:
+                        await ApplyAsync(client, apply, replyTo, body, linked.Token).ConfigureAwait(false);
+                        break;
+                    default:
+                        var reply = await HandleAsync(request, linked.Token).ConfigureAwait(false);
+                        await client.SendAsync(reply with { ReplyTo = replyTo }, linked.Token).ConfigureAwait(false);
+                        break;
+                }
             }
         }
         catch (InvalidDataException ex)
@@ -170,15 +216,75 @@ public sealed partial class AgentServer(
         }
     }
 
+    private async Task HelloAsync(ClientConnection client, long? replyTo, CancellationToken cancellationToken)
+    {
+        await _kernelOrder.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var config = rulesets.AppliedConfig;
+            var hello = new HelloReply(AgentProtocol.Version, AgentVersion, rulesets.AppliedRevision, ConfigDigest: config is null ? null : DigestOf(config))
+            {
+                ReplyTo = replyTo,
+            };
+            Reply(client, hello);
+        }
+        finally
+        {
+            _kernelOrder.Release();
+        }
+    }
+
+    private async Task ApplyAsync(ClientConnection client, ApplyRequest apply, long? replyTo, byte[] body, CancellationToken cancellationToken)
+    {
+        await _kernelOrder.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Compile and the libnftables call are CPU/kernel work; keep them off the socket's I/O thread.
+            var applied = await Task.Run(() => rulesets.ApplyAsync(apply.Revision, apply.Config, cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (applied.Ok && ConfigDigest.OfApplyFrame(body) is { } digest)
+            {
+                _appliedDigest = (apply.Config, digest);
+                applied = applied with { ConfigDigest = digest };
+            }
+
+            Reply(client, applied with { ReplyTo = replyTo });
+            hub.Broadcast(applied, except: client);
+        }
+        finally
+        {
+            _kernelOrder.Release();
+        }
+    }
+
+    /// <summary>
+    /// Queues a reply without waiting (it is queued under <see cref="_kernelOrder"/>); a client whose queue is full
+    /// has not read for minutes, so it is closed rather than allowed to hold up every other client's apply.
+    /// </summary>
+    private static void Reply(ClientConnection client, AgentEvent reply)
+    {
+        if (!client.TryPush(AgentProtocol.Serialize(reply)))
+        {
+            throw new IOException("The client does not read its replies.");
+        }
+    }
+
+    private string DigestOf(GatewayConfig config)
+    {
+        if (_appliedDigest is { } known && ReferenceEquals(known.Config, config))
+        {
+            return known.Digest;
+        }
+
+        // Restored at start, not applied through the socket: the JSON the web writes for the same config.
+        var digest = ConfigDigest.Of(config);
+        _appliedDigest = (config, digest);
+        return digest;
+    }
+
     private async Task<AgentEvent> HandleAsync(AgentRequest request, CancellationToken cancellationToken)
     {
         switch (request)
         {
-            case HelloRequest:
-                return new HelloReply(AgentProtocol.Version, AgentVersion, rulesets.AppliedRevision);
-            case ApplyRequest apply:
-                // Compile and the libnftables call are CPU/kernel work; keep them off the socket's I/O thread.
-                return await Task.Run(() => rulesets.ApplyAsync(apply.Revision, apply.Config, cancellationToken), cancellationToken).ConfigureAwait(false);
             case GetInterfacesRequest:
                 return new InterfacesReply(LinkLister.List(), rulesets.AgentAddresses);
             case GetNeighboursRequest:
@@ -207,6 +313,9 @@ public sealed partial class AgentServer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Path} for uids {Uids}")]
     private partial void LogListening(string path, string uids);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a connection: {Max} clients are connected already")]
+    private partial void LogTooManyConnections(int max);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Accept failed: {Error}")]
     private partial void LogAcceptFailed(string error);

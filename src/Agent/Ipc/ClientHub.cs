@@ -15,9 +15,12 @@ public sealed class ClientHub
     public void Remove(ClientConnection client) => _clients.TryRemove(client, out _);
 
     /// <summary>Serialises once and queues to every client; slow clients miss the frame rather than stall others.</summary>
-    public void Broadcast(AgentEvent agentEvent)
+    public void Broadcast(AgentEvent agentEvent) => Broadcast(agentEvent, except: null);
+
+    /// <summary>As <see cref="Broadcast(AgentEvent)"/>, to every client but <paramref name="except"/> (which got it as its reply).</summary>
+    public void Broadcast(AgentEvent agentEvent, ClientConnection? except)
     {
-        if (_clients.IsEmpty)
+        if (_clients.IsEmpty || (_clients.Count == 1 && except is not null && _clients.ContainsKey(except)))
         {
             return;
         }
@@ -25,7 +28,10 @@ public sealed class ClientHub
         var body = AgentProtocol.Serialize(agentEvent);
         foreach (var client in _clients.Keys)
         {
-            client.TryPush(body);
+            if (client != except)
+            {
+                client.TryPush(body);
+            }
         }
     }
 }

@@ -16,14 +16,30 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(DriftEvent), "drift")]
 [JsonDerivedType(typeof(ConfirmStateEvent), "confirm-state")]
 [JsonDerivedType(typeof(RevertedEvent), "reverted")]
-public abstract record AgentEvent;
+public abstract record AgentEvent
+{
+    /// <summary>
+    /// The <see cref="AgentRequest.Id"/> this frame answers (JSON <c>replyTo</c>); null on pushed events, on a
+    /// broadcast copy of another client's <c>applied</c>, and on replies to requests without an id.
+    /// </summary>
+    public long? ReplyTo { get; init; }
+}
 
 /// <param name="AppliedRevision">The revision of the ruleset in the kernel now (0 when none was applied yet).</param>
 /// <param name="Pending">The commit-confirmed apply waiting for its confirmation, or null.</param>
-public sealed record HelloReply(int Protocol, string AgentVersion, long AppliedRevision, PendingConfirmation? Pending = null) : AgentEvent;
+/// <param name="ConfigDigest">
+/// <see cref="Protocol.ConfigDigest"/> of the configuration in the kernel now, null when none is (or from an agent
+/// that predates it): with <paramref name="AppliedRevision"/> it tells the web whether that is the state it sent.
+/// </param>
+public sealed record HelloReply(int Protocol, string AgentVersion, long AppliedRevision, PendingConfirmation? Pending = null, string? ConfigDigest = null) : AgentEvent;
 
+/// <summary>
+/// The outcome of an apply: the reply to the client that sent it (with <see cref="AgentEvent.ReplyTo"/>), and the
+/// same frame without <c>replyTo</c> to every other connected client, so no client can change the kernel unseen.
+/// </summary>
 /// <param name="Error">The kernel's (or the validator's) message when <paramref name="Ok"/> is false.</param>
-public sealed record AppliedEvent(long Revision, bool Ok, string? Error, double DurationMs) : AgentEvent;
+/// <param name="ConfigDigest">When <paramref name="Ok"/>: <see cref="Protocol.ConfigDigest"/> of the applied configuration.</param>
+public sealed record AppliedEvent(long Revision, bool Ok, string? Error, double DurationMs, string? ConfigDigest = null) : AgentEvent;
 
 /// <param name="AgentAddresses">Addresses the agent itself put on links (1:1 NAT's <c>addAddress</c>), "a.b.c.d" each.</param>
 public sealed record InterfacesReply(IReadOnlyList<LinkInfo> Interfaces, IReadOnlyList<string>? AgentAddresses = null) : AgentEvent;

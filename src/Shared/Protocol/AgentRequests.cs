@@ -11,7 +11,15 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(GetRulesetRequest), "get-ruleset")]
 [JsonDerivedType(typeof(GetNeighboursRequest), "get-neighbours")]
 [JsonDerivedType(typeof(ConfirmRequest), "confirm")]
-public abstract record AgentRequest;
+public abstract record AgentRequest
+{
+    /// <summary>
+    /// The request's id, echoed as <see cref="AgentEvent.ReplyTo"/> on its reply (JSON <c>id</c>). Optional on the
+    /// wire: 0 (absent) is a request from a client that matches replies by type, in order; the agent then answers
+    /// without <c>replyTo</c>.
+    /// </summary>
+    public long Id { get; init; }
+}
 
 public sealed record HelloRequest(int Protocol) : AgentRequest;
 

@@ -10,6 +10,8 @@ public static class Framing
 {
     public const int MaxFrameBytes = 16 * 1024 * 1024;
 
+    private const int InitialBodyBytes = 64 * 1024;
+
     public static async ValueTask WriteAsync(Stream stream, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
         if (body.Length > MaxFrameBytes)
@@ -27,30 +29,68 @@ public static class Framing
 
     /// <summary>Reads one frame body; null when the peer closed cleanly between frames.</summary>
     /// <exception cref="InvalidDataException">Oversized length, or the stream ended inside a frame.</exception>
-    public static async ValueTask<byte[]?> ReadAsync(Stream stream, CancellationToken cancellationToken = default)
+    public static ValueTask<byte[]?> ReadAsync(Stream stream, CancellationToken cancellationToken = default) =>
+        ReadAsync(stream, Timeout.InfiniteTimeSpan, cancellationToken);
+
+    /// <summary>
+    /// Reads one frame body; null when the peer closed cleanly between frames. The wait for a frame's first byte is
+    /// unbounded (a client may stay idle between frames); from that byte on, the whole frame must arrive within
+    /// <paramref name="frameTimeout"/>. The body buffer grows with the bytes that arrived rather than being sized by
+    /// the declared length up front, so a peer that announces 16 MiB and sends little holds little.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Oversized length, the stream ended inside a frame, or the frame timed out.</exception>
+    public static async ValueTask<byte[]?> ReadAsync(Stream stream, TimeSpan frameTimeout, CancellationToken cancellationToken)
     {
         var header = new byte[4];
-        var read = await ReadFullyAsync(stream, header, cancellationToken).ConfigureAwait(false);
-        if (read == 0)
+        var first = await stream.ReadAsync(header, cancellationToken).ConfigureAwait(false);
+        if (first == 0)
         {
             return null;
         }
 
-        if (read < 4)
+        using var deadline = frameTimeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline?.CancelAfter(frameTimeout);
+        var token = deadline?.Token ?? cancellationToken;
+        try
         {
-            throw new InvalidDataException("Connection closed inside a frame header.");
-        }
+            if (first < 4 && await ReadFullyAsync(stream, header.AsMemory(first), token).ConfigureAwait(false) < 4 - first)
+            {
+                throw new InvalidDataException("Connection closed inside a frame header.");
+            }
 
-        var length = BinaryPrimitives.ReadUInt32BigEndian(header);
-        if (length > MaxFrameBytes)
-        {
-            throw new InvalidDataException($"Frame of {length} bytes exceeds {MaxFrameBytes}.");
-        }
+            var length = BinaryPrimitives.ReadUInt32BigEndian(header);
+            if (length > MaxFrameBytes)
+            {
+                throw new InvalidDataException($"Frame of {length} bytes exceeds {MaxFrameBytes}.");
+            }
 
-        var body = new byte[length];
-        if (await ReadFullyAsync(stream, body, cancellationToken).ConfigureAwait(false) < length)
+            return await ReadBodyAsync(stream, (int)length, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
         {
-            throw new InvalidDataException("Connection closed inside a frame body.");
+            throw new InvalidDataException($"A frame was not completed within {frameTimeout.TotalSeconds:0.#} s of its first byte.");
+        }
+    }
+
+    private static async ValueTask<byte[]> ReadBodyAsync(Stream stream, int length, CancellationToken cancellationToken)
+    {
+        // Doubling up to exactly the declared length: at most twice what arrived, and no copy once complete.
+        var body = new byte[Math.Min(length, InitialBodyBytes)];
+        var filled = 0;
+        while (filled < length)
+        {
+            if (filled == body.Length)
+            {
+                Array.Resize(ref body, (int)Math.Min(body.Length * 2L, length));
+            }
+
+            var n = await stream.ReadAsync(body.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                throw new InvalidDataException("Connection closed inside a frame body.");
+            }
+
+            filled += n;
         }
 
         return body;

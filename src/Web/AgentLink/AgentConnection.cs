@@ -1,36 +1,34 @@
+using System.Net.Sockets;
 using Gateway.Shared.Protocol;
 
 namespace Gateway.Web.State;
 
-/// <summary>One socket connection to the agent: serialised writes, the apply in flight, reply waiters.</summary>
-internal sealed class AgentConnection(Stream stream)
+/// <summary>
+/// One socket connection to the agent: serialised writes, the read loop, and the requests waiting for their
+/// replies. It only talks; what the frames mean is up to the <c>onEvent</c> callback of <see cref="ReadLoopAsync"/>.
+/// </summary>
+internal sealed class AgentConnection(Stream stream, long session, TimeProvider time)
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Lock _lock = new();
-    private long? _inFlightRevision;
-    private DateTimeOffset _inFlightSince;
+    private readonly PendingRequests _pending = new();
+    private volatile bool _idsEchoed;
 
-    public Stream Stream { get; } = stream;
+    /// <summary>Counts connections over the web's life, so a caller can tell a reconnect from the same connection.</summary>
+    public long Session { get; } = session;
 
-    /// <summary>True once the agent sent its first frame (the peer check passed).</summary>
+    /// <summary>True once the agent answered hello (the peer check passed and the protocol is known).</summary>
     public volatile bool Ready;
 
-    public Queue<TaskCompletionSource<InterfacesReply>> InterfaceWaiters { get; } = new();
+    /// <summary>Requests still waiting for a reply (for tests and diagnostics).</summary>
+    public int PendingCount => _pending.Count;
 
-    public Queue<TaskCompletionSource<RulesetReply>> RulesetWaiters { get; } = new();
-
-    public Queue<TaskCompletionSource<NeighboursReply>> NeighbourWaiters { get; } = new();
-
-    public long LastSentRevision { get; private set; } = -1;
-
-    public async Task SendAsync(AgentRequest request, CancellationToken ct, Action? beforeWrite = null)
+    public async Task SendAsync(AgentRequest request, CancellationToken ct)
     {
         var body = AgentProtocol.Serialize(request);
         await _writeLock.WaitAsync(ct);
         try
         {
-            beforeWrite?.Invoke();
-            await Framing.WriteAsync(Stream, body, ct);
+            await Framing.WriteAsync(stream, body, ct);
         }
         finally
         {
@@ -38,69 +36,61 @@ internal sealed class AgentConnection(Stream stream)
         }
     }
 
-    public bool ApplyPending(DateTimeOffset now, TimeSpan timeout)
+    /// <summary>Sends <paramref name="request"/> (its <see cref="AgentRequest.Id"/> set by the caller) and waits for its reply.</summary>
+    /// <exception cref="AgentUnavailableException">No reply within <paramref name="timeout"/>, the connection broke, or the reply was of another type.</exception>
+    public async Task<TReply> RequestAsync<TReply>(AgentRequest request, TimeSpan timeout, CancellationToken ct)
+        where TReply : AgentEvent
     {
-        lock (_lock)
+        var reply = _pending.Add(request.Id, typeof(TReply));
+        try
         {
-            return _inFlightRevision is not null && now - _inFlightSince < timeout;
+            await SendAsync(request, ct);
+            return (TReply)await reply.WaitAsync(timeout, time, ct);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new AgentUnavailableException($"The agent did not answer within {timeout.TotalSeconds:0.#} s.", ex);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidDataException)
+        {
+            throw new AgentUnavailableException("The connection to the agent broke.", ex);
+        }
+        finally
+        {
+            // Answered, timed out or cancelled: a reply arriving now completes nothing.
+            _pending.Remove(request.Id);
         }
     }
 
-    public void ApplySent(long revision, DateTimeOffset now)
+    /// <summary>
+    /// Reads frames until the connection ends, handing each to <paramref name="onEvent"/> (replies too, before the
+    /// request they answer completes); ends only by throwing, and then fails every pending request.
+    /// </summary>
+    /// <exception cref="IOException">The agent closed the connection.</exception>
+    /// <exception cref="InvalidDataException">A malformed or unknown frame.</exception>
+    public async Task ReadLoopAsync(Action<AgentEvent> onEvent, CancellationToken ct)
     {
-        lock (_lock)
+        try
         {
-            _inFlightRevision = revision;
-            _inFlightSince = now;
-            LastSentRevision = revision;
-        }
-    }
-
-    public void ApplyAnswered(long revision)
-    {
-        lock (_lock)
-        {
-            if (_inFlightRevision is { } inFlight && revision >= inFlight)
+            while (true)
             {
-                _inFlightRevision = null;
+                var body = await Framing.ReadAsync(stream, ct) ?? throw new IOException("The agent closed the connection.");
+                var agentEvent = AgentProtocol.DeserializeEvent(body);
+                if (agentEvent is HelloReply { ReplyTo: not null })
+                {
+                    _idsEchoed = true;
+                }
+
+                onEvent(agentEvent);
+                _pending.TryComplete(agentEvent, legacy: !_idsEchoed);
             }
         }
-    }
-
-    public void Enqueue<T>(Queue<TaskCompletionSource<T>> waiters, TaskCompletionSource<T> waiter)
-    {
-        lock (_lock)
+        finally
         {
-            waiters.Enqueue(waiter);
+            Close();
         }
     }
 
-    public void Complete<T>(Queue<TaskCompletionSource<T>> waiters, T reply)
-    {
-        TaskCompletionSource<T>? waiter;
-        lock (_lock)
-        {
-            waiters.TryDequeue(out waiter);
-        }
-
-        waiter?.TrySetResult(reply);
-    }
-
-    public void FailAll(Exception reason)
-    {
-        lock (_lock)
-        {
-            Fail(InterfaceWaiters, reason);
-            Fail(RulesetWaiters, reason);
-            Fail(NeighbourWaiters, reason);
-        }
-    }
-
-    private static void Fail<T>(Queue<TaskCompletionSource<T>> waiters, Exception reason)
-    {
-        while (waiters.TryDequeue(out var waiter))
-        {
-            waiter.TrySetException(reason);
-        }
-    }
+    /// <summary>Fails every pending and later request.</summary>
+    public void Close() => _pending.FailAll(new AgentUnavailableException("The connection to the agent closed."));
 }

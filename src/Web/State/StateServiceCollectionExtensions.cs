@@ -11,9 +11,7 @@ public static class StateServiceCollectionExtensions
     public static IServiceCollection AddGatewayState(this IServiceCollection services, IConfiguration agentSection)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<AgentLinkOptions>().Bind(agentSection);
-        services.AddSingleton<AgentLink>();
-        services.AddHostedService<AgentLinkWorker>();
+        services.AddAgentLink(agentSection);
         services.AddSingleton<SetupState>();
         services.AddSingleton<Auth.SetupClients>();
         services.AddSingleton<LoginTickets>();

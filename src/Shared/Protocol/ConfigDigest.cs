@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Gateway.Shared.Config;
+
+namespace Gateway.Shared.Protocol;
+
+/// <summary>
+/// Names one desired state: the lower-case hex SHA-256 of the <c>config</c> JSON of an <c>apply</c> frame, byte for
+/// byte as it crossed the socket. The agent computes it; the web only compares digests the agent reported, so a
+/// revision number another client reused can't pass for the web's own state.
+/// </summary>
+public static class ConfigDigest
+{
+    /// <summary>The digest of a config the agent holds without its frame (restored at start): its JSON as the web writes it.</summary>
+    public static string Of(GatewayConfig config) =>
+        OfJson(JsonSerializer.SerializeToUtf8Bytes(config, AgentJsonContext.Default.GatewayConfig));
+
+    public static string OfJson(ReadOnlySpan<byte> configJson) => Convert.ToHexStringLower(SHA256.HashData(configJson));
+
+    /// <summary>The digest of the top-level <c>config</c> value of an apply frame's body, or null when it has none.</summary>
+    /// <exception cref="InvalidDataException">The body is not a JSON object.</exception>
+    public static string? OfApplyFrame(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new InvalidDataException("An apply frame is a JSON object.");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isConfig = reader.ValueTextEquals("config"u8);
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                if (isConfig)
+                {
+                    return OfJson(body[start..(int)reader.BytesConsumed]);
+                }
+            }
+
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"Malformed frame: {ex.Message}", ex);
+        }
+    }
+}

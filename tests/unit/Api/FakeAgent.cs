@@ -49,7 +49,13 @@ internal sealed class FakeAgent : IAsyncDisposable
     /// <summary>When set, applies are refused with this message.</summary>
     public string? RefuseWith { get; set; }
 
-    public Task PushAsync(AgentEvent agentEvent) => SendAsync(agentEvent, _stop.Token);
+    /// <summary>Replies name the request they answer (<c>replyTo</c>), as the real agent does; false: an agent that predates ids.</summary>
+    public bool EchoIds { get; init; } = true;
+
+    /// <summary>The id of the request being answered by <see cref="ServeAsync"/>'s switch (0 outside it).</summary>
+    private long _answering;
+
+    public Task PushAsync(AgentEvent agentEvent) => WriteAsync(agentEvent, _stop.Token);
 
     /// <summary>Sends a frame with an arbitrary body (for malformed-frame tests).</summary>
     public async Task PushRawAsync(byte[] body)
@@ -104,6 +110,7 @@ internal sealed class FakeAgent : IAsyncDisposable
             {
                 var request = AgentProtocol.DeserializeRequest(body);
                 await Received.Writer.WriteAsync(request);
+                _answering = request.Id;
                 switch (request)
                 {
                     case HelloRequest:
@@ -127,6 +134,8 @@ internal sealed class FakeAgent : IAsyncDisposable
                         await SendAsync(new RulesetReply("table inet gateway {\n}\n"), _stop.Token);
                         break;
                 }
+
+                _answering = 0;
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
@@ -142,10 +151,15 @@ internal sealed class FakeAgent : IAsyncDisposable
         }
 
         var refused = RefuseWith;
-        await SendAsync(new AppliedEvent(apply.Revision, refused is null, refused, 1.5), _stop.Token);
+        var digest = refused is null ? $"digest-of-{apply.Revision}" : null;
+        await WriteAsync(new AppliedEvent(apply.Revision, refused is null, refused, 1.5, digest) { ReplyTo = EchoIds ? apply.Id : null }, _stop.Token);
     }
 
-    private async Task SendAsync(AgentEvent agentEvent, CancellationToken ct)
+    /// <summary>A reply to the request being handled: it names that request when <see cref="EchoIds"/>.</summary>
+    private Task SendAsync(AgentEvent reply, CancellationToken ct) =>
+        WriteAsync(EchoIds && reply.ReplyTo is null && _answering != 0 ? reply with { ReplyTo = _answering } : reply, ct);
+
+    private async Task WriteAsync(AgentEvent agentEvent, CancellationToken ct)
     {
         await _writeLock.WaitAsync(ct);
         try

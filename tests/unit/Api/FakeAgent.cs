@@ -16,6 +16,9 @@ internal sealed class FakeAgent : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private Stream? _client;
 
+    // The id of the request ServeAsync's switch is answering (0 outside it): SendAsync names it in the reply.
+    private long _answering;
+
     public FakeAgent(string socketPath, long appliedRevisionAtHello = 0)
     {
         AppliedRevisionAtHello = appliedRevisionAtHello;
@@ -51,9 +54,6 @@ internal sealed class FakeAgent : IAsyncDisposable
 
     /// <summary>Replies name the request they answer (<c>replyTo</c>), as the real agent does; false: an agent that predates ids.</summary>
     public bool EchoIds { get; init; } = true;
-
-    /// <summary>The id of the request being answered by <see cref="ServeAsync"/>'s switch (0 outside it).</summary>
-    private long _answering;
 
     public Task PushAsync(AgentEvent agentEvent) => WriteAsync(agentEvent, _stop.Token);
 

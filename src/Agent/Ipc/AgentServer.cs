@@ -168,6 +168,7 @@ public sealed partial class AgentServer(
         hub.Add(client);
         LogConnected(peer.Uid, peer.Pid);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, client.Closed);
+        var badFrame = false;
         try
         {
             while (true)
@@ -198,6 +199,7 @@ public sealed partial class AgentServer(
         catch (InvalidDataException ex)
         {
             LogBadFrame(peer.Pid, ex.Message);
+            badFrame = true;
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -213,6 +215,14 @@ public sealed partial class AgentServer(
             hub.Remove(client);
             await client.DisposeAsync().ConfigureAwait(false);
             LogDisconnected(peer.Pid);
+        }
+
+        if (badFrame)
+        {
+            // A stalled or oversized frame may have left up to 16 MiB of buffer behind, and an idle agent allocates
+            // too little to run a full collection soon: collect now and give the pages back (rare: only a peer that
+            // broke the protocol gets here).
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
     }
 

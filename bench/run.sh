@@ -11,4 +11,6 @@ ensure_packages "${RUN_PACKAGES[@]}" wrk
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build bench/Gateway.Bench -c Release -nologo -v q >/dev/null
 dotnet build src/Web -c Release -nologo -v q >/dev/null
+# e2e runs the agent as run.sh does: its NativeAOT binary (--agent jit for the JIT build).
+dotnet publish src/Agent -c Release -r linux-x64 -o artifacts/publish/agent -nologo -v q >/dev/null
 exec dotnet bench/Gateway.Bench/bin/Release/net10.0/Gateway.Bench.dll "$@"

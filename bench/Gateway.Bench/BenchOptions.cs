@@ -9,7 +9,7 @@ namespace Gateway.Bench;
 internal sealed record BenchOptions(
     int Rounds, int Forwards, int Macs, int Entries, IReadOnlyList<string> Benchmarks, string? Inside,
     int Rules = 1000, int SmallState = 1000, int Samples = 40, int Writers = 10, int WritesEach = 100,
-    int WrkSeconds = 10, string Parts = "abcdef", string? Agent = null)
+    int WrkSeconds = 10, string Parts = "abcdef", string? Agent = null, int HoldSeconds = 0)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -32,6 +32,7 @@ internal sealed record BenchOptions(
                 "--wrk-seconds" => o with { WrkSeconds = Next() },
                 "--parts" => o with { Parts = args[++i] },
                 "--agent" => o with { Agent = args[++i] },
+                "--hold" => o with { HoldSeconds = Next() },
                 "--inside" => o with { Inside = args[++i] },
                 "apply" or "conntrack" or "e2e" => Add(o, benches, args[i]),
                 _ => throw new ArgumentException($"Unknown argument {args[i]}"),

@@ -11,7 +11,7 @@ namespace Gateway.Agent.Memory;
 /// </summary>
 public sealed partial class MemoryTrimmer(ILogger<MemoryTrimmer> logger) : BackgroundService
 {
-    public const long GrowthBytes = 8L << 20;
+    public const long GrowthBytes = 4L << 20;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Agent.Memory;
 
 /// <summary>
-/// Every 10 s: when the resident set grew by more than <see cref="GrowthBytes"/> since the last look (a big apply:
+/// Every 2 s (reading /proc/self/statm costs microseconds): when the resident set grew by more than <see cref="GrowthBytes"/> since the last look (a big apply:
 /// the config frame, the compiled text, libnftables' parse), a compacting full GC and a malloc trim give the
 /// garbage back, so a router's agent returns to a few tens of MB instead of keeping its peak. Costs a few ms,
 /// only after such a burst.
@@ -15,7 +15,7 @@ public sealed partial class MemoryTrimmer(ILogger<MemoryTrimmer> logger) : Backg
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2));
         var settled = NativeHeap.ResidentBytes();
         try
         {

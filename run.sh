@@ -13,6 +13,8 @@ ensure_packages "${RUN_PACKAGES[@]}" curl
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Gateway.sln -c Release -nologo -v q
+# The agent runs as its NativeAOT binary, as on a router (README: "Agent memory and NativeAOT").
+dotnet publish src/Agent -c Release -r linux-x64 -o artifacts/publish/agent -nologo -v q
 
 prefix=gwrun
 router=$prefix-router lan1=$prefix-lan1 lan2=$prefix-lan2 wan=$prefix-wan wan2=$prefix-wan2
@@ -48,7 +50,7 @@ scripts/lab.sh up "$prefix" wan0 --wan2 >/dev/null
 
 rm -f "$state/agent.sock"   # left behind if a previous agent was killed outright
 ip netns exec "$router" env Agent__SocketPath="$state/agent.sock" Agent__StateDir="$state/agent" \
-  Agent__AllowedUids__0=0 dotnet "$ROOT/src/Agent/bin/Release/net10.0/Gateway.Agent.dll" \
+  Agent__AllowedUids__0=0 "$ROOT/artifacts/publish/agent/Gateway.Agent" \
   > >(sed -u 's/^/[agent] /') 2>&1 &
 agent_pid=$!
 for _ in $(seq 100); do [[ -S $state/agent.sock ]] && break; sleep 0.2; done

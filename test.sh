@@ -13,6 +13,8 @@ ensure_packages "${TEST_PACKAGES[@]}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 dotnet tool restore >/dev/null
 dotnet build Gateway.sln -c Release -warnaserror -nologo -v q
+# The e2e lab runs the agent's NativeAOT binary, as run.sh and a router do.
+dotnet publish src/Agent -c Release -r linux-x64 -o artifacts/publish/agent -warnaserror -nologo -v q
 
 results="$ROOT/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"

@@ -2,27 +2,49 @@ using System.Globalization;
 
 namespace Gateway.Bench;
 
-internal sealed record BenchOptions(int Rounds, int Forwards, int Macs, int Entries, IReadOnlyList<string> Benchmarks, string? Inside)
+/// <summary>
+/// Command line: benchmarks (<c>apply</c>, <c>conntrack</c>, <c>e2e</c>; all when none is named) and sizes.
+/// <c>--parts abcdef</c> picks the end-to-end figures to measure.
+/// </summary>
+internal sealed record BenchOptions(
+    int Rounds, int Forwards, int Macs, int Entries, IReadOnlyList<string> Benchmarks, string? Inside,
+    int Rules = 1000, int SmallState = 1000, int Samples = 40, int Writers = 10, int WritesEach = 100,
+    int WrkSeconds = 10, string Parts = "abcdef", string? Agent = null, int HoldSeconds = 0)
 {
     public static BenchOptions Parse(string[] args)
     {
-        int rounds = 7, forwards = 10_000, macs = 10_000, entries = 30_000;
-        string? inside = null;
+        var o = new BenchOptions(7, 10_000, 10_000, 100_000, [], null);
         var benches = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
-            switch (args[i])
+            int Next() => int.Parse(args[++i], CultureInfo.InvariantCulture);
+            o = args[i] switch
             {
-                case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--forwards": forwards = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--macs": macs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--entries": entries = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--inside": inside = args[++i]; break;
-                case "apply" or "conntrack": benches.Add(args[i]); break;
-                default: throw new ArgumentException($"Unknown argument {args[i]}");
-            }
+                "--rounds" => o with { Rounds = Next() },
+                "--forwards" => o with { Forwards = Next() },
+                "--macs" => o with { Macs = Next() },
+                "--rules" => o with { Rules = Next() },
+                "--entries" => o with { Entries = Next() },
+                "--small" => o with { SmallState = Next() },
+                "--samples" => o with { Samples = Next() },
+                "--writers" => o with { Writers = Next() },
+                "--writes" => o with { WritesEach = Next() },
+                "--wrk-seconds" => o with { WrkSeconds = Next() },
+                "--parts" => o with { Parts = args[++i] },
+                "--agent" => o with { Agent = args[++i] },
+                "--hold" => o with { HoldSeconds = Next() },
+                "--inside" => o with { Inside = args[++i] },
+                "apply" or "conntrack" or "e2e" => Add(o, benches, args[i]),
+                _ => throw new ArgumentException($"Unknown argument {args[i]}"),
+            };
         }
 
-        return new BenchOptions(rounds, forwards, macs, entries, benches.Count == 0 ? ["apply", "conntrack"] : benches, inside);
+        return o with { Benchmarks = benches.Count == 0 ? ["apply", "conntrack", "e2e"] : benches };
+    }
+
+    private static BenchOptions Add(BenchOptions o, List<string> benches, string name)
+    {
+        benches.Add(name);
+        return o;
     }
 }

@@ -1,11 +1,12 @@
-using System.Diagnostics;
-using System.Globalization;
 using Gateway.Bench;
+using Gateway.Bench.E2e;
 
-// Benchmarks of the agent's kernel paths, side by side with the nft / conntrack command-line tools.
-// Needs root. Each benchmark runs in a network namespace of its own (created and removed here), so the
+// Benchmarks of Gateway, side by side with the nft / conntrack command-line tools. Needs root. apply and conntrack
+// run in a network namespace of their own (created and removed here); e2e builds a lab with scripts/lab.sh, so the
 // host's firewall and conntrack table are never touched:
-//   dotnet Gateway.Bench.dll [--rounds N] [--forwards N] [--macs N] [--entries N] [apply] [conntrack]
+//   dotnet Gateway.Bench.dll [--rounds N] [--forwards N] [--macs N] [--rules N] [--entries N] [--small N]
+//     [--samples N] [--writers N] [--writes N] [--wrk-seconds N] [--parts abcdef] [--agent aot|jit|PATH]
+//     [apply] [conntrack] [e2e]
 var options = BenchOptions.Parse(args);
 if (options.Inside is { } which)
 {
@@ -14,6 +15,7 @@ if (options.Inside is { } which)
     {
         "apply" => ApplyBench.Run(options),
         "conntrack" => ConntrackBench.Run(options),
+        "ctfill" => ConntrackFill.Fill(options.Entries) == options.Entries ? 0 : 1,
         _ => 2,
     };
 }
@@ -23,7 +25,7 @@ Console.WriteLine($"rounds: {options.Rounds}");
 var status = 0;
 foreach (var bench in options.Benchmarks)
 {
-    status |= RunInFreshNamespace(bench, args);
+    status |= bench == "e2e" ? await E2eBench.RunAsync(options) : RunInFreshNamespace(bench, args);
 }
 
 return status;
@@ -34,21 +36,7 @@ static int RunInFreshNamespace(string bench, string[] args)
     Shell.Run("ip", "netns", "add", name);
     try
     {
-        var self = Environment.ProcessPath!;
-        var dll = typeof(BenchOptions).Assembly.Location;
-        var childArgs = new List<string> { "netns", "exec", name, self };
-        if (!Path.GetFileNameWithoutExtension(self).Equals("Gateway.Bench", StringComparison.Ordinal))
-        {
-            childArgs.Add(dll); // started as "dotnet Gateway.Bench.dll"
-        }
-
-        childArgs.AddRange(args);
-        childArgs.AddRange(["--inside", bench]);
-        var info = new ProcessStartInfo("ip") { UseShellExecute = false };
-        childArgs.ForEach(info.ArgumentList.Add);
-        using var child = Process.Start(info)!;
-        child.WaitForExit();
-        return child.ExitCode;
+        return Self.RunInside(name, bench, args);
     }
     finally
     {

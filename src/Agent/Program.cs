@@ -3,6 +3,7 @@ using Gateway.Agent.Conntrack;
 using Gateway.Agent.Ipc;
 using Gateway.Agent.Links;
 using Gateway.Agent.Logs;
+using Gateway.Agent.Memory;
 using Gateway.Agent.Nft;
 using Gateway.Agent.Routing;
 using Gateway.Agent.State;
@@ -42,6 +43,8 @@ builder.Services.AddHostedService<KmsgReader>();
 builder.Services.AddHostedService<CountersPublisher>();
 builder.Services.AddHostedService<DriftWatcher>();
 builder.Services.AddHostedService<NeighbourWatcher>();
+builder.Services.AddHostedService<MemoryTrimmer>();
+NativeHeap.LimitArenas();
 
 using var host = builder.Build();
 

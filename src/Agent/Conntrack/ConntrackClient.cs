@@ -10,9 +10,13 @@ public sealed class ConntrackClient : IDisposable
     private readonly Lock _lock = new();
 
     /// <summary>Dumps every conntrack entry of this namespace and tallies it.</summary>
-    public ConntrackTally Dump()
+    public ConntrackTally Dump() => Dump(new ConntrackTally());
+
+    /// <summary>Dumps every conntrack entry into <paramref name="tally"/> after clearing it (reused between samples).</summary>
+    public ConntrackTally Dump(ConntrackTally tally)
     {
-        var tally = new ConntrackTally();
+        ArgumentNullException.ThrowIfNull(tally);
+        tally.Clear();
         lock (_lock)
         {
             _socket.Request(Nl.CtMsgGet, Nl.FlagRequest | Nl.FlagDump, [], (batch, seq) => NetlinkMessages.ParseDump(batch, seq, tally));
@@ -22,20 +26,36 @@ public sealed class ConntrackClient : IDisposable
     }
 
     /// <summary>The number of entries, without a dump (IPCTNL_MSG_CT_GET_STATS, what <c>conntrack -C</c> does).</summary>
-    public long Count()
+    public long Count() => Totals().Entries;
+
+    /// <summary>The number of entries and nf_conntrack_max from one IPCTNL_MSG_CT_GET_STATS (-1 for what the reply lacks).</summary>
+    public (long Entries, long Max) Totals()
     {
-        long entries = -1;
+        long entries = -1, max = -1;
         lock (_lock)
         {
             _socket.Request(Nl.CtMsgGetStats, Nl.FlagRequest, [], (batch, seq) =>
             {
-                var end = NetlinkMessages.ParseStats(batch, seq, out var e, out _);
+                var end = NetlinkMessages.ParseStats(batch, seq, out var e, out var m);
                 entries = e >= 0 ? e : entries;
+                max = m >= 0 ? m : max;
                 return end;
             });
         }
 
-        return entries;
+        return (entries, max);
+    }
+
+    /// <summary>The kernel's conntrack counters (found, invalid, insert_failed, drop, early_drop, …) summed over CPUs.</summary>
+    public Dictionary<string, long> CpuStats()
+    {
+        var sums = new Dictionary<string, long>(StringComparer.Ordinal);
+        lock (_lock)
+        {
+            _socket.Request(Nl.CtMsgGetStatsCpu, Nl.FlagRequest | Nl.FlagDump, [], (batch, seq) => NetlinkMessages.ParseCpuStats(batch, seq, sums));
+        }
+
+        return sums;
     }
 
     /// <summary>Deletes every entry whose ct mark is exactly <paramref name="mark"/> (a kernel-side filtered flush).</summary>

@@ -16,6 +16,12 @@ public sealed class ConntrackTally
     /// <summary>Entries per non-zero ct mark (the forward id).</summary>
     public Dictionary<uint, long> ByMark { get; } = [];
 
+    public void Clear()
+    {
+        Total = Tcp = Udp = Icmp = Other = 0;
+        ByMark.Clear();
+    }
+
     public void Add(byte protocol, uint mark)
     {
         Total++;

@@ -26,6 +26,7 @@ internal static class Nl
     public const int CtMsgNew = 0;
     public const int CtMsgGet = 1;
     public const int CtMsgDelete = 2;
+    public const int CtMsgGetStatsCpu = 4;
     public const int CtMsgGetStats = 5;
 
     public static ushort CtType(int msg) => (ushort)((SubsysCtnetlink << 8) | msg);
@@ -42,4 +43,23 @@ internal static class Nl
     // enum ctattr_stats_global
     public const ushort CtaStatsGlobalEntries = 1;
     public const ushort CtaStatsGlobalMaxEntries = 2;
+
+    /// <summary>
+    /// enum ctattr_stats_cpu: the per-CPU counters of an IPCTNL_MSG_CT_GET_STATS_CPU reply (the ones this kernel
+    /// still fills; searched, new, ignore, delete and delete_list are gone), named as <c>conntrack -S</c> prints them.
+    /// </summary>
+    public static string? CpuStatName(ushort type) => type switch
+    {
+        2 => "found",
+        4 => "invalid",
+        8 => "insert",
+        9 => "insert_failed",
+        10 => "drop",
+        11 => "early_drop",
+        12 => "error",
+        13 => "search_restart",
+        14 => "clash_resolve",
+        15 => "chaintoolong",
+        _ => null,
+    };
 }

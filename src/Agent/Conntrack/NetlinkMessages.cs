@@ -67,6 +67,31 @@ public static class NetlinkMessages
         return e >= 0 ? BatchEnd.Done : end;
     }
 
+    /// <summary>
+    /// Adds the counters of each CPU's message of an IPCTNL_MSG_CT_GET_STATS_CPU dump (one message per CPU, every
+    /// counter a be32) to <paramref name="sums"/>, by the names <c>conntrack -S</c> uses; unknown counters are skipped.
+    /// </summary>
+    public static BatchEnd ParseCpuStats(ReadOnlySpan<byte> batch, uint sequence, Dictionary<string, long> sums)
+    {
+        ArgumentNullException.ThrowIfNull(sums);
+        return Walk(batch, sequence, (type, payload) =>
+        {
+            if (type != Nl.CtType(Nl.CtMsgGetStatsCpu))
+            {
+                return;
+            }
+
+            var reader = new NetlinkAttributeReader(payload);
+            while (reader.Next())
+            {
+                if (Nl.CpuStatName(reader.Type) is { } name)
+                {
+                    sums[name] = sums.GetValueOrDefault(name) + reader.ReadU32BigEndian();
+                }
+            }
+        });
+    }
+
     /// <summary>Protocol number of the original tuple and the ct mark (0 when absent) of one entry's attributes.</summary>
     public static void ParseEntry(ReadOnlySpan<byte> attributes, out byte protocol, out uint mark)
     {

@@ -147,6 +147,19 @@ public sealed unsafe class NetlinkSocket : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends <paramref name="messages"/> (complete netlink messages, each with its own header) in one write and
+    /// feeds the replies to <paramref name="handler"/> (sequence 0: replies are not matched) until it reports done.
+    /// </summary>
+    public void SendBatch(ReadOnlySpan<byte> messages, BatchHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        Send(messages);
+        while (handler(_buffer.AsSpan(0, Receive()), 0) != BatchEnd.Done)
+        {
+        }
+    }
+
     private void Send(ReadOnlySpan<byte> request)
     {
         var fd = (int)_fd.DangerousGetHandle();

@@ -161,8 +161,7 @@ public sealed partial class Lab : IAsyncDisposable
             throw new InvalidOperationException("The agent is already running.");
         }
 
-        var dll = Path.Combine(RepoRoot.Path, "src", "Agent", "bin", "Release", "net10.0", "Gateway.Agent.dll");
-        RequireFile(dll);
+        var agentCommand = AgentCommand();
         var environment = new Dictionary<string, string>
         {
             ["Agent__SocketPath"] = AgentSocketPath,
@@ -170,9 +169,33 @@ public sealed partial class Lab : IAsyncDisposable
             ["Agent__AllowedUids__0"] = "0",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         };
-        _agent = LabProcess.Start("agent", "ip", ["netns", "exec", RouterNs, _dotnet, dll], environment, _stateDir,
+        _agent = LabProcess.Start("agent", "ip", ["netns", "exec", RouterNs, .. agentCommand], environment, _stateDir,
             Path.Combine(ArtifactsDir, "agent.log"));
         await WaitUntilAsync(TimeSpan.FromSeconds(60), _agent, AgentAnswersHelloAsync, "the agent to answer hello on its socket");
+    }
+
+    /// <summary>
+    /// The agent as a router runs it: the NativeAOT binary test.sh publishes. GATEWAY_E2E_AGENT=dll runs the JIT build
+    /// instead (a quicker loop while editing the agent); without either the lab fails rather than guess.
+    /// </summary>
+    private string[] AgentCommand()
+    {
+        if (Environment.GetEnvironmentVariable("GATEWAY_E2E_AGENT") == "dll")
+        {
+            var dll = Path.Combine(RepoRoot.Path, "src", "Agent", "bin", "Release", "net10.0", "Gateway.Agent.dll");
+            RequireFile(dll);
+            return [_dotnet, dll];
+        }
+
+        var binary = Path.Combine(RepoRoot.Path, "artifacts", "publish", "agent", "Gateway.Agent");
+        if (!File.Exists(binary))
+        {
+            throw new FileNotFoundException(
+                $"{binary} is missing: publish the NativeAOT agent first (test.sh does: dotnet publish src/Agent -c Release " +
+                "-r linux-x64 -o artifacts/publish/agent), or set GATEWAY_E2E_AGENT=dll to run the JIT build.", binary);
+        }
+
+        return [binary];
     }
 
     public async Task StopAgentAsync(bool kill = false)

@@ -61,7 +61,7 @@ public sealed class ConntrackSampleTests : IDisposable
             Insert(30000, CtMarks.Redirect(5));
             Insert(40000, CtMarks.Pinhole(5));
             using var client = new ConntrackClient();
-            return ConntrackPublisher.Sample(client, manager);
+            return new ConntrackSampler(client).Sample(manager.AppliedConfig);
         });
 
         Assert.Equal(7, sample.Total);
@@ -88,5 +88,59 @@ public sealed class ConntrackSampleTests : IDisposable
             Assert.Equal(1, tally.ByMark[CtMarks.PortForward(5)]);
             Assert.Equal(1, tally.ByMark[CtMarks.PolicyRoute(5)]);
         });
+    }
+
+    [Fact]
+    public async Task Between_dumps_the_total_stays_fresh_and_the_breakdown_waits_for_its_cadence()
+    {
+        var config = new GatewayConfig(
+            new NetworkSettings("wan0", "br-lan", "192.168.1.1/24"),
+            [new PortForward(5, "web", true, ForwardProtocol.Tcp, 80, null, "192.168.1.20", 80, null)],
+            [],
+            new MacPolicy(MacFilterMode.Off),
+            LoggingPolicy.Default);
+        var manager = new RulesetManager(new FakeRulesetKernel(), new LastGoodStore(_stateDir), NullLogger<RulesetManager>.Instance);
+        Assert.True((await manager.ApplyAsync(1, config)).Ok);
+        var time = new ManualTime();
+
+        ThrowawayNamespace.Run(() =>
+        {
+            Assert.True(new NftApplier().Replace(RulesetCompiler.Compile(GoldenCase.Load("minimal").Config)).Ok);
+            Insert(10000, CtMarks.PortForward(5));
+            using var client = new ConntrackClient();
+            var sampler = new ConntrackSampler(client, time);
+
+            var first = sampler.Sample(manager.AppliedConfig);
+            Assert.True(sampler.LastDumped);
+            Assert.Equal([new ForwardConnections(5, 1)], first.PortForwards);
+
+            Insert(10001, CtMarks.PortForward(5));
+            time.Advance(TimeSpan.FromMilliseconds(500));
+            var second = sampler.Sample(manager.AppliedConfig);
+            Assert.False(sampler.LastDumped);
+            Assert.Equal(2, second.Total);
+            Assert.Equal([new ForwardConnections(5, 1)], second.PortForwards);
+            Assert.NotNull(second.Stats);
+            Assert.Contains("insert_failed", second.Stats.Keys);
+
+            time.Advance(TimeSpan.FromSeconds(1));
+            var third = sampler.Sample(manager.AppliedConfig);
+            Assert.True(sampler.LastDumped);
+            Assert.Equal([new ForwardConnections(5, 2)], third.PortForwards);
+        });
+    }
+
+    /// <summary>A clock that moves only when told (the dump's own duration is then zero).</summary>
+    private sealed class ManualTime : TimeProvider
+    {
+        private long _ticks = 1_000_000;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public override DateTimeOffset GetUtcNow() => new(_ticks, TimeSpan.Zero);
     }
 }

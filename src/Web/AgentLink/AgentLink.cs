@@ -68,6 +68,9 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
 
     public event Action<DriftEvent>? DriftDetected;
 
+    /// <summary>Every "applied" answer, ok or refused (metrics count them).</summary>
+    public event Action<AppliedEvent>? Applied;
+
     /// <summary>Newest first, at <paramref name="minLevel"/> or more severe.</summary>
     public IReadOnlyList<FirewallLogEntry> RecentLogs(FirewallLogLevel minLevel, int limit) => _logs.Recent(minLevel, limit);
 
@@ -231,6 +234,7 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
                 }
 
                 connection.ApplyAnswered(applied.Revision);
+                Raise(Applied, applied);
                 NotifyChanged(); // a newer revision may have been waiting for this one
                 Raise(StatusChanged);
                 break;

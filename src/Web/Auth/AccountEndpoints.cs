@@ -46,8 +46,11 @@ public static class AccountEndpoints
         return TypedResults.Redirect(IsLocalUrl(returnUrl) ? returnUrl! : "/");
     }
 
-    private static async Task<RedirectHttpResult> LogoutAsync(HttpContext context)
+    private static async Task<RedirectHttpResult> LogoutAsync(HttpContext context, BrowserSessions sessions)
     {
+        // Server-side first: a copy of this cookie must stop working too, not only this browser's.
+        var cookie = await context.AuthenticateAsync(AuthSchemes.Cookie);
+        await sessions.EndAsync(cookie.Principal, context.RequestAborted);
         await context.SignOutAsync(AuthSchemes.Cookie);
         return TypedResults.Redirect("/login");
     }
@@ -80,8 +83,13 @@ public static class AccountEndpoints
             return false;
         }
 
+        var session = await context.RequestServices.GetRequiredService<BrowserSessions>().StartAsync(context.RequestAborted);
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, AdminUserEntity.UserName), new Claim(SecurityStampCookie.ClaimType, stamp)],
+            [
+                new Claim(ClaimTypes.Name, AdminUserEntity.UserName),
+                new Claim(SecurityStampCookie.ClaimType, stamp),
+                new Claim(BrowserSessions.ClaimType, session),
+            ],
             AuthSchemes.Cookie);
         await context.SignInAsync(AuthSchemes.Cookie, new ClaimsPrincipal(identity));
         return true;

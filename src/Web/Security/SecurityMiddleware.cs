@@ -1,4 +1,5 @@
 using Gateway.Web.State;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Web.Security;
@@ -17,6 +18,17 @@ internal sealed partial class SecurityMiddleware(RequestDelegate next, CircuitGa
             SecurityHeaders.Apply((HttpContext)state);
             return Task.CompletedTask;
         }, context);
+
+        // A form announcing more than the limit is refused before anything reads it (no endpoint raises the limit for forms).
+        if (context.Request.HasFormContentType
+            && context.Request.ContentLength > context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize)
+        {
+            LogRefused(context.Request.Method, context.Request.Path, StatusCodes.Status413PayloadTooLarge, "form body over the limit");
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync("Request body too large.\n");
+            return;
+        }
 
         try
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.SignalR;
 
 namespace Gateway.Web.Security;
 
@@ -35,6 +36,8 @@ public static class SecurityExtensions
             circuits.DisconnectedCircuitRetentionPeriod = options.DisconnectedCircuitRetention;
         });
         builder.Services.AddSingleton<CircuitGate>();
+        // Global hub options reach the panel's hub too (it is the only hub).
+        builder.Services.Configure<HubOptions>(hubs => hubs.AddFilter<CircuitlessConnections>());
         return builder;
     }
 

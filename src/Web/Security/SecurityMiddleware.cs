@@ -13,6 +13,7 @@ internal sealed partial class SecurityMiddleware(RequestDelegate next, CircuitGa
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        SecurityHeaders.BeginRequest(context);
         context.Response.OnStarting(static state =>
         {
             SecurityHeaders.Apply((HttpContext)state);

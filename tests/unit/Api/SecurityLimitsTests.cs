@@ -92,6 +92,33 @@ public sealed class SecurityLimitsTests
         }
     }
 
+    [Fact]
+    public async Task A_websocket_that_starts_no_circuit_is_closed_by_the_server()
+    {
+        await using var app = new SecurityHttpApplication();
+        using var socket = await ConnectAsync(app, cookie: null);
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // hang guard, well above the 10 s grace
+        await socket.SendAsync("{\"protocol\":\"blazorpack\",\"version\":1}\u001e"u8.ToArray(), WebSocketMessageType.Text, true, guard.Token);
+
+        // The handshake is answered, pings may follow; without StartCircuit the server ends the connection.
+        var buffer = new byte[4096];
+        var closedByServer = false;
+        try
+        {
+            while (!closedByServer)
+            {
+                closedByServer = (await socket.ReceiveAsync(buffer, guard.Token)).MessageType == WebSocketMessageType.Close;
+            }
+        }
+        catch (WebSocketException)
+        {
+            closedByServer = true; // aborted without a close frame
+        }
+
+        Assert.True(closedByServer);
+        Assert.False(guard.IsCancellationRequested);
+    }
+
     /// <summary>POST /account/login over a raw socket: headers, then <paramref name="body"/>; returns the status line.</summary>
     private static async Task<string> RawPostAsync(SecurityHttpApplication app, string lengthHeader, byte[] body)
     {

@@ -7,11 +7,12 @@ RUN_PACKAGES=(nftables conntrack iproute2 procps netcat-openbsd "${AOT_PACKAGES[
 # e2e tests: a real FTP server (pyftpdlib, started with Debian's /usr/bin/python3) and client (curl);
 # hping3 for SYN floods, spoofed sources and bare ACKs; ping for the WAN-ping switch; a TFTP server and
 # client (tftpd-hpa, tftp-hpa) for the tftp helper — the tests run in.tftpd themselves inside a namespace.
+# prometheus for promtool, which checks the web's /metrics output.
 TEST_PACKAGES=("${RUN_PACKAGES[@]}" chromium curl ca-certificates python3-pyftpdlib hping3 iputils-ping
-  tftpd-hpa tftp-hpa)
+  tftpd-hpa tftp-hpa prometheus)
 
 # Packages whose postinst starts a daemon on the host: installed under a policy-rc.d that forbids it.
-NO_START_PACKAGES=(tftpd-hpa)
+NO_START_PACKAGES=(tftpd-hpa prometheus)
 
 ensure_packages() {
   local missing=()

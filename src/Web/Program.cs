@@ -2,6 +2,8 @@ using Gateway.Web.Api;
 using Gateway.Web.Auth;
 using Gateway.Web.Components;
 using Gateway.Web.Data;
+using Gateway.Web.Metrics;
+using Gateway.Web.Security;
 using Gateway.Web.State;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.DataProtection;
@@ -66,7 +68,8 @@ public sealed class Program
             throw new InvalidOperationException("Agent:SocketPath is not set.");
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody.ConfigLimit + 1L);
+        builder.AddGatewaySecurity();
+        builder.Services.AddGatewayMetrics(builder.Configuration.GetSection("Metrics"));
         var dataFolder = builder.Services.AddGatewayDatabase(builder.Configuration.GetConnectionString("Gateway"));
         // Cookie keys live beside the database, so sign-ins survive a restart.
         builder.Services.AddDataProtection()
@@ -109,6 +112,7 @@ public sealed class Program
         // /Error and /not-found (the implicit UseRouting would run before them, once).
         app.UseRouting();
         app.UseAuthentication();
+        app.UseGatewaySecurity();
         app.UseMiddleware<SetupGateMiddleware>();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -117,6 +121,7 @@ public sealed class Program
         app.MapScalarApiReference("/api/docs", options => options.WithTitle("Gateway REST API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapGatewayApi();
         app.MapAccount();
+        app.MapMetrics();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -3,7 +3,6 @@ using Gateway.Web.Data.Entities;
 using Gateway.Web.State;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Gateway.Web.Auth;
 
@@ -16,19 +15,18 @@ public static class AccountEndpoints
     public static RouteGroupBuilder MapAccount(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/account").ExcludeFromDescription();
-        group.MapPost("/login", LoginAsync);
-        group.MapPost("/logout", (Delegate)LogoutAsync);
+        group.MapPost("/login", LoginAsync).RequireAntiforgery();
+        group.MapPost("/logout", LogoutAsync).RequireAntiforgery();
         group.MapGet("/ticket", RedeemTicketAsync);
         return group;
     }
 
-    private static async Task<RedirectHttpResult> LoginAsync(
-        [FromForm] string? password,
-        [FromForm] string? returnUrl,
-        HttpContext context,
-        AdminAccountService account,
-        LoginThrottle throttle)
+    /// <summary>The form is read here rather than bound, so a bad antiforgery token reaches the filter (400), not the binder.</summary>
+    private static async Task<RedirectHttpResult> LoginAsync(HttpContext context, AdminAccountService account, LoginThrottle throttle)
     {
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : FormCollection.Empty;
+        var password = form["password"].ToString();
+        var returnUrl = form["returnUrl"].ToString();
         var key = LoginThrottle.KeyOf(context);
         // Reserved before the slow hash check, so parallel guesses can't all slip past the limit.
         if (throttle.BeginAttempt(key) > TimeSpan.Zero)
@@ -36,18 +34,21 @@ public static class AccountEndpoints
             return TypedResults.Redirect("/login?error=throttled");
         }
 
-        if (!await account.VerifyPasswordAsync(password ?? "", context.RequestAborted))
+        if (!await account.VerifyPasswordAsync(password, context.RequestAborted))
         {
             return TypedResults.Redirect(throttle.IsBlocked(key) ? "/login?error=throttled" : "/login?error=1");
         }
 
         throttle.RecordSuccess(key);
         await SignInAsync(context); // the password just matched, so the admin (and its stamp) exists
-        return TypedResults.Redirect(IsLocalUrl(returnUrl) ? returnUrl! : "/");
+        return TypedResults.Redirect(IsLocalUrl(returnUrl) ? returnUrl : "/");
     }
 
-    private static async Task<RedirectHttpResult> LogoutAsync(HttpContext context)
+    private static async Task<RedirectHttpResult> LogoutAsync(HttpContext context, BrowserSessions sessions)
     {
+        // Server-side first: a copy of this cookie must stop working too, not only this browser's.
+        var cookie = await context.AuthenticateAsync(AuthSchemes.Cookie);
+        await sessions.EndAsync(cookie.Principal, context.RequestAborted);
         await context.SignOutAsync(AuthSchemes.Cookie);
         return TypedResults.Redirect("/login");
     }
@@ -80,8 +81,13 @@ public static class AccountEndpoints
             return false;
         }
 
+        var session = await context.RequestServices.GetRequiredService<BrowserSessions>().StartAsync(context.RequestAborted);
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, AdminUserEntity.UserName), new Claim(SecurityStampCookie.ClaimType, stamp)],
+            [
+                new Claim(ClaimTypes.Name, AdminUserEntity.UserName),
+                new Claim(SecurityStampCookie.ClaimType, stamp),
+                new Claim(BrowserSessions.ClaimType, session),
+            ],
             AuthSchemes.Cookie);
         await context.SignInAsync(AuthSchemes.Cookie, new ClaimsPrincipal(identity));
         return true;

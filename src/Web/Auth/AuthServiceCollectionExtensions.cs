@@ -10,6 +10,7 @@ public static class AuthServiceCollectionExtensions
     public static IServiceCollection AddGatewayAuth(this IServiceCollection services)
     {
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<BrowserSessions>();
         services.AddAuthentication(AuthSchemes.Default)
             .AddPolicyScheme(AuthSchemes.Default, "Cookie or bearer token", options =>
                 options.ForwardDefaultSelector = context =>
@@ -26,7 +27,7 @@ public static class AuthServiceCollectionExtensions
                 options.LogoutPath = "/account/logout";
                 options.AccessDeniedPath = "/login";
                 options.ReturnUrlParameter = "returnUrl";
-                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.ExpireTimeSpan = BrowserSessions.Lifetime;
                 options.SlidingExpiration = true;
                 options.Events.OnValidatePrincipal = SecurityStampCookie.ValidateAsync;
                 options.Events.OnRedirectToLogin = context => ApiProblems.IsApi(context.Request)

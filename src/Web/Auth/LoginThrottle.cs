@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
@@ -6,19 +5,30 @@ using Microsoft.AspNetCore.Http;
 namespace Gateway.Web.Auth;
 
 /// <summary>
-/// Failed password attempts per client address (HTTP Basic and the login form share it):
-/// after <see cref="MaxFailures"/> failures within <see cref="Window"/> the address gets 429 until the
-/// oldest failure ages out. A success clears the address's record.
+/// Failed password attempts (HTTP Basic and the login form share it), counted in three buckets at once: the
+/// client's address (IPv6: its /64, the block one home or host can rotate addresses in at will), its network
+/// (IPv4 /24, IPv6 /48: a neighbour with many addresses) and everyone together. A bucket that reached its
+/// limit within <see cref="Window"/> blocks every key that falls in it until its oldest failure ages out:
+/// <see cref="MaxFailures"/> per address, <see cref="MaxNetworkFailures"/> per network,
+/// <see cref="MaxGlobalFailures"/> in all — the global ceiling bounds guessing from any number of addresses,
+/// at the price that such a flood also blocks the owner's login for up to 15 minutes (console recovery and
+/// existing sessions and tokens still work). A success clears the address's own bucket only.
 /// Callers reserve an attempt with <see cref="BeginAttempt"/> before the (slow) password check: checking
 /// first and recording the failure afterwards would let a burst of parallel guesses all pass the check.
-/// IPv6 clients are counted per /64, the block one home or host can rotate addresses in at will.
+/// Kept in memory: a restart forgets the counts (an attacker can't cause one from the network).
 /// </summary>
 public sealed class LoginThrottle(TimeProvider time)
 {
     public const int MaxFailures = 5;
+    public const int MaxNetworkFailures = 20;
+    public const int MaxGlobalFailures = 100;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
 
-    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
+    private const string GlobalKey = "*";
+
+    // One lock for all buckets: logins are rare, and a reservation must see the three buckets consistently.
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
 
     public static string KeyOf(HttpContext context) => KeyOf(context.Connection.RemoteIpAddress);
 
@@ -44,40 +54,48 @@ public sealed class LoginThrottle(TimeProvider time)
         return new IPAddress(bytes) + "/64";
     }
 
+    /// <summary>The network bucket of an address key: "203.0.113.0/24" for IPv4, the /48 for an IPv6 /64; null for others.</summary>
+    public static string? NetworkOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var text = key.EndsWith("/64", StringComparison.Ordinal) ? key[..^3] : key;
+        if (!IPAddress.TryParse(text, out var address))
+        {
+            return null;
+        }
+
+        var bytes = address.GetAddressBytes();
+        var (keep, suffix) = address.AddressFamily == AddressFamily.InterNetwork ? (3, "/24") : (6, "/48");
+        Array.Clear(bytes, keep, bytes.Length - keep);
+        return new IPAddress(bytes) + suffix;
+    }
+
     /// <summary>
-    /// Counts one attempt as a failure up front (a success clears it) and returns zero, or — when the address
-    /// already has <see cref="MaxFailures"/> — records nothing and returns how long until it may try.
+    /// Counts one attempt as a failure up front (a success clears it) and returns zero, or — when a bucket the
+    /// key falls in is full — records nothing and returns how long until it may try.
     /// </summary>
     public TimeSpan BeginAttempt(string key)
     {
-        var queue = _failures.GetOrAdd(key, _ => new Queue<DateTimeOffset>());
-        lock (queue)
+        lock (_lock)
         {
             var now = time.GetUtcNow();
-            Prune(queue, now);
-            if (queue.Count >= MaxFailures)
+            var wait = WaitLocked(key, now);
+            if (wait > TimeSpan.Zero)
             {
-                return queue.Peek() + Window - now;
+                return wait;
             }
 
-            queue.Enqueue(now);
+            EnqueueLocked(key, now);
             return TimeSpan.Zero;
         }
     }
 
-    /// <summary>Zero when the address may try; else how long until it may.</summary>
+    /// <summary>Zero when the key may try; else how long until it may.</summary>
     public TimeSpan RetryAfter(string key)
     {
-        if (!_failures.TryGetValue(key, out var queue))
+        lock (_lock)
         {
-            return TimeSpan.Zero;
-        }
-
-        lock (queue)
-        {
-            var now = time.GetUtcNow();
-            Prune(queue, now);
-            return queue.Count < MaxFailures ? TimeSpan.Zero : queue.Peek() + Window - now;
+            return WaitLocked(key, time.GetUtcNow());
         }
     }
 
@@ -85,16 +103,68 @@ public sealed class LoginThrottle(TimeProvider time)
 
     public void RecordFailure(string key)
     {
-        var queue = _failures.GetOrAdd(key, _ => new Queue<DateTimeOffset>());
-        lock (queue)
+        lock (_lock)
         {
-            var now = time.GetUtcNow();
+            EnqueueLocked(key, time.GetUtcNow());
+        }
+    }
+
+    public void RecordSuccess(string key)
+    {
+        lock (_lock)
+        {
+            _failures.Remove(key);
+        }
+    }
+
+    private IEnumerable<(string Bucket, int Limit)> Buckets(string key)
+    {
+        yield return (key, MaxFailures);
+        if (NetworkOf(key) is { } network)
+        {
+            yield return (network, MaxNetworkFailures);
+        }
+
+        yield return (GlobalKey, MaxGlobalFailures);
+    }
+
+    private TimeSpan WaitLocked(string key, DateTimeOffset now)
+    {
+        var wait = TimeSpan.Zero;
+        foreach (var (bucket, limit) in Buckets(key))
+        {
+            if (_failures.TryGetValue(bucket, out var queue))
+            {
+                Prune(queue, now);
+                if (queue.Count == 0)
+                {
+                    _failures.Remove(bucket); // keeps the dictionary as small as the recent failures
+                }
+                else if (queue.Count >= limit)
+                {
+                    // The bucket frees a slot when its (count - limit + 1)-th oldest failure ages out.
+                    var until = queue.ElementAt(queue.Count - limit) + Window - now;
+                    wait = until > wait ? until : wait;
+                }
+            }
+        }
+
+        return wait;
+    }
+
+    private void EnqueueLocked(string key, DateTimeOffset now)
+    {
+        foreach (var (bucket, _) in Buckets(key))
+        {
+            if (!_failures.TryGetValue(bucket, out var queue))
+            {
+                _failures[bucket] = queue = new Queue<DateTimeOffset>();
+            }
+
             Prune(queue, now);
             queue.Enqueue(now);
         }
     }
-
-    public void RecordSuccess(string key) => _failures.TryRemove(key, out _);
 
     private static void Prune(Queue<DateTimeOffset> queue, DateTimeOffset now)
     {

@@ -18,15 +18,17 @@ internal static class SecurityStampCookie
     public const string ClaimType = "gateway:stamp";
 
     /// <summary>
-    /// Every cookie request (the stamp is cached in memory): a cookie whose stamp is not the current one (issued
-    /// before a password change or before a fresh setup, or older than stamps) is rejected and deleted, so the
-    /// request counts as signed out — 401 under /api, the login page elsewhere.
+    /// Every cookie request (the stamp and live sessions are cached in memory): a cookie whose stamp is not the
+    /// current one (issued before a password change or before a fresh setup, or older than stamps), or whose
+    /// session was logged out (<see cref="BrowserSessions"/>), is rejected and deleted, so the request counts as
+    /// signed out — 401 under /api, the login page elsewhere.
     /// </summary>
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var services = context.HttpContext.RequestServices;
         var current = await services.GetRequiredService<AdminSecurityStamp>().CurrentAsync(context.HttpContext.RequestAborted);
-        if (!Matches(context.Principal, current))
+        if (!Matches(context.Principal, current)
+            || !await services.GetRequiredService<BrowserSessions>().IsLiveAsync(context.Principal, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(AuthSchemes.Cookie);

@@ -91,7 +91,7 @@ public class GatewayApplication : WebApplicationFactory<Gateway.Web.Program>, IA
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    public HttpClient CreateApiClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public virtual HttpClient CreateApiClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     public async Task CompleteSetupAsync()
     {

@@ -5,8 +5,10 @@ RUN_PACKAGES=(nftables conntrack iproute2 procps netcat-openbsd)
 # e2e tests: a real FTP server (pyftpdlib, started with Debian's /usr/bin/python3) and client (curl);
 # hping3 for SYN floods, spoofed sources and bare ACKs; ping for the WAN-ping switch; a TFTP server and
 # client (tftpd-hpa, tftp-hpa) for the tftp helper — the tests run in.tftpd themselves inside a namespace.
+# The package tests: lintian and dpkg-dev check and build the .deb, systemd brings systemd-analyze (verify) and
+# systemd-socket-activate (port 80 handed to the web as its socket unit does).
 TEST_PACKAGES=("${RUN_PACKAGES[@]}" chromium curl ca-certificates python3-pyftpdlib hping3 iputils-ping
-  tftpd-hpa tftp-hpa)
+  tftpd-hpa tftp-hpa lintian dpkg-dev systemd)
 
 # Packages whose postinst starts a daemon on the host: installed under a policy-rc.d that forbids it.
 NO_START_PACKAGES=(tftpd-hpa)

@@ -41,6 +41,8 @@ install -m 0644 "$work/agent/appsettings.json" "$lib/agent/appsettings.json"
 find "$lib/web" -type d -exec chmod 0755 {} +
 find "$lib/web" -type f -exec chmod 0644 {} +
 chmod 0755 "$lib/web/Gateway.Web" "$lib/web/createdump"
+# SQLitePCLRaw's native SQLite comes with its symbols; the runtime's own libraries are already stripped.
+strip --strip-unneeded --remove-section=.comment --remove-section=.note "$lib/web/libe_sqlite3.so"
 if [[ -e $lib/web/Gateway.Agent.dll || -e $lib/agent/Gateway.Agent.dll ]]; then
   echo "package.sh: a managed Gateway.Agent.dll slipped in; the agent ships as its NativeAOT binary only" >&2
   exit 1

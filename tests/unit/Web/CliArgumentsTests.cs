@@ -6,12 +6,13 @@ namespace Gateway.Tests.Unit.Web;
 public sealed class CliArgumentsTests
 {
     [Theory]
-    [InlineData(new string[0], false, false)]
-    [InlineData(new[] { "--generate" }, true, false)]
-    [InlineData(new[] { "--revoke-tokens" }, false, true)]
-    [InlineData(new[] { "--revoke-tokens", "--generate" }, true, true)]
-    public void Known_options_set_their_switches(string[] args, bool generate, bool revoke)
+    [InlineData("", false, false)]
+    [InlineData("--generate", true, false)]
+    [InlineData("--revoke-tokens", false, true)]
+    [InlineData("--revoke-tokens --generate", true, true)]
+    public void Known_options_set_their_switches(string line, bool generate, bool revoke)
     {
+        var args = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(ResetPasswordOptions.TryParse(args, out var options, out var error), error);
         Assert.Equal(new ResetPasswordOptions(generate, revoke, Help: false), options);
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Gateway.Tests.Unit.Api;
 using Gateway.Web.Cli;
 
@@ -32,8 +33,8 @@ public sealed class CliResetPasswordTests : IAsyncLifetime
         Assert.Equal(ResetPasswordCommand.Ok, code);
         Assert.Equal("", stdout); // the owner typed it: nothing to print
         Assert.Contains("kept", stderr, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(c => c.DefaultRequestHeaders.Authorization = GatewayApplication.BasicHeader("admin", GatewayApplication.Password)));
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(c => c.DefaultRequestHeaders.Authorization = GatewayApplication.BasicHeader("admin", NewPassword)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await BasicTokenStatusAsync(GatewayApplication.Password));
+        Assert.Equal(HttpStatusCode.Created, await BasicTokenStatusAsync(NewPassword));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(c => c.DefaultRequestHeaders.Authorization = new("Bearer", _app.Token)));
         // The web learns the new stamp from the database, not from this process: the contract's bound is 15 s.
         Assert.True(await EventuallyAsync(async () =>
@@ -60,7 +61,7 @@ public sealed class CliResetPasswordTests : IAsyncLifetime
 
         Assert.Equal(ResetPasswordCommand.Ok, code);
         var printed = stdout.Trim();
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(c => c.DefaultRequestHeaders.Authorization = GatewayApplication.BasicHeader("admin", printed)));
+        Assert.Equal(HttpStatusCode.Created, await BasicTokenStatusAsync(printed));
     }
 
     [Theory]
@@ -73,7 +74,7 @@ public sealed class CliResetPasswordTests : IAsyncLifetime
 
         Assert.Equal(ResetPasswordCommand.Failed, code);
         Assert.Contains(reason, stderr, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(c => c.DefaultRequestHeaders.Authorization = GatewayApplication.BasicHeader("admin", GatewayApplication.Password)));
+        Assert.Equal(HttpStatusCode.Created, await BasicTokenStatusAsync(GatewayApplication.Password));
     }
 
     [Fact]
@@ -93,17 +94,26 @@ public sealed class CliResetPasswordTests : IAsyncLifetime
     [Fact]
     public async Task Before_setup_there_is_nothing_to_reset()
     {
-        await using var fresh = new GatewayApplication();
-        using (var client = fresh.CreateApiClient())
+        var fresh = new GatewayApplication();
+        try
         {
-            await client.GetAsync("/api/v1/setup"); // starts the web, which creates and migrates the database
+            using (var client = fresh.CreateApiClient())
+            {
+                await client.GetAsync("/api/v1/setup"); // starts the web, which creates and migrates the database
+            }
+
+            var stderr = new StringWriter();
+            var code = await ResetPasswordCommand.RunAsync(new ResetPasswordOptions(false, false, false), NewPassword,
+                $"Data Source={fresh.DatabasePath}", new StringWriter(), stderr);
+
+            Assert.Equal(ResetPasswordCommand.Failed, code);
+            Assert.Contains("setup has not been done", stderr.ToString(), StringComparison.Ordinal);
+            Assert.Equal(0, await fresh.CountRowsAsync("AdminUsers"));
         }
-
-        var code = await ResetPasswordCommand.RunAsync(new ResetPasswordOptions(false, false, false), NewPassword,
-            $"Data Source={fresh.DatabasePath}", new StringWriter(), new StringWriter());
-
-        Assert.Equal(ResetPasswordCommand.Failed, code);
-        Assert.Equal(0, await fresh.CountRowsAsync("AdminUsers"));
+        finally
+        {
+            await ((IAsyncLifetime)fresh).DisposeAsync();
+        }
     }
 
     private async Task<(int Code, string Stdout, string Stderr)> RunAsync(ResetPasswordOptions options, string? password)
@@ -119,6 +129,15 @@ public sealed class CliResetPasswordTests : IAsyncLifetime
         using var client = _app.CreateApiClient();
         authenticate(client);
         using var response = await client.GetAsync("/api/v1/status");
+        return response.StatusCode;
+    }
+
+    /// <summary>Scripts trade the password for a token with HTTP Basic: 201, or 401 for a wrong password.</summary>
+    private async Task<HttpStatusCode> BasicTokenStatusAsync(string password)
+    {
+        using var client = _app.CreateApiClient();
+        client.DefaultRequestHeaders.Authorization = GatewayApplication.BasicHeader("admin", password);
+        using var response = await client.PostAsJsonAsync("/api/v1/tokens", new { name = "check" });
         return response.StatusCode;
     }
 

@@ -36,7 +36,7 @@ public sealed class CliSystemConfigurationTests : IDisposable
         Gateway.Agent.SystemConfiguration.AddGatewaySystemConfig(configuration, _folder);
 
         Assert.True(Gateway.Agent.AgentOptions.TryRead(configuration, out var options, out var error), error);
-        Assert.Equal([0u, 65534u], options.AllowedUids); // Debian's nobody; the unknown name is skipped
+        Assert.Equal(new uint[] { 0, 65534 }, options.AllowedUids); // Debian's nobody; the unknown name is skipped
     }
 
     [Fact]

@@ -4,7 +4,10 @@
 #   the self-contained web   -> /usr/lib/gateway/web/ (its own .NET runtime: Debian 12 ships none, see README)
 #   units, conffile, wrapper -> /lib/systemd/system, /etc/gateway/appsettings.json, /usr/sbin/gateway-web
 # Needs the .NET SDK, a C compiler and libc6-dev (NativeAOT), dpkg-deb. Prints the package's path.
+#   --reuse-publish   keep the last publish output in artifacts/package (only packaging/ changed: seconds, not minutes)
 set -euo pipefail
+reuse=0
+[[ ${1:-} == --reuse-publish ]] && reuse=1
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
@@ -20,14 +23,16 @@ esac
 work=$ROOT/artifacts/package
 stage=$work/root
 deb=$ROOT/artifacts/gateway_${version}_${arch}.deb
-rm -rf "$work"
+rm -rf "$stage"
+if ((reuse == 0)) || [[ ! -x $work/agent/Gateway.Agent || ! -x $work/web/Gateway.Web ]]; then
+  rm -rf "$work"
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+  dotnet publish src/Agent/Gateway.Agent.csproj -c Release -r "$rid" -p:PublishAot=true -o "$work/agent" -nologo -v q
+  # English only (the panel is English): no satellite resource folders.
+  dotnet publish src/Web/Gateway.Web.csproj -c Release -r "$rid" --self-contained -p:UseAppHost=true \
+    -p:SatelliteResourceLanguages=en -o "$work/web" -nologo -v q
+fi
 mkdir -p "$stage"
-
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-dotnet publish src/Agent/Gateway.Agent.csproj -c Release -r "$rid" -p:PublishAot=true -o "$work/agent" -nologo -v q
-# English only (the panel is English): no satellite resource folders.
-dotnet publish src/Web/Gateway.Web.csproj -c Release -r "$rid" --self-contained -p:UseAppHost=true \
-  -p:SatelliteResourceLanguages=en -o "$work/web" -nologo -v q
 
 lib=$stage/usr/lib/gateway
 install -d "$lib/agent" "$lib/web"

@@ -7,6 +7,7 @@ namespace Gateway.Tests.E2e.Package;
 /// Stands in for systemd's notification socket (<c>NOTIFY_SOCKET</c>): a Unix datagram socket that collects the
 /// sd_notify messages a <c>Type=notify</c> service sends, so a test sees "READY=1" as systemd would.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class NotifySocket : IDisposable
 {
     private readonly Socket _socket;

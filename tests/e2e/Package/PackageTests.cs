@@ -15,6 +15,7 @@ namespace Gateway.Tests.E2e.Package;
 /// socket), setup and a forward carrying a packet, console recovery, then remove and purge leaving nothing behind.
 /// systemd itself doesn't run here (no PID 1 systemd in a test box), so the test plays its part from the unit files.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PackageTests
 {
     private const string AdminPassword = "correct-horse-battery";
@@ -177,7 +178,7 @@ public sealed class PackageTests
             var after = await FootprintAsync();
             // Only the owner's file is left, and the folder holding it (dpkg leaves a folder that isn't empty).
             Assert.Equal(before.Append("/etc/gateway").Order(StringComparer.Ordinal), after.Order(StringComparer.Ordinal));
-            Assert.Equal(["owner-notes.txt"], Directory.GetFiles("/etc/gateway").Select(Path.GetFileName));
+            Assert.Equal(new[] { OwnerFile }, Directory.GetFiles("/etc/gateway"));
             Assert.False((await HostCommand.RunAsync("getent", ["passwd", "gateway"])).Succeeded, "purge removes the user");
             Assert.False((await HostCommand.RunAsync("getent", ["group", "gateway"])).Succeeded, "purge removes the group");
         }

@@ -86,9 +86,10 @@ public sealed class PackageTests
 
             using var agentNotify = new NotifySocket("agent");
             using var webNotify = new NotifySocket("web");
+            using var systemd = new ServiceManagerStandIn();
             agent = LabProcess.Start("agent", "ip",
             [
-                "netns", "exec", router, "setpriv", "--reuid=0", $"--regid={agentUnit.Get("Service", "Group")}", "--clear-groups",
+                "netns", "exec", router, systemd.Path, "setpriv", "--reuid=0", $"--regid={agentUnit.Get("Service", "Group")}", "--clear-groups",
                 $"--bounding-set={agentUnit.SetprivBoundingSet()}", "--no-new-privs", "--",
                 "env", $"NOTIFY_SOCKET={agentNotify.Path}", "sh", "-c", $"umask {agentUnit.Get("Service", "UMask")}; exec \"$0\"",
                 agentUnit.Get("Service", "ExecStart")!,
@@ -102,9 +103,10 @@ public sealed class PackageTests
             web = LabProcess.Start("web", "ip",
             [
                 "netns", "exec", router, "systemd-socket-activate", "-l", port, "-E", $"NOTIFY_SOCKET={webNotify.Path}", .. environment,
-                "setpriv", $"--reuid={webUnit.Get("Service", "User")}", $"--regid={webUnit.Get("Service", "Group")}", "--init-groups",
+                systemd.Path, "setpriv", $"--reuid={webUnit.Get("Service", "User")}", $"--regid={webUnit.Get("Service", "Group")}", "--init-groups",
                 $"--bounding-set={webUnit.SetprivBoundingSet()}", "--inh-caps=-all", "--no-new-privs", "--",
-                "sh", "-c", $"umask {webUnit.Get("Service", "UMask")}; cd {webUnit.Get("Service", "WorkingDirectory")} && exec \"$0\"",
+                // systemd names the service's main process in LISTEN_PID; here that is the process the shell becomes.
+                "sh", "-c", $"export LISTEN_PID=$$; umask {webUnit.Get("Service", "UMask")}; cd {webUnit.Get("Service", "WorkingDirectory")} && exec \"$0\"",
                 webUnit.Get("Service", "ExecStart")!,
             ], new Dictionary<string, string>(), "/", Path.Combine(artifacts, "web.log"));
 

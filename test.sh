@@ -14,7 +14,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 dotnet tool restore >/dev/null
 dotnet build Gateway.sln -c Release -warnaserror -nologo -v q
 # The .deb that tests/e2e/Package lints and installs (a NativeAOT and a self-contained publish: minutes).
-scripts/package.sh >/dev/null
+scripts/package.sh
 
 results="$ROOT/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"

@@ -114,7 +114,11 @@ public sealed class PackageTests
             using var lan = ClientIn($"{prefix}-lan1", $"http://{Lab.Lab.RouterLanIp}:{port}", TimeSpan.FromMinutes(2));
             using (var setup = await lan.PostAsJsonAsync("/api/v1/setup", new
             {
-                adminPassword = AdminPassword, wanInterface = "wan0", lanInterface = "br-lan", lanAddress = Lab.Lab.LanCidr, masquerade = true,
+                adminPassword = AdminPassword,
+                wanInterface = "wan0",
+                lanInterface = "br-lan",
+                lanAddress = Lab.Lab.LanCidr,
+                masquerade = true,
             }))
             {
                 Assert.True(setup.StatusCode == HttpStatusCode.Created, $"setup: {setup.StatusCode} {await setup.Content.ReadAsStringAsync()}\n{web.Tail()}");
@@ -125,7 +129,10 @@ public sealed class PackageTests
             lan.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             using (var forward = await lan.PostAsJsonAsync("/api/v1/port-forwards", new
             {
-                name = "package", protocol = "tcp", externalPort = 8080, internalAddress = Lab.Lab.Lan1Ip,
+                name = "package",
+                protocol = "tcp",
+                externalPort = 8080,
+                internalAddress = Lab.Lab.Lan1Ip,
             }))
             {
                 Assert.Equal(HttpStatusCode.Created, forward.StatusCode);

@@ -15,6 +15,8 @@ dotnet tool restore >/dev/null
 dotnet build Gateway.sln -c Release -warnaserror -nologo -v q
 # The e2e lab runs the agent's NativeAOT binary, as run.sh and a router do.
 dotnet publish src/Agent -c Release -r linux-x64 -o artifacts/publish/agent -warnaserror -nologo -v q
+# The .deb that tests/e2e/Package lints and installs (a NativeAOT and a self-contained publish: minutes).
+scripts/package.sh
 
 results="$ROOT/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"

@@ -7,9 +7,11 @@ RUN_PACKAGES=(nftables conntrack iproute2 procps netcat-openbsd "${AOT_PACKAGES[
 # e2e tests: a real FTP server (pyftpdlib, started with Debian's /usr/bin/python3) and client (curl);
 # hping3 for SYN floods, spoofed sources and bare ACKs; ping for the WAN-ping switch; a TFTP server and
 # client (tftpd-hpa, tftp-hpa) for the tftp helper — the tests run in.tftpd themselves inside a namespace.
-# prometheus for promtool, which checks the web's /metrics output.
+# prometheus for promtool, which checks the web's /metrics output. The package tests: lintian and dpkg-dev check
+# and build the .deb, systemd brings systemd-analyze (verify) and systemd-socket-activate (port 80 handed to the
+# web as its socket unit does).
 TEST_PACKAGES=("${RUN_PACKAGES[@]}" chromium curl ca-certificates python3-pyftpdlib hping3 iputils-ping
-  tftpd-hpa tftp-hpa prometheus)
+  tftpd-hpa tftp-hpa prometheus lintian dpkg-dev systemd)
 
 # Packages whose postinst starts a daemon on the host: installed under a policy-rc.d that forbids it.
 NO_START_PACKAGES=(tftpd-hpa prometheus)

@@ -16,7 +16,7 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
     Args = args,
     ContentRootPath = AppContext.BaseDirectory,
-});
+}).UseGatewaySystem();
 
 if (!AgentOptions.TryRead(builder.Configuration, out var options, out var error))
 {

@@ -20,6 +20,11 @@ public sealed class Program
 
     public static async Task<int> Main(string[] args)
     {
+        if (Cli.CommandLine.Find(args) is { } command)
+        {
+            return await command(args);
+        }
+
         WebApplication app;
         try
         {
@@ -55,7 +60,7 @@ public sealed class Program
             Args = args,
             // Start correctly from any working directory: assets and appsettings.json sit beside the assembly.
             ContentRootPath = AppContext.BaseDirectory,
-        });
+        }).UseGatewaySystem();
 
         // Run from the build output (bin/, as test.sh and the e2e lab do) the panel's assets (blazor.web.js, app.css,
         // scoped CSS) are found only through the static web assets manifest; outside Development it is off by default

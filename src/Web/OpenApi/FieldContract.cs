@@ -118,9 +118,13 @@ internal static class FieldContract
     /// <summary>
     /// The fields each request schema must carry: the <c>RequiredFields</c> calls of its input record (or, where noted,
     /// the service or validator that refuses the missing field). Every other field may be left out and takes its default.
+    /// Null: a shared record read as it is (PUT /network, PUT /logging), whose generated required list is already the
+    /// truth (its non-nullable parameters without a default); only its field rules are added.
     /// </summary>
-    public static readonly Dictionary<string, string[]> Required = new(StringComparer.Ordinal)
+    public static readonly Dictionary<string, string[]?> Required = new(StringComparer.Ordinal)
     {
+        ["NetworkSettings"] = null,
+        ["LoggingPolicy"] = null,
         ["PortForwardInput"] = ["name", "protocol", "externalPort", "internalAddress"],
         ["ConfigPortForwardInput"] = ["name", "protocol", "externalPort", "internalAddress"],
         ["MacFilterInput"] = ["mac", "name"],

@@ -44,9 +44,9 @@ internal sealed class RequestSchemaTransformer : IOpenApiDocumentTransformer
         return Task.CompletedTask;
     }
 
-    private static void Describe(string name, OpenApiSchema schema, string[] required)
+    private static void Describe(string name, OpenApiSchema schema, string[]? required)
     {
-        schema.Required = new HashSet<string>(required, StringComparer.Ordinal);
+        schema.Required = required is null ? schema.Required ?? new HashSet<string>() : new HashSet<string>(required, StringComparer.Ordinal);
         if (schema.Properties is not { } properties)
         {
             return;

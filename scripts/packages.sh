@@ -5,8 +5,11 @@ RUN_PACKAGES=(nftables conntrack iproute2 procps netcat-openbsd)
 # e2e tests: a real FTP server (pyftpdlib, started with Debian's /usr/bin/python3) and client (curl);
 # hping3 for SYN floods, spoofed sources and bare ACKs; ping for the WAN-ping switch; a TFTP server and
 # client (tftpd-hpa, tftp-hpa) for the tftp helper — the tests run in.tftpd themselves inside a namespace.
+# nodejs (and npm, where the installed Node.js does not bring its own) for Redocly CLI, which lints the OpenAPI
+# document (tools/openapi); Debian's npm package would replace a Node.js that bundles npm, so it is added only when needed.
 TEST_PACKAGES=("${RUN_PACKAGES[@]}" chromium curl ca-certificates python3-pyftpdlib hping3 iputils-ping
-  tftpd-hpa tftp-hpa)
+  tftpd-hpa tftp-hpa nodejs)
+command -v npm >/dev/null 2>&1 || TEST_PACKAGES+=(npm)
 
 # Packages whose postinst starts a daemon on the host: installed under a policy-rc.d that forbids it.
 NO_START_PACKAGES=(tftpd-hpa)

@@ -46,9 +46,23 @@ internal sealed class OperationTransformer : IOpenApiOperationTransformer
         }
 
         Add(responses, "403", "Before setup only the LAN side and the router's console are served (setup-forbidden).", "ProblemDetails", context.Document);
-        Describe(responses, "409", id is "CompleteSetup"
-            ? "Setup has completed already."
-            : anonymous ? "Setup has completed already." : "Setup required (before setup), or the change conflicts with the stored state (errors names the field).");
+        var reading = HttpMethods.IsGet(context.Description.HttpMethod ?? "");
+        Describe(responses, "409", id switch
+        {
+            "CompleteSetup" => "Setup has completed already.",
+            _ when reading => "Setup required: before setup only setup and the interfaces list answer (setup-required).",
+            _ => "Setup required (before setup), or the change conflicts with the stored state (errors names the field when there is one).",
+        });
+        Describe(responses, "400", operation.RequestBody is null
+            ? "A query parameter is out of range: errors names it."
+            : "A field is missing or wrong: errors names each one.");
+        Describe(responses, "503", "The agent is not connected (agent-unavailable).");
+        Describe(responses, "429", "Too many failed passwords from this address lately; Retry-After says how long (too-many-attempts).");
+        if (id == "GetThisDevice")
+        {
+            Describe(responses, "404", "The caller is not a neighbour on the LAN link.");
+        }
+
         if (id is "GetSetup" or "GetInterfaces")
         {
             responses.Remove("409");

@@ -127,6 +127,51 @@ public sealed class OpenApiBodies(JsonObject document)
         return result;
     }
 
+    /// <summary>
+    /// The valid body with each required field at each end of its stated range or length (strings without a pattern):
+    /// a stated bound the server does not reach is as wrong as one it does not enforce. Optional fields are left out:
+    /// their ends meet cross-field rules (a range end below its start) that the schema states only in words.
+    /// </summary>
+    public List<Breach> Bounds(JsonObject valid, JsonNode schemaNode) => Bounds(valid, [], schemaNode);
+
+    private List<Breach> Bounds(JsonObject root, List<string> at, JsonNode schemaNode)
+    {
+        var schema = Resolve(schemaNode);
+        var result = new List<Breach>();
+        var properties = schema["properties"]?.AsObject();
+        foreach (var field in RequiredOf(schema))
+        {
+            var path = at.Append(field).ToList();
+            var name = string.Join('.', path);
+            var property = Resolve(properties![field]!);
+            foreach (var keyword in new[] { "minimum", "maximum" })
+            {
+                if (Number(property, keyword) is { } bound)
+                {
+                    result.Add(new Breach(name, keyword, Set(root, path, JsonValue.Create(bound), remove: false)));
+                }
+            }
+
+            if (property["pattern"] is null)
+            {
+                foreach (var keyword in new[] { "minLength", "maxLength" })
+                {
+                    if (Number(property, keyword) is { } length and > 0)
+                    {
+                        result.Add(new Breach(name, keyword, Set(root, path, JsonValue.Create(new string('b', (int)length)), remove: false)));
+                    }
+                }
+            }
+
+            if (Types(property).Contains("object") || (property["properties"] is not null && property["type"] is null))
+            {
+                result.AddRange(Bounds(root, path, properties[field]!));
+            }
+        }
+
+        return result;
+    }
+
     private List<Breach> Breaches(JsonObject root, List<string> at, JsonNode schemaNode)
     {
         var schema = Resolve(schemaNode);

@@ -11,7 +11,7 @@ internal sealed class DocumentTransformer : IOpenApiDocumentTransformer
         document.Info.Title = "Gateway REST API";
         document.Info.Description = "The v1 contract: desired state of the router, tokens, live agent data. "
             + "Errors are RFC 9457 problem details (application/problem+json); bad input is 400 with an errors map keyed by "
-            + "field, naming each bad field; a body not sent as application/json is 415; an unknown id is 404; a method a path "
+            + "field, naming each bad field; a body sent as another media type than application/json is 415 (with no Content-Type at all, 400 naming body); an unknown id is 404; a method a path "
             + "does not list is 405 with Allow. Before setup every route but setup and the interfaces list is 409 setup-required.";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes = GatewaySecurity.Schemes();

@@ -32,7 +32,7 @@ internal sealed class OperationTransformer : IOpenApiOperationTransformer
         if (operation.RequestBody is not null)
         {
             Add(responses, "400", "A field is missing or wrong: errors names each one.", "HttpValidationProblemDetails", context.Document);
-            Add(responses, "415", "The body is not sent as application/json.", "ProblemDetails", context.Document);
+            Add(responses, "415", "The body is sent with a Content-Type other than application/json (with none at all: 400 naming body).", "ProblemDetails", context.Document);
         }
 
         if (path.Contains("{id", StringComparison.Ordinal))

@@ -124,6 +124,50 @@ public sealed class OpenApiContractTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact]
+    public async Task Every_listed_415_and_404_is_what_the_server_answers()
+    {
+        using var client = _app.CreateAuthorizedClient();
+        var document = await DocumentAsync(client);
+        var bodies = new OpenApiBodies(document);
+        var failures = new List<string>();
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operationNode) in item!.AsObject())
+            {
+                var responses = operationNode!["responses"]!.AsObject();
+                var url = path.Replace("{id}", "999999", StringComparison.Ordinal);
+                var id = operationNode["operationId"]!.GetValue<string>();
+                if (responses.ContainsKey("415") && id != "CompleteSetup")
+                {
+                    var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), url) { Content = new StringContent("{}", Encoding.UTF8, "text/plain") };
+                    var answer = await client.SendAsync(request);
+                    if (answer.StatusCode != HttpStatusCode.UnsupportedMediaType)
+                    {
+                        failures.Add($"{id} with text/plain: {(int)answer.StatusCode}");
+                    }
+                }
+
+                if (responses.ContainsKey("404") && path.Contains("{id}", StringComparison.Ordinal))
+                {
+                    var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), url);
+                    if (operationNode["requestBody"]?["content"]?["application/json"]?["schema"] is { } schema)
+                    {
+                        request.Content = new StringContent(bodies.Valid(schema)!.ToJsonString(), Encoding.UTF8, "application/json");
+                    }
+
+                    var answer = await client.SendAsync(request);
+                    if (answer.StatusCode != HttpStatusCode.NotFound)
+                    {
+                        failures.Add($"{id} on an unknown id: {(int)answer.StatusCode}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
+    [Fact]
     public async Task Setup_takes_the_body_the_document_calls_valid_and_refuses_each_broken_rule()
     {
         var fresh = new GatewayApplication();

@@ -9,9 +9,12 @@ RUN_PACKAGES=(nftables conntrack iproute2 procps netcat-openbsd "${AOT_PACKAGES[
 # client (tftpd-hpa, tftp-hpa) for the tftp helper — the tests run in.tftpd themselves inside a namespace.
 # prometheus for promtool, which checks the web's /metrics output. The package tests: lintian and dpkg-dev check
 # and build the .deb, systemd brings systemd-analyze (verify) and systemd-socket-activate (port 80 handed to the
-# web as its socket unit does).
+# web as its socket unit does). nodejs (and npm, where the installed Node.js does not bring its own) for Redocly
+# CLI, which lints the OpenAPI document (tools/openapi); Debian's npm package would replace a Node.js that bundles
+# npm, so it is added only when needed.
 TEST_PACKAGES=("${RUN_PACKAGES[@]}" chromium curl ca-certificates python3-pyftpdlib hping3 iputils-ping
-  tftpd-hpa tftp-hpa prometheus lintian dpkg-dev systemd)
+  tftpd-hpa tftp-hpa prometheus lintian dpkg-dev systemd nodejs)
+command -v npm >/dev/null 2>&1 || TEST_PACKAGES+=(npm)
 
 # Packages whose postinst starts a daemon on the host: installed under a policy-rc.d that forbids it.
 NO_START_PACKAGES=(tftpd-hpa prometheus)

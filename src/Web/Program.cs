@@ -4,6 +4,7 @@ using Gateway.Web.Components;
 using Gateway.Web.Data;
 using Gateway.Web.Metrics;
 using Gateway.Web.Security;
+using Gateway.Web.OpenApi;
 using Gateway.Web.State;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.DataProtection;
@@ -86,13 +87,7 @@ public sealed class Program
             options.SerializerOptions.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { ApiJson.HideComputedSharedMembers } });
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path);
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Gateway REST API";
-            document.Info.Description = "The v1 contract: desired state of the router, tokens, live agent data. "
-                + "Errors are RFC 9457 problem details; bad input is 400 with an errors map keyed by field.";
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddGatewayOpenApi();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
         var app = builder.Build();

@@ -24,10 +24,13 @@ work=$ROOT/artifacts/package
 stage=$work/root
 deb=$ROOT/artifacts/gateway_${version}_${arch}.deb
 rm -rf "$stage"
-if ((reuse == 0)) || [[ ! -x $work/agent/Gateway.Agent || ! -x $work/web/Gateway.Web ]]; then
+# The agent goes to the same folder run.sh and test.sh publish it to, so after theirs this publish is an
+# up-to-date check rather than a second native compile.
+agent=$ROOT/artifacts/publish/agent
+if ((reuse == 0)) || [[ ! -x $agent/Gateway.Agent || ! -x $work/web/Gateway.Web ]]; then
   rm -rf "$work"
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-  dotnet publish src/Agent/Gateway.Agent.csproj -c Release -r "$rid" -p:PublishAot=true -o "$work/agent" -nologo -v q
+  dotnet publish src/Agent/Gateway.Agent.csproj -c Release -r "$rid" -p:PublishAot=true -o "$agent" -nologo -v q
   # English only (the panel is English): no satellite resource folders.
   dotnet publish src/Web/Gateway.Web.csproj -c Release -r "$rid" --self-contained -p:UseAppHost=true \
     -p:SatelliteResourceLanguages=en -o "$work/web" -nologo -v q
@@ -36,8 +39,8 @@ mkdir -p "$stage"
 
 lib=$stage/usr/lib/gateway
 install -d "$lib/agent" "$lib/web"
-install -m 0755 "$work/agent/Gateway.Agent" "$lib/agent/Gateway.Agent"
-install -m 0644 "$work/agent/appsettings.json" "$lib/agent/appsettings.json"
+install -m 0755 "$agent/Gateway.Agent" "$lib/agent/Gateway.Agent"
+install -m 0644 "$agent/appsettings.json" "$lib/agent/appsettings.json"
 # Debug symbols and the IIS web.config have no place on a router, nor the LTTng tracing provider (the runtime
 # runs without it, and it would pull in liblttng-ust).
 (cd "$work/web" && find . -type f ! -name '*.pdb' ! -name '*.dbg' ! -name web.config \

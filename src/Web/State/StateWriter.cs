@@ -21,10 +21,15 @@ public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, Age
     private const int SafeItemCount = 16384;
 
     /// <summary>
-    /// A bound on one list item's agent JSON apart from its text columns: property names, numbers, booleans, nulls
-    /// and punctuation (a rule, the widest item, stays well under half of it).
+    /// A bound on one list item's agent JSON apart from its text columns: property names, numbers, booleans, nulls,
+    /// enum names and punctuation (StateWriterBoundTests holds each against the widest item).
     /// </summary>
-    internal const int ItemBytesBesidesText = 768;
+    internal static int ItemBytesBesidesText(Type entity) => entity.Name switch
+    {
+        nameof(Data.Entities.MacFilterEntity) => 128,
+        nameof(Data.Entities.RuleEntity) => 768,
+        _ => 512,
+    };
 
     /// <summary>A bound on everything in the frame that is not a list item: the envelope and the single settings.</summary>
     internal const int FixedBytes = 64 * 1024;
@@ -144,7 +149,7 @@ public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, Age
             .Where(p => (p.GetTypeMapping().Converter?.ProviderClrType ?? p.ClrType) == typeof(string))
             .Select(p => $"6 * coalesce(length(CAST(\"{p.GetColumnName(store)}\" AS BLOB)), 0) + 2")
             .DefaultIfEmpty("0");
-        return $"(SELECT coalesce(sum({ItemBytesBesidesText} + {string.Join(" + ", text)}), 0) FROM \"{table}\")";
+        return $"(SELECT coalesce(sum({ItemBytesBesidesText(type.ClrType)} + {string.Join(" + ", text)}), 0) FROM \"{table}\")";
     }
 
     private static async Task<long> ScalarAsync(GatewayDbContext db, string sql, CancellationToken ct)

@@ -10,7 +10,8 @@ public static class ConfigApi
     public static RouteGroupBuilder MapConfig(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/config").WithTags("Backup").RequireApiAuth();
-        group.MapGet("/", async (ConfigService config, CancellationToken ct) => TypedResults.Ok(await config.ExportAsync(ct)))
+        group.MapGet("/", (HttpContext http, ConfigService config) =>
+                TaggedJson<GatewayConfig>.FromSnapshotAsync(http, "config", c => c, config.ExportAsync))
             .WithName("ExportConfig")
             .WithSummary("The whole desired state: network, port forwards, MAC filters, MAC policy, logging, rules (in run order, without hits), protection, oneToOne, redirects, policyRoutes, helpers.");
         group.MapPut("/", PutAsync)

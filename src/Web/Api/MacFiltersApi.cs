@@ -10,7 +10,8 @@ public static class MacFiltersApi
     public static RouteGroupBuilder MapMacFilters(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/mac-filters").WithTags("MAC filters").RequireApiAuth();
-        group.MapGet("/", async (MacFilterService filters, CancellationToken ct) => TypedResults.Ok(await filters.ListAsync(ct)))
+        group.MapGet("/", (HttpContext http, MacFilterService filters) =>
+                TaggedJson<IReadOnlyList<MacFilter>>.FromSnapshotAsync(http, "mac-filters", c => c.MacFilters, filters.ListAsync))
             .WithName("ListMacFilters");
         group.MapGet("/{id:int}", GetAsync).WithName("GetMacFilter");
         group.MapPost("/", CreateAsync)

@@ -10,7 +10,8 @@ public static class OneToOneApi
     public static RouteGroupBuilder MapOneToOne(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/one-to-one").WithTags("1:1 NAT").RequireApiAuth();
-        group.MapGet("/", async (OneToOneService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)))
+        group.MapGet("/", (HttpContext http, OneToOneService service) =>
+                TaggedJson<IReadOnlyList<OneToOneNat>>.FromSnapshotAsync(http, "one-to-one", c => c.OneToOne, service.ListAsync))
             .WithName("ListOneToOne");
         group.MapGet("/{id:int}", GetAsync).WithName("GetOneToOneEntry")
             .ProducesProblem(StatusCodes.Status404NotFound);

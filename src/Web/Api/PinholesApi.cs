@@ -10,7 +10,8 @@ public static class PinholesApi
     public static RouteGroupBuilder MapPinholes(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/pinholes").WithTags("Pinholes").RequireApiAuth();
-        group.MapGet("/", async (PinholeService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)))
+        group.MapGet("/", (HttpContext http, PinholeService service) =>
+                TaggedJson<IReadOnlyList<Pinhole>>.FromSnapshotAsync(http, "pinholes", c => c.Pinholes, service.ListAsync))
             .WithName("ListPinholes");
         group.MapGet("/{id:int}", GetAsync).WithName("GetPinhole")
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -10,7 +10,8 @@ public static class PolicyRoutesApi
     public static RouteGroupBuilder MapPolicyRoutes(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/policy-routes").WithTags("Policy routes").RequireApiAuth();
-        group.MapGet("/", async (PolicyRouteService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)))
+        group.MapGet("/", (HttpContext http, PolicyRouteService service) =>
+                TaggedJson<IReadOnlyList<PolicyRoute>>.FromSnapshotAsync(http, "policy-routes", c => c.PolicyRoutes, service.ListAsync))
             .WithName("ListPolicyRoutes");
         group.MapGet("/{id:int}", GetAsync).WithName("GetPolicyRoute")
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -10,7 +10,8 @@ public static class PortForwardsApi
     public static RouteGroupBuilder MapPortForwards(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/port-forwards").WithTags("Port forwards").RequireApiAuth();
-        group.MapGet("/", async (PortForwardService forwards, CancellationToken ct) => TypedResults.Ok(await forwards.ListAsync(ct)))
+        group.MapGet("/", (HttpContext http, PortForwardService forwards) =>
+                TaggedJson<IReadOnlyList<PortForward>>.FromSnapshotAsync(http, "port-forwards", c => c.PortForwards, forwards.ListAsync))
             .WithName("ListPortForwards");
         group.MapGet("/{id:int}", GetAsync).WithName("GetPortForward");
         group.MapPost("/", CreateAsync)

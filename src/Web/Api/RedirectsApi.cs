@@ -10,7 +10,8 @@ public static class RedirectsApi
     public static RouteGroupBuilder MapRedirects(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/redirects").WithTags("Redirects").RequireApiAuth();
-        group.MapGet("/", async (RedirectService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)))
+        group.MapGet("/", (HttpContext http, RedirectService service) =>
+                TaggedJson<IReadOnlyList<Redirect>>.FromSnapshotAsync(http, "redirects", c => c.Redirects, service.ListAsync))
             .WithName("ListRedirects");
         group.MapGet("/{id:int}", GetAsync).WithName("GetRedirect")
             .ProducesProblem(StatusCodes.Status404NotFound);

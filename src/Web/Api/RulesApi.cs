@@ -12,7 +12,7 @@ public static class RulesApi
     public static RouteGroupBuilder MapRules(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/rules").WithTags("Traffic rules").RequireApiAuth();
-        group.MapGet("/", async (RuleService rules, CancellationToken ct) => TypedResults.Ok(await rules.ListAsync(ct)))
+        group.MapGet("/", async (HttpContext http, RuleService rules, CancellationToken ct) => TaggedJson<IReadOnlyList<RuleView>>.Of(http, await rules.ListAsync(ct)))
             .WithName("ListRules")
             .WithSummary("Every rule in run order (first match wins), each with its latest kernel counter in hits.");
         group.MapGet("/{id:int}", GetAsync).WithName("GetRule")

@@ -45,7 +45,9 @@ public static class DatabaseSetup
 
         // Wait for a concurrent writer rather than failing with "database is locked".
         builder.DefaultTimeout = 30;
-        services.AddDbContextFactory<GatewayDbContext>(options => options.UseSqlite(builder.ToString()));
+        var connection = builder.ToString();
+        services.AddDbContextFactory<GatewayDbContext>(options => options.UseSqlite(connection)
+            .AddInterceptors(BusyTimeout.Instance, WrittenTables.Instance));
         return folder;
     }
 

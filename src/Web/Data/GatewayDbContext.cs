@@ -36,6 +36,9 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
 
     public DbSet<RevisionEntity> Revision => Set<RevisionEntity>();
 
+    /// <summary>Tables this context's commands have written (see <see cref="Data.WrittenTables"/>); bulk writes add theirs.</summary>
+    internal HashSet<string> WrittenTables { get; } = new(StringComparer.Ordinal);
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(GatewayDbContext).Assembly);
 }

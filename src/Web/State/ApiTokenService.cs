@@ -11,7 +11,7 @@ public sealed record ApiTokenInfo(int Id, string Name, DateTimeOffset CreatedAt,
 public sealed record CreatedApiToken(int Id, string Name, string Token);
 
 /// <summary>Bearer tokens for scripts: created, listed without secrets, revoked.</summary>
-public sealed class ApiTokenService(StateWriter writer, TimeProvider time)
+public sealed class ApiTokenService(StateWriter writer, TimeProvider time, ApiTokenCache cache)
 {
     /// <summary>Last-used times are written at most this often per token, so a busy script doesn't write per request.</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
@@ -38,12 +38,17 @@ public sealed class ApiTokenService(StateWriter writer, TimeProvider time)
         }, ct, desiredState: false);
     }
 
-    public Task<Outcome<bool>> RevokeAsync(int id, CancellationToken ct = default) =>
-        writer.WriteAsync(async (db, c) =>
+    public async Task<Outcome<bool>> RevokeAsync(int id, CancellationToken ct = default)
+    {
+        var outcome = await writer.WriteAsync(async (db, c) =>
         {
             var deleted = await db.ApiTokens.Where(t => t.Id == id).ExecuteDeleteAsync(c);
             return deleted == 0 ? Outcome<bool>.NotFound($"No API token with id {id}.") : Outcome<bool>.Ok(true);
         }, ct, desiredState: false);
+        // Also after a failure: nothing stale may outlive a revoke that raced with an authentication.
+        cache.Forget(id);
+        return outcome;
+    }
 
     /// <summary>The token's record when <paramref name="token"/> is a live token, else null; records the use.</summary>
     public async Task<ApiTokenInfo?> AuthenticateAsync(string token, CancellationToken ct = default)
@@ -54,6 +59,12 @@ public sealed class ApiTokenService(StateWriter writer, TimeProvider time)
         }
 
         var hash = ApiTokenFormat.Hash(token);
+        if (cache.TryGet(hash, out var known) && known.LastUsedAt is { } used && time.GetUtcNow() - used < LastUsedResolution)
+        {
+            return known;
+        }
+
+        var revocations = cache.Revocations;
 
         // Every bearer request passes here: a plain read answers it unless the last-used time is due, so
         // most requests don't take SQLite's write lock (WriteAsync begins IMMEDIATE even when nothing changes).
@@ -65,7 +76,7 @@ public sealed class ApiTokenService(StateWriter writer, TimeProvider time)
 
         if (stored.LastUsedAt is { } seen && time.GetUtcNow() - seen < LastUsedResolution)
         {
-            return new ApiTokenInfo(stored.Id, stored.Name, stored.CreatedAt, stored.LastUsedAt);
+            return Remembered(hash, revocations, new ApiTokenInfo(stored.Id, stored.Name, stored.CreatedAt, stored.LastUsedAt));
         }
 
         var outcome = await writer.WriteAsync(async (db, c) =>
@@ -84,6 +95,12 @@ public sealed class ApiTokenService(StateWriter writer, TimeProvider time)
 
             return Outcome<ApiTokenInfo>.Ok(new ApiTokenInfo(entity.Id, entity.Name, entity.CreatedAt, entity.LastUsedAt));
         }, ct, desiredState: false);
-        return outcome.Value;
+        return outcome.Value is { } info ? Remembered(hash, revocations, info) : null;
+    }
+
+    private ApiTokenInfo Remembered(string hash, long revocationsBefore, ApiTokenInfo info)
+    {
+        cache.Remember(hash, info, revocationsBefore);
+        return info;
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gateway.Web.State;
 
 /// <summary>Port forwards: validated against the current LAN, enabled forwards must not overlap (409).</summary>
-public sealed class PortForwardService(StateWriter writer)
+public sealed class PortForwardService(StateWriter writer, DesiredStateCache snapshots)
 {
     public Task<IReadOnlyList<PortForward>> ListAsync(CancellationToken ct = default) =>
         writer.ReadAsync(LoadAllAsync, ct);
@@ -60,7 +60,7 @@ public sealed class PortForwardService(StateWriter writer)
         (await db.PortForwards.AsNoTracking().OrderBy(f => f.Id).ToListAsync(ct)).Select(f => f.ToRecord()).ToList();
 
     /// <summary>Input → record, field rules against the current LAN, then the overlap rule against the stored forwards.</summary>
-    private static async Task<Outcome<PortForward>> CheckAsync(GatewayDbContext db, int id, PortForwardInput input, CancellationToken ct, PortForward? stored = null)
+    private async Task<Outcome<PortForward>> CheckAsync(GatewayDbContext db, int id, PortForwardInput input, CancellationToken ct, PortForward? stored = null)
     {
         var errors = new ValidationErrors();
         var forward = input.ToPortForward(id, errors, stored: stored);
@@ -80,7 +80,8 @@ public sealed class PortForwardService(StateWriter writer)
             return Outcome<PortForward>.Invalid(errors);
         }
 
-        var others = await LoadAllAsync(db, ct);
+        // Every forward, compared in memory: from the cached snapshot when it is current (a write holds the gate).
+        var others = await snapshots.ListForWriterAsync<PortForward>(db, typeof(PortForwardEntity), ct);
         var overlap = ConfigValidator.FindOverlap(forward!, others);
         if (overlap >= 0)
         {

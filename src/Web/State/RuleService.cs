@@ -7,10 +7,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Gateway.Web.State;
 
 /// <summary>Traffic rules in their run order, each with its latest kernel counter from the agent.</summary>
-public sealed class RuleService(StateWriter writer, AgentLink link)
+public sealed class RuleService(StateWriter writer, AgentLink link, DesiredStateCache snapshots)
 {
     public async Task<IReadOnlyList<RuleView>> ListAsync(CancellationToken ct = default) =>
-        WithHits(await writer.ReadAsync(LoadAllAsync, ct));
+        WithHits((await snapshots.SnapshotAsync(ct))?.Config.Rules ?? await writer.ReadAsync(LoadAllAsync, ct));
 
     public async Task<RuleView?> GetAsync(int id, CancellationToken ct = default)
     {

@@ -17,6 +17,9 @@ public static class StateServiceCollectionExtensions
         services.AddSingleton<LoginTickets>();
         services.AddSingleton<AdminSecurityStamp>();
         services.AddSingleton<IPasswordHasher<AdminUserEntity>, PasswordHasher<AdminUserEntity>>();
+        services.AddSingleton<WriteGate>();
+        services.AddSingleton<DesiredStateCache>();
+        services.AddSingleton<ApiTokenCache>();
         services.AddScoped<StateWriter>();
         services.AddScoped<PortForwardService>();
         services.AddScoped<MacFilterService>();

@@ -2,74 +2,128 @@ using Gateway.Shared.Config;
 using Gateway.Shared.Validation;
 using Gateway.Shared.Protocol;
 using Gateway.Web.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Gateway.Web.State;
 
 /// <summary>
-/// Runs one change in one SQLite transaction. The transaction is BEGIN IMMEDIATE (Microsoft.Data.Sqlite's
-/// default), so checks such as "overlaps an enabled forward" and the write they guard can't interleave with
-/// another writer. A successful desired-state change bumps the revision in the same transaction and then
-/// tells the agent link, after commit, so the agent never sees a revision that might roll back.
+/// Runs one change in one SQLite transaction, one writer at a time in arrival order (<see cref="WriteGate"/>), so
+/// checks such as "overlaps an enabled forward" and the write they guard can't interleave with another writer, and
+/// no writer waits on SQLite's busy retry. A successful desired-state change bumps the revision in the same
+/// transaction, publishes the tables it wrote to <see cref="DesiredStateCache"/> just before the commit, and tells
+/// the agent link after it, so the agent never sees a revision that might roll back.
 /// </summary>
-public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, AgentLink link)
+public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, AgentLink link, WriteGate gate, DesiredStateCache cache)
 {
     /// <summary>Items whose worst-case JSON (under 1 KiB each, a rule included) always fits one frame.</summary>
     private const int SafeItemCount = 16384;
 
+    /// <summary>
+    /// A bound on one list item's agent JSON apart from its text columns: property names, numbers, booleans, nulls,
+    /// enum names and punctuation (StateWriterBoundTests holds each against the widest item).
+    /// </summary>
+    internal static int ItemBytesBesidesText(Type entity) => entity.Name switch
+    {
+        nameof(Data.Entities.MacFilterEntity) => 128,
+        nameof(Data.Entities.RuleEntity) => 768,
+        _ => 512,
+    };
+
+    /// <summary>A bound on everything in the frame that is not a list item: the envelope and the single settings.</summary>
+    internal const int FixedBytes = 64 * 1024;
+
     public async Task<Outcome<T>> WriteAsync<T>(
         Func<GatewayDbContext, CancellationToken, Task<Outcome<T>>> change,
         CancellationToken cancellationToken,
-        bool desiredState = true)
+        bool desiredState = true) =>
+        await WriteAsync(change, cancellationToken, desiredState, wholeState: null);
+
+    /// <param name="wholeState">For a change that writes the whole desired state: that state, from the change's value,
+    /// so the snapshot after the commit is not read back.</param>
+    internal async Task<Outcome<T>> WriteAsync<T>(
+        Func<GatewayDbContext, CancellationToken, Task<Outcome<T>>> change,
+        CancellationToken cancellationToken,
+        bool desiredState,
+        Func<T, GatewayConfig>? wholeState)
     {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var outcome = await change(db, cancellationToken);
-        if (!outcome.Succeeded)
+        using (await gate.EnterAsync(cancellationToken))
         {
-            await transaction.RollbackAsync(cancellationToken);
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var outcome = await change(db, cancellationToken);
+            if (!outcome.Succeeded)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return outcome;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            long revision = 0;
+            Action? undo = null;
+            if (desiredState)
+            {
+                if (await TooLargeForTheAgentAsync(db, cancellationToken) is { } tooLarge)
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    return Outcome<T>.Invalid("body", tooLarge);
+                }
+
+                if (await LocksOutTheLanAsync(db, cancellationToken))
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    return Outcome<T>.Conflict(ConfigValidator.AllowListLockoutMessage);
+                }
+
+                await db.Revision.ExecuteUpdateAsync(s => s.SetProperty(r => r.DesiredRevision, r => r.DesiredRevision + 1), cancellationToken);
+                revision = await db.Revision.Select(r => r.DesiredRevision).SingleAsync(cancellationToken);
+                undo = cache.Publish(db.WrittenTables, revision);
+            }
+
+            try
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch
+            {
+                undo?.Invoke();
+                throw;
+            }
+
+            if (desiredState)
+            {
+                if (wholeState is not null)
+                {
+                    cache.Seed(revision, wholeState(outcome.Value!));
+                }
+
+                link.NotifyChanged();
+            }
+
             return outcome;
         }
-
-        await db.SaveChangesAsync(cancellationToken);
-        if (desiredState)
-        {
-            if (await TooLargeForTheAgentAsync(db, cancellationToken) is { } tooLarge)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return Outcome<T>.Invalid("body", tooLarge);
-            }
-
-            if (await LocksOutTheLanAsync(db, cancellationToken))
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return Outcome<T>.Conflict(ConfigValidator.AllowListLockoutMessage);
-            }
-
-            await db.Revision.ExecuteUpdateAsync(s => s.SetProperty(r => r.DesiredRevision, r => r.DesiredRevision + 1), cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        if (desiredState)
-        {
-            link.NotifyChanged();
-        }
-
-        return outcome;
     }
 
     /// <summary>
     /// The whole desired state travels to the agent as one frame (at most <see cref="Framing.MaxFrameBytes"/>).
     /// Item counts alone don't bound it: a 64-character name of emoji is 384 bytes once JSON-escaped. A state
     /// that can't be sent would be stored but never applied, and the link would reconnect forever trying, so
-    /// such a write is refused. Below <see cref="SafeItemCount"/> items even worst-case text fits, so the
-    /// serialisation is only paid for near the limits.
+    /// such a write is refused. Below <see cref="SafeItemCount"/> items even worst-case text fits; above, a bound
+    /// from the stored text lengths (every UTF-8 byte escaped to at most six) answers without reading the rows
+    /// back, and only a state near the limit is serialised to measure it.
     /// </summary>
     private static async Task<string?> TooLargeForTheAgentAsync(GatewayDbContext db, CancellationToken ct)
     {
-        var items = await db.PortForwards.CountAsync(ct) + await db.MacFilters.CountAsync(ct) + await db.Rules.CountAsync(ct)
-            + await db.OneToOne.CountAsync(ct) + await db.Redirects.CountAsync(ct) + await db.PolicyRoutes.CountAsync(ct);
+        var tables = DesiredStateCache.ListEntities.Select(t => db.Model.FindEntityType(t)!).ToList();
+        var items = await ScalarAsync(db, "SELECT " + string.Join(" + ", tables.Select(t => $"(SELECT count(*) FROM \"{t.GetTableName()}\")")), ct);
         if (items <= SafeItemCount)
+        {
+            return null;
+        }
+
+        var bound = FixedBytes + await ScalarAsync(db, "SELECT " + string.Join(" + ", tables.Select(BoundSql)), ct);
+        if (bound <= Framing.MaxFrameBytes)
         {
             return null;
         }
@@ -84,6 +138,26 @@ public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, Age
         return bytes <= Framing.MaxFrameBytes
             ? null
             : $"The configuration would be {bytes / 1024 / 1024} MiB for the agent, over its {Framing.MaxFrameBytes / 1024 / 1024} MiB limit: use fewer or shorter-named port forwards, MAC filters or traffic rules.";
+    }
+
+    /// <summary>One table's worst case: a fixed share per row plus each text column's UTF-8 bytes, all escaped, with quotes.</summary>
+    private static string BoundSql(Microsoft.EntityFrameworkCore.Metadata.IEntityType type)
+    {
+        var table = type.GetTableName()!;
+        var store = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(table, type.GetSchema());
+        var text = type.GetProperties()
+            .Where(p => (p.GetTypeMapping().Converter?.ProviderClrType ?? p.ClrType) == typeof(string))
+            .Select(p => $"6 * coalesce(length(CAST(\"{p.GetColumnName(store)}\" AS BLOB)), 0) + 2")
+            .DefaultIfEmpty("0");
+        return $"(SELECT coalesce(sum({ItemBytesBesidesText(type.ClrType)} + {string.Join(" + ", text)}), 0) FROM \"{table}\")";
+    }
+
+    private static async Task<long> ScalarAsync(GatewayDbContext db, string sql, CancellationToken ct)
+    {
+        await using var command = (SqliteCommand)db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = (SqliteTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>

@@ -17,7 +17,8 @@ public sealed partial class AgentServer(
     RulesetManager rulesets,
     NftApplier applier,
     ClientHub hub,
-    ILogger<AgentServer> logger) : BackgroundService
+    ILogger<AgentServer> logger,
+    Confirm.ConfirmWindow? confirm = null) : BackgroundService
 {
     public static string AgentVersion { get; } =
         typeof(AgentServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
@@ -147,6 +148,11 @@ public sealed partial class AgentServer(
                 var request = AgentProtocol.DeserializeRequest(body);
                 var reply = await HandleAsync(request, linked.Token).ConfigureAwait(false);
                 await client.SendAsync(reply, linked.Token).ConfigureAwait(false);
+                if (request is HelloRequest && confirm is not null && await confirm.TakeUndeliveredAsync(linked.Token).ConfigureAwait(false) is { } reverted)
+                {
+                    // A revert that happened while no client was connected: this one hears of it now.
+                    await client.SendAsync(reverted, linked.Token).ConfigureAwait(false);
+                }
             }
         }
         catch (InvalidDataException ex)
@@ -175,10 +181,14 @@ public sealed partial class AgentServer(
         switch (request)
         {
             case HelloRequest:
-                return new HelloReply(AgentProtocol.Version, AgentVersion, rulesets.AppliedRevision);
+                return new HelloReply(AgentProtocol.Version, AgentVersion, rulesets.AppliedRevision, confirm?.Pending);
             case ApplyRequest apply:
                 // Compile and the libnftables call are CPU/kernel work; keep them off the socket's I/O thread.
-                return await Task.Run(() => rulesets.ApplyAsync(apply.Revision, apply.Config, cancellationToken), cancellationToken).ConfigureAwait(false);
+                return await Task.Run(() => confirm is null ? rulesets.ApplyAsync(apply.Revision, apply.Config, cancellationToken) : confirm.ApplyAsync(apply, cancellationToken), cancellationToken).ConfigureAwait(false);
+            case ConfirmRequest confirmRequest:
+                return confirm is null
+                    ? new ConfirmStateEvent(null, "This agent holds no confirmation windows.")
+                    : await confirm.ConfirmAsync(confirmRequest.Revision, cancellationToken).ConfigureAwait(false);
             case GetInterfacesRequest:
                 return new InterfacesReply(LinkLister.List(), rulesets.AgentAddresses);
             case GetNeighboursRequest:

@@ -21,6 +21,8 @@ internal sealed class AgentConnection(Stream stream)
 
     public Queue<TaskCompletionSource<NeighboursReply>> NeighbourWaiters { get; } = new();
 
+    public Queue<TaskCompletionSource<ConfirmStateEvent>> ConfirmWaiters { get; } = new();
+
     public long LastSentRevision { get; private set; } = -1;
 
     public async Task SendAsync(AgentRequest request, CancellationToken ct, Action? beforeWrite = null)
@@ -93,6 +95,7 @@ internal sealed class AgentConnection(Stream stream)
             Fail(InterfaceWaiters, reason);
             Fail(RulesetWaiters, reason);
             Fail(NeighbourWaiters, reason);
+            Fail(ConfirmWaiters, reason);
         }
     }
 

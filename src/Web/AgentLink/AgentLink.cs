@@ -27,6 +27,7 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
     private ConntrackSample? _latestSample;
     private IReadOnlyDictionary<int, RuleHits> _latestRuleHits = EmptyHits;
     private DriftEvent? _lastDrift;
+    private PendingConfirmation? _pending;
 
     private static readonly IReadOnlyDictionary<int, RuleHits> EmptyHits = new Dictionary<int, RuleHits>();
 
@@ -56,6 +57,12 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
     public DriftEvent? LastDrift => Volatile.Read(ref _lastDrift);
 
     public string SocketPath => _options.SocketPath;
+
+    /// <summary>The commit-confirmed revision the agent waits to have confirmed (null: none, or not connected).</summary>
+    public PendingConfirmation? PendingConfirmation => Volatile.Read(ref _pending);
+
+    /// <summary>The agent put back the previous ruleset because a revision was not confirmed in time.</summary>
+    public event Action<RevertedEvent>? Reverted;
 
     /// <summary>Connect, disconnect, applied.</summary>
     public event Action? StatusChanged;
@@ -203,6 +210,7 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
             case HelloReply hello:
                 AgentVersion = hello.AgentVersion;
                 Interlocked.Exchange(ref _appliedRevision, hello.AppliedRevision);
+                Volatile.Write(ref _pending, hello.Pending);
                 LogHello(hello.AgentVersion, hello.Protocol, hello.AppliedRevision);
                 Raise(StatusChanged);
                 break;
@@ -259,6 +267,27 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
                 Volatile.Write(ref _latestRuleHits, hits);
                 Raise(CountersReceived, counters);
                 break;
+            case ConfirmStateEvent confirmState:
+                // Pushed when a window opens or moves (always a pending revision, no error); a confirm's reply has an
+                // error or no pending revision, so only those answer a waiter.
+                if (confirmState.Error is null)
+                {
+                    Volatile.Write(ref _pending, confirmState.Pending);
+                }
+
+                if (confirmState.Error is not null || confirmState.Pending is null)
+                {
+                    connection.Complete(connection.ConfirmWaiters, confirmState);
+                }
+
+                Raise(StatusChanged);
+                break;
+            case RevertedEvent reverted:
+                Volatile.Write(ref _pending, null);
+                LogReverted(reverted.Reason);
+                Raise(Reverted, reverted);
+                Raise(StatusChanged);
+                break;
             case DriftEvent drift:
                 Volatile.Write(ref _lastDrift, drift);
                 LogDrift(drift.What, drift.Repaired);
@@ -287,9 +316,15 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
             }
 
             (long Revision, GatewayConfig Config)? snapshot;
+            int? confirmSeconds = null;
             await using (var scope = scopes.CreateAsyncScope())
             {
                 snapshot = await scope.ServiceProvider.GetRequiredService<ConfigService>().SnapshotAsync(ct);
+                if (snapshot is { } taken && taken.Revision != connection.LastSentRevision)
+                {
+                    confirmSeconds = await scope.ServiceProvider.GetRequiredService<StateWriter>().ReadAsync(
+                        (db, c) => Confirm.ApplyConfirmation.SecondsForAsync(db, taken.Revision, AppliedRevision, c), ct);
+                }
             }
 
             if (snapshot is not { } newest || newest.Revision == connection.LastSentRevision)
@@ -298,9 +333,23 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
             }
 
             connection.ApplySent(newest.Revision, time.GetUtcNow());
-            await connection.SendAsync(new ApplyRequest(newest.Revision, newest.Config), ct);
+            await connection.SendAsync(new ApplyRequest(newest.Revision, newest.Config, confirmSeconds), ct);
             LogApplySent(newest.Revision);
         }
+    }
+
+    /// <summary>Keeps the pending commit-confirmed <paramref name="revision"/>; the reply's error says why not.</summary>
+    /// <exception cref="AgentUnavailableException">Not connected, or no answer in time.</exception>
+    public async Task<ConfirmStateEvent> ConfirmAsync(long revision, CancellationToken ct = default)
+    {
+        var reply = await RequestAsync(new ConfirmRequest(revision), c => c.ConfirmWaiters, ct);
+        if (reply.Error is null)
+        {
+            Volatile.Write(ref _pending, null);
+            Raise(StatusChanged);
+        }
+
+        return reply;
     }
 
     private async Task<T> RequestAsync<T>(AgentRequest request, Func<AgentConnection, Queue<TaskCompletionSource<T>>> waiters, CancellationToken ct)
@@ -334,6 +383,7 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
         _connection = null;
         Volatile.Write(ref _latestSample, null);
         Volatile.Write(ref _latestRuleHits, EmptyHits);
+        Volatile.Write(ref _pending, null);
         if (connection is not null)
         {
             connection.FailAll(new AgentUnavailableException("The connection to the agent closed."));
@@ -374,6 +424,9 @@ public sealed partial class AgentLink(IServiceScopeFactory scopes, IOptions<Agen
             }
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "The agent reverted an unconfirmed apply: {Reason}.")]
+    private partial void LogReverted(string reason);
 
     [LoggerMessage(LogLevel.Information, "Connected to the agent at {Path}.")]
     private partial void LogConnected(string path);

@@ -211,7 +211,7 @@ public sealed class ConfigService(StateWriter writer, IDbContextFactory<GatewayD
 
             await db.SaveChangesAsync(c);
             return Outcome<GatewayConfig>.Ok(await ReadConfigAsync(db, c) ?? config);
-        }, ct);
+        }, ct, risky: true); // a restore can change anything: from the panel it is always commit-confirmed
     }
 
     /// <summary>Two enabled pinholes of a restore opening the same host and ports: 409, as for single writes.</summary>

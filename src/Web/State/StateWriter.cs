@@ -12,7 +12,7 @@ namespace Gateway.Web.State;
 /// another writer. A successful desired-state change bumps the revision in the same transaction and then
 /// tells the agent link, after commit, so the agent never sees a revision that might roll back.
 /// </summary>
-public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, AgentLink link)
+public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, AgentLink link, Confirm.ApplyConfirmation? confirmation = null)
 {
     /// <summary>Items whose worst-case JSON (under 1 KiB each, a rule included) always fits one frame.</summary>
     private const int SafeItemCount = 16384;
@@ -20,10 +20,13 @@ public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, Age
     public async Task<Outcome<T>> WriteAsync<T>(
         Func<GatewayDbContext, CancellationToken, Task<Outcome<T>>> change,
         CancellationToken cancellationToken,
-        bool desiredState = true)
+        bool desiredState = true,
+        bool risky = false)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Commit-confirmed apply: the panel's writes are compared with what they change (risky or not).
+        var before = desiredState && confirmation is not null ? await confirmation.BeforeAsync(db, cancellationToken) : null;
         var outcome = await change(db, cancellationToken);
         if (!outcome.Succeeded)
         {
@@ -47,6 +50,10 @@ public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, Age
             }
 
             await db.Revision.ExecuteUpdateAsync(s => s.SetProperty(r => r.DesiredRevision, r => r.DesiredRevision + 1), cancellationToken);
+            if (confirmation is not null)
+            {
+                await confirmation.StampAsync(db, before, risky, cancellationToken);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -18,11 +18,12 @@ public sealed record OpenWindow(long Revision, DateTimeOffset Deadline, int Seco
 }
 
 /// <summary>
-/// Everything the confirmation needs to survive a crash: the open window, a revert no client has heard of yet, and
-/// the newest reverted revision (applies of it or anything older are refused until a newer one succeeds, so a web that
-/// reconnects with the unconfirmed revision before it hears of the revert can't bring it back).
+/// Everything the confirmation needs to survive a crash: the open window, and the last revert with its revision until a
+/// newer revision is applied (the revert is told to every client that says hello meanwhile; applies of the reverted
+/// revision or anything older are refused, so a web that reconnects with the unconfirmed revision before it hears of
+/// the revert can't bring it back).
 /// </summary>
-public sealed record ConfirmState(OpenWindow? Window, RevertedEvent? Undelivered, long RevertedRevision)
+public sealed record ConfirmState(OpenWindow? Window, RevertedEvent? Reverted, long RevertedRevision)
 {
     public static ConfirmState Empty { get; } = new(null, null, 0);
 }
@@ -62,7 +63,7 @@ public sealed class ConfirmFile(string directory)
     public void Save(ConfirmState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (state == ConfirmState.Empty || state is { Window: null, Undelivered: null, RevertedRevision: 0 })
+        if (state == ConfirmState.Empty || state is { Window: null, Reverted: null, RevertedRevision: 0 })
         {
             File.Delete(FilePath);
             AtomicFile.SyncDirectory(directory);

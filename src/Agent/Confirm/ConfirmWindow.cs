@@ -10,7 +10,7 @@ namespace Gateway.Agent.Confirm;
 /// the window is persisted before the kernel is touched, and unless <see cref="ConfirmAsync"/> names the pending
 /// revision before the deadline the previous snapshot is applied again (whole replace, through the same
 /// <see cref="RulesetManager"/> path, so it is the last-good state again) and every client hears
-/// <see cref="RevertedEvent"/> — or the next one to say hello, when none is connected.
+/// <see cref="RevertedEvent"/> — and every client that says hello until a newer revision is applied.
 /// Writes during a window are folded into it: the new revision becomes the pending one, the restore point stays the
 /// last confirmed state; a write with <c>confirmSeconds</c> restarts the deadline, one without keeps it.
 /// The timer runs on <see cref="TimeProvider"/>; after a restart <see cref="Start"/> runs it on to the same deadline,
@@ -105,7 +105,7 @@ public sealed partial class ConfirmWindow(RulesetManager rulesets, ClientHub hub
                 return result;
             }
 
-            var next = state with { Window = window, RevertedRevision = 0 };
+            var next = state with { Window = window, Reverted = null, RevertedRevision = 0 };
             if (next != state)
             {
                 TrySave(next, out _);
@@ -162,30 +162,10 @@ public sealed partial class ConfirmWindow(RulesetManager rulesets, ClientHub hub
     }
 
     /// <summary>
-    /// The revert no client has heard of yet, handed to a client that just said hello; from then on it counts as
-    /// delivered. Null when there is none.
+    /// The last revert, told to every client that says hello until a newer revision is applied: only that proves the
+    /// web stored the restored state (a health check or a second client saying hello must not swallow it).
     /// </summary>
-    public async Task<RevertedEvent?> TakeUndeliveredAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var state = _state;
-            if (state.Undelivered is not { } reverted)
-            {
-                return null;
-            }
-
-            var next = state with { Undelivered = null };
-            TrySave(next, out _);
-            Volatile.Write(ref _state, next);
-            return reverted;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public RevertedEvent? UnsettledRevert => Volatile.Read(ref _state).Reverted;
 
     public void Dispose()
     {
@@ -278,13 +258,8 @@ public sealed partial class ConfirmWindow(RulesetManager rulesets, ClientHub hub
         var reason = $"revision {window.Revision} was not confirmed within {window.Seconds} s: restored revision {window.PreviousRevision}";
         LogReverted(reason);
         var reverted = new RevertedEvent(window.Revision, window.PreviousRevision, window.PreviousConfig, reason, now);
-        var delivered = hub.Count > 0;
-        if (delivered)
-        {
-            hub.Broadcast(reverted);
-        }
-
-        var next = new ConfirmState(null, delivered ? null : reverted, window.Revision);
+        hub.Broadcast(reverted);
+        var next = new ConfirmState(null, reverted, window.Revision);
         TrySave(next, out _);
         Volatile.Write(ref _state, next);
     }

@@ -148,9 +148,9 @@ public sealed partial class AgentServer(
                 var request = AgentProtocol.DeserializeRequest(body);
                 var reply = await HandleAsync(request, linked.Token).ConfigureAwait(false);
                 await client.SendAsync(reply, linked.Token).ConfigureAwait(false);
-                if (request is HelloRequest && confirm is not null && await confirm.TakeUndeliveredAsync(linked.Token).ConfigureAwait(false) is { } reverted)
+                if (request is HelloRequest && confirm?.UnsettledRevert is { } reverted)
                 {
-                    // A revert that happened while no client was connected: this one hears of it now.
+                    // A revert the web may have missed (it was away, or restarted before storing it): told again.
                     await client.SendAsync(reverted, linked.Token).ConfigureAwait(false);
                 }
             }

@@ -6,11 +6,15 @@ namespace Gateway.Web.Confirm;
 /// <summary>
 /// When the agent reverts an unconfirmed revision, the database follows the kernel: the restored config is stored as
 /// a new desired revision (so <c>GET /api/v1/config</c> shows the old state again and the agent, applying it, keeps
-/// what it already runs). One at a time, in the order the agent sent them.
+/// what it already runs). One at a time, in the order the agent sent them, each once per web process (after a restart
+/// a repeat stores the same state again as one more revision, which changes nothing).
 /// </summary>
 public sealed partial class RevertRecorder(AgentLink link, IServiceScopeFactory scopes, ILogger<RevertRecorder> logger) : IHostedService
 {
     private readonly SemaphoreSlim _one = new(1, 1);
+
+    // The agent repeats its last revert on every hello until a newer revision is applied: store each one once.
+    private (long Revision, DateTimeOffset At)? _recorded;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -33,6 +37,11 @@ public sealed partial class RevertRecorder(AgentLink link, IServiceScopeFactory 
         await _one.WaitAsync();
         try
         {
+            if (_recorded == (reverted.Revision, reverted.RevertedAt))
+            {
+                return true;
+            }
+
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<ApplyConfirmation>().ForRevert();
             var outcome = await scope.ServiceProvider.GetRequiredService<ConfigService>().ImportAsync(reverted.Config, CancellationToken.None);
@@ -42,6 +51,7 @@ public sealed partial class RevertRecorder(AgentLink link, IServiceScopeFactory 
                 return false;
             }
 
+            _recorded = (reverted.Revision, reverted.RevertedAt);
             LogStored(reverted.Reason);
             return true;
         }

@@ -77,16 +77,16 @@ public sealed class ConfirmWindowTests : IDisposable
         Assert.Null(window.Pending);
         Assert.Equal(3, rulesets.AppliedRevision);
         Assert.Equal(before, _kernel.Replaced[^1]);
+        Assert.Equal(3, new LastGoodStore(_stateDir).Load()!.Revision); // what a restart brings back
         Assert.Equal(["Commit-confirmed apply: revision 4 was not confirmed within 5 s: restored revision 3"], _log.Lines.Where(l => l.Contains("not confirmed", StringComparison.Ordinal)));
 
-        // No client was connected: the next hello hears of it, once.
-        var reverted = await window.TakeUndeliveredAsync();
+        // Every hello hears of it until a newer revision is applied (the web storing the restored state).
+        var reverted = window.UnsettledRevert;
         Assert.NotNull(reverted);
         Assert.Equal((4, 3, Json(Config())), (reverted.Revision, reverted.RestoredRevision, Json(reverted.Config)));
-        Assert.Null(await window.TakeUndeliveredAsync());
+        Assert.True((await window.ApplyAsync(new ApplyRequest(5, Config()))).Ok);
+        Assert.Null(window.UnsettledRevert);
 
-        // The restored state is the last-good one a restart brings back.
-        Assert.Equal(3, new LastGoodStore(_stateDir).Load()!.Revision);
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class ConfirmWindowTests : IDisposable
         await third.StartAsync();
         Assert.Equal(3, afterDeadline.AppliedRevision);
         Assert.Null(third.Pending);
-        Assert.Equal(5, (await third.TakeUndeliveredAsync())!.Revision);
+        Assert.Equal(5, third.UnsettledRevert!.Revision);
     }
 
     [Fact]

@@ -37,6 +37,9 @@ builder.Services.AddSingleton<IPinholeKernel, PinholeKernel>();
 builder.Services.AddSingleton<PinholeSync>();
 builder.Services.AddSingleton<RulesetManager>();
 builder.Services.AddSingleton<ClientHub>();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(new Gateway.Agent.Confirm.ConfirmFile(options.StateDir));
+builder.Services.AddSingleton<Gateway.Agent.Confirm.ConfirmWindow>();
 builder.Services.AddHostedService<AgentServer>();
 builder.Services.AddHostedService<ConntrackPublisher>();
 builder.Services.AddHostedService<KmsgReader>();
@@ -53,6 +56,8 @@ using var host = builder.Build();
 try
 {
     host.Services.GetRequiredService<RulesetManager>().RestoreLastGood();
+    // A commit-confirmed window the last run left open: reverted now if its deadline passed, else timed on.
+    await host.Services.GetRequiredService<Gateway.Agent.Confirm.ConfirmWindow>().StartAsync();
 }
 catch (DllNotFoundException)
 {

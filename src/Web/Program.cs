@@ -1,6 +1,7 @@
 using Gateway.Web.Api;
 using Gateway.Web.Auth;
 using Gateway.Web.Components;
+using Gateway.Web.Confirm;
 using Gateway.Web.Data;
 using Gateway.Web.Metrics;
 using Gateway.Web.Security;
@@ -82,6 +83,7 @@ public sealed class Program
             .SetApplicationName("Gateway")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
         builder.Services.AddGatewayState(builder.Configuration.GetSection("Agent"));
+        builder.Services.AddCommitConfirmed(builder.Configuration.GetSection("Apply"));
         builder.Services.AddGatewayAuth();
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { ApiJson.HideComputedSharedMembers } });

@@ -22,7 +22,8 @@ public sealed partial class AgentServer(
     NftApplier applier,
     ClientHub hub,
     ILogger<AgentServer> logger,
-    SocketLimits? limits = null) : BackgroundService
+    SocketLimits? limits = null,
+    Confirm.ConfirmWindow? confirm = null) : BackgroundService
 {
     private readonly SocketLimits _limits = limits ?? SocketLimits.Default;
 
@@ -185,6 +186,12 @@ public sealed partial class AgentServer(
                 {
                     case HelloRequest:
                         await HelloAsync(client, replyTo, linked.Token).ConfigureAwait(false);
+                        if (confirm?.UnsettledRevert is { } reverted)
+                        {
+                            // A revert the web may have missed (it was away, or restarted before storing it): told again.
+                            Reply(client, reverted);
+                        }
+
                         break;
                     case ApplyRequest apply:
                         await ApplyAsync(client, apply, replyTo, body, linked.Token).ConfigureAwait(false);
@@ -232,7 +239,7 @@ public sealed partial class AgentServer(
         try
         {
             var config = rulesets.AppliedConfig;
-            var hello = new HelloReply(AgentProtocol.Version, AgentVersion, rulesets.AppliedRevision, ConfigDigest: config is null ? null : DigestOf(config))
+            var hello = new HelloReply(AgentProtocol.Version, AgentVersion, rulesets.AppliedRevision, confirm?.Pending, ConfigDigest: config is null ? null : DigestOf(config))
             {
                 ReplyTo = replyTo,
             };
@@ -250,7 +257,9 @@ public sealed partial class AgentServer(
         try
         {
             // Compile and the libnftables call are CPU/kernel work; keep them off the socket's I/O thread.
-            var applied = await Task.Run(() => rulesets.ApplyAsync(apply.Revision, apply.Config, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var applied = await Task.Run(
+                () => confirm is null ? rulesets.ApplyAsync(apply.Revision, apply.Config, cancellationToken) : confirm.ApplyAsync(apply, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
             if (applied.Ok && ConfigDigest.OfApplyFrame(body) is { } digest)
             {
                 _appliedDigest = (apply.Config, digest);
@@ -295,6 +304,10 @@ public sealed partial class AgentServer(
     {
         switch (request)
         {
+            case ConfirmRequest confirmRequest:
+                return confirm is null
+                    ? new ConfirmStateEvent(null, "This agent holds no confirmation windows.")
+                    : await confirm.ConfirmAsync(confirmRequest.Revision, cancellationToken).ConfigureAwait(false);
             case GetInterfacesRequest:
                 return new InterfacesReply(LinkLister.List(), rulesets.AgentAddresses);
             case GetNeighboursRequest:

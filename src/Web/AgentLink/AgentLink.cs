@@ -9,7 +9,7 @@ namespace Gateway.Web.State;
 /// <see cref="AppliedState"/> (what the kernel holds) and <see cref="AgentFeed"/> (live data). New code may inject
 /// the part it needs instead.
 /// </summary>
-public sealed class AgentLink(AgentChannel channel, ApplyPump pump, AppliedState applied, AgentFeed feed)
+public sealed class AgentLink(AgentChannel channel, ApplyPump pump, AppliedState applied, AgentFeed feed, ConfirmState confirm)
 {
     public AgentChannel Channel => channel;
 
@@ -36,19 +36,31 @@ public sealed class AgentLink(AgentChannel channel, ApplyPump pump, AppliedState
 
     public string SocketPath => channel.SocketPath;
 
-    /// <summary>Connect, disconnect, hello, applied.</summary>
+    /// <summary>The commit-confirmed revision the agent waits to have confirmed (null: none, or not connected).</summary>
+    public PendingConfirmation? PendingConfirmation => confirm.Pending;
+
+    /// <summary>The agent put back the previous ruleset because a revision was not confirmed in time.</summary>
+    public event Action<RevertedEvent>? Reverted
+    {
+        add => confirm.Reverted += value;
+        remove => confirm.Reverted -= value;
+    }
+
+    /// <summary>Connect, disconnect, hello, applied, a commit-confirmed window opened or closed.</summary>
     public event Action? StatusChanged
     {
         add
         {
             channel.StatusChanged += value;
             applied.Changed += value;
+            confirm.Changed += value;
         }
 
         remove
         {
             channel.StatusChanged -= value;
             applied.Changed -= value;
+            confirm.Changed -= value;
         }
     }
 
@@ -101,6 +113,9 @@ public sealed class AgentLink(AgentChannel channel, ApplyPump pump, AppliedState
 
     /// <inheritdoc cref="AgentFeed.LatestPinholeConnections"/>
     public IReadOnlyDictionary<int, long> LatestPinholeConnections() => feed.LatestPinholeConnections();
+
+    /// <inheritdoc cref="ConfirmState.ConfirmAsync"/>
+    public Task<ConfirmStateEvent> ConfirmAsync(long revision, CancellationToken ct = default) => confirm.ConfirmAsync(revision, ct);
 
     /// <summary>Called after each committed desired-state write; cheap and never blocks.</summary>
     public void NotifyChanged() => pump.NotifyChanged();

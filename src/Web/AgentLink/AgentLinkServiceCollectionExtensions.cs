@@ -15,6 +15,7 @@ public static class AgentLinkServiceCollectionExtensions
         services.AddSingleton<AgentChannel>();
         services.AddSingleton<AppliedState>();
         services.AddSingleton<AgentFeed>();
+        services.AddSingleton<ConfirmState>();
         services.TryAddSingleton<IDesiredStateSource, DesiredStateSource>();
         services.AddSingleton<ApplyPump>();
         services.AddSingleton<AgentLink>();

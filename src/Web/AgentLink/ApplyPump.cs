@@ -60,7 +60,7 @@ public sealed partial class ApplyPump
             DesiredSnapshot? snapshot;
             try
             {
-                snapshot = await _desired.ReadAsync(stoppingToken);
+                snapshot = await _desired.ReadAsync(_applied.AppliedRevision, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -84,7 +84,7 @@ public sealed partial class ApplyPump
             LogApplySent(snapshot.Revision);
             try
             {
-                await _channel.RequestAsync<AppliedEvent>(new ApplyRequest(snapshot.Revision, snapshot.Config), _options.ApplyTimeout, stoppingToken);
+                await _channel.RequestAsync<AppliedEvent>(new ApplyRequest(snapshot.Revision, snapshot.Config, snapshot.ConfirmSeconds), _options.ApplyTimeout, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -7,7 +7,8 @@ public static class GatewayApi
     {
         var api = routes.MapGroup("/api/v1")
             .DisableAntiforgery() // bearer tokens and SameSite=Strict cookies; no form posts here
-            .ProducesProblem(StatusCodes.Status409Conflict); // setup-required before setup
+            .ProducesProblem(StatusCodes.Status409Conflict) // setup-required before setup
+            .AddEndpointFilter<Confirm.ConfirmQueryFilter>(); // ?confirm=<seconds> on any write
         api.MapSetup();
         api.MapInterfaces();
         api.MapTokens();
@@ -27,6 +28,7 @@ public static class GatewayApi
         api.MapConntrack();
         api.MapRuleset();
         api.MapConfig();
+        api.MapApply();
         return api;
     }
 }

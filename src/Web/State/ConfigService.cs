@@ -127,7 +127,8 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
 
         config = Canonical(config);
 
-        return await writer.WriteAsync((db, c) => ReplaceAsync(db, config, c), ct, desiredState: true, wholeState: stored => stored);
+        // A restore can change anything: from the panel it is always commit-confirmed.
+        return await writer.WriteAsync((db, c) => ReplaceAsync(db, config, c), ct, desiredState: true, wholeState: stored => stored, risky: true);
     }
 
     /// <summary>

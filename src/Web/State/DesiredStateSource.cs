@@ -1,26 +1,25 @@
+using Gateway.Web.Confirm;
 using Gateway.Web.Data;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gateway.Web.State;
 
 /// <summary>
-/// The apply pump's view of the database: the desired revision and <see cref="ConfigService.ReadConfigAsync"/>'s
-/// config, read in one deferred transaction — a WAL snapshot that never takes SQLite's write lock, so the pump
-/// can't hold up a writer (nor wait behind one).
+/// The apply pump's view of the database: <see cref="DesiredStateCache"/>'s snapshot (kept in memory, re-read in a
+/// deferred transaction — a WAL snapshot that never takes SQLite's write lock — only for the tables written since),
+/// and the commit-confirmed window stamped on the revision.
 /// </summary>
-public sealed class DesiredStateSource(IDbContextFactory<GatewayDbContext> factory) : IDesiredStateSource
+public sealed class DesiredStateSource(IDbContextFactory<GatewayDbContext> factory, DesiredStateCache cache) : IDesiredStateSource
 {
-    public async Task<DesiredSnapshot?> ReadAsync(CancellationToken ct)
+    public async Task<DesiredSnapshot?> ReadAsync(long appliedRevision, CancellationToken ct)
     {
+        if (await cache.SnapshotAsync(ct) is not { } snapshot)
+        {
+            return null;
+        }
+
         await using var db = await factory.CreateDbContextAsync(ct);
-        await db.Database.OpenConnectionAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await using var transaction = connection.BeginTransaction(deferred: true);
-        await db.Database.UseTransactionAsync(transaction, ct);
-        var revision = (await db.Revision.AsNoTracking().SingleAsync(ct)).DesiredRevision;
-        var config = await ConfigService.ReadConfigAsync(db, ct);
-        await transaction.CommitAsync(ct);
-        return config is null ? null : new DesiredSnapshot(revision, config);
+        var seconds = await ApplyConfirmation.SecondsForAsync(db, snapshot.Revision, appliedRevision, ct);
+        return new DesiredSnapshot(snapshot.Revision, snapshot.Config, seconds);
     }
 }

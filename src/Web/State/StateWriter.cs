@@ -15,7 +15,12 @@ namespace Gateway.Web.State;
 /// transaction, publishes the tables it wrote to <see cref="DesiredStateCache"/> just before the commit, and tells
 /// the agent link after it, so the agent never sees a revision that might roll back.
 /// </summary>
-public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, AgentLink link, WriteGate gate, DesiredStateCache cache)
+public sealed class StateWriter(
+    IDbContextFactory<GatewayDbContext> factory,
+    AgentLink link,
+    WriteGate gate,
+    DesiredStateCache cache,
+    Confirm.ApplyConfirmation? confirmation = null)
 {
     /// <summary>Items whose worst-case JSON (under 1 KiB each, a rule included) always fits one frame.</summary>
     private const int SafeItemCount = 16384;
@@ -37,8 +42,9 @@ public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, Age
     public async Task<Outcome<T>> WriteAsync<T>(
         Func<GatewayDbContext, CancellationToken, Task<Outcome<T>>> change,
         CancellationToken cancellationToken,
-        bool desiredState = true) =>
-        await WriteAsync(change, cancellationToken, desiredState, wholeState: null);
+        bool desiredState = true,
+        bool risky = false) =>
+        await WriteAsync(change, cancellationToken, desiredState, wholeState: null, risky);
 
     /// <param name="wholeState">For a change that writes the whole desired state: that state, from the change's value,
     /// so the snapshot after the commit is not read back.</param>
@@ -46,12 +52,15 @@ public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, Age
         Func<GatewayDbContext, CancellationToken, Task<Outcome<T>>> change,
         CancellationToken cancellationToken,
         bool desiredState,
-        Func<T, GatewayConfig>? wholeState)
+        Func<T, GatewayConfig>? wholeState,
+        bool risky = false)
     {
         using (await gate.EnterAsync(cancellationToken))
         {
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // Commit-confirmed apply: the panel's writes are compared with what they change (risky or not).
+            var before = desiredState && confirmation is not null ? await confirmation.BeforeAsync(db, cancellationToken) : null;
             var outcome = await change(db, cancellationToken);
             if (!outcome.Succeeded)
             {
@@ -78,6 +87,11 @@ public sealed class StateWriter(IDbContextFactory<GatewayDbContext> factory, Age
 
                 await db.Revision.ExecuteUpdateAsync(s => s.SetProperty(r => r.DesiredRevision, r => r.DesiredRevision + 1), cancellationToken);
                 revision = await db.Revision.Select(r => r.DesiredRevision).SingleAsync(cancellationToken);
+                if (confirmation is not null)
+                {
+                    await confirmation.StampAsync(db, before, risky, cancellationToken);
+                }
+
                 undo = cache.Publish(db.WrittenTables, revision);
             }
 

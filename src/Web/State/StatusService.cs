@@ -9,7 +9,8 @@ public sealed record GatewayStatus(
     long AppliedRevision,
     string? LastApplyError,
     DateTimeOffset? LastAppliedAt,
-    DriftView? LastDrift = null);
+    DriftView? LastDrift = null,
+    Confirm.PendingConfirmationView? PendingConfirmation = null);
 
 /// <summary>The agent's latest report that the kernel's table differed from what it applied (null: none since the web started).</summary>
 public sealed record DriftView(DateTimeOffset DetectedAt, string What, bool Repaired);
@@ -27,6 +28,7 @@ public sealed class StatusService(StateWriter writer, SetupState setup, AgentLin
             link.AppliedRevision,
             link.LastApplyError,
             link.LastAppliedAt,
-            link.LastDrift is { } drift ? new DriftView(drift.DetectedAt, drift.What, drift.Repaired) : null);
+            link.LastDrift is { } drift ? new DriftView(drift.DetectedAt, drift.What, drift.Repaired) : null,
+            Confirm.PendingConfirmationView.Of(link.PendingConfirmation));
     }
 }

@@ -38,6 +38,7 @@ public sealed partial class Lab : IAsyncDisposable
     private readonly string _prefix;
     private readonly string _stateDir;
     private readonly string _dotnet;
+    private readonly IReadOnlyDictionary<string, string> _webEnvironment;
     private readonly List<IAsyncDisposable> _servers = [];
     private readonly List<LabProcess> _nsProcesses = [];
     private readonly List<HttpClient> _clients = [];
@@ -55,6 +56,7 @@ public sealed partial class Lab : IAsyncDisposable
         WanInterface = options.WanInterfaceName;
         WebInRouterNamespace = options.WebInRouterNamespace;
         SecondUplink = options.SecondUplink;
+        _webEnvironment = options.WebEnvironment;
         RouterNs = $"{prefix}-router";
         Lan1Ns = $"{prefix}-lan1";
         Lan2Ns = $"{prefix}-lan2";
@@ -223,6 +225,11 @@ public sealed partial class Lab : IAsyncDisposable
             ["ASPNETCORE_URLS"] = WebInRouterNamespace ? $"http://0.0.0.0:{WebPort}" : WebUrl,
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         };
+        foreach (var (key, value) in _webEnvironment)
+        {
+            environment[key] = value;
+        }
+
         _web = WebInRouterNamespace
             ? LabProcess.Start("web", "ip", ["netns", "exec", RouterNs, _dotnet, dll], environment, _stateDir, Path.Combine(ArtifactsDir, "web.log"))
             : LabProcess.Start("web", _dotnet, [dll], environment, _stateDir, Path.Combine(ArtifactsDir, "web.log"));

@@ -21,4 +21,7 @@ public sealed class LabOptions
     /// The router gets no route through it: policy routing is what sends traffic there.
     /// </summary>
     public bool SecondUplink { get; init; }
+
+    /// <summary>Extra environment for the web process (settings such as <c>Apply__ConfirmSeconds</c>).</summary>
+    public IReadOnlyDictionary<string, string> WebEnvironment { get; init; } = new Dictionary<string, string>();
 }

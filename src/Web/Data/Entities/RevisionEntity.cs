@@ -6,4 +6,13 @@ public sealed class RevisionEntity
     public int Id { get; set; } = SingletonRow.Id;
 
     public long DesiredRevision { get; set; }
+
+    /// <summary>
+    /// The desired revision of the newest write that asked for a commit-confirmed apply, with its window length: the
+    /// agent link sends <see cref="ConfirmSeconds"/> with the first revision it applies that carries that write. Both
+    /// null when none is outstanding (cleared when the agent's revert is stored).
+    /// </summary>
+    public long? ConfirmRevision { get; set; }
+
+    public int? ConfirmSeconds { get; set; }
 }

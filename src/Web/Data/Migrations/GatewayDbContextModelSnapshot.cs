@@ -528,6 +528,12 @@ namespace Gateway.Web.Data.Migrations
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ConfirmRevision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ConfirmSeconds")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("DesiredRevision")
                         .HasColumnType("INTEGER");
 

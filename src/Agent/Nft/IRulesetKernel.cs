@@ -11,8 +11,34 @@ public interface IRulesetKernel
     /// <summary>Replaces <c>table inet gateway</c> atomically (see <see cref="NftApplier.Replace"/>).</summary>
     NftResult Replace(string table);
 
-    /// <summary>A fingerprint of the table as it is now (<see cref="TableFingerprint"/>), or null when it is absent.</summary>
+    /// <summary>
+    /// Adds and deletes set/map elements of the table in one transaction (<see cref="TableDelta.Script"/>); when
+    /// the kernel refuses any of them, the table stays as it was.
+    /// </summary>
+    NftResult UpdateElements(string script);
+
+    /// <summary>
+    /// A fingerprint of the table's structure as it is now: chains, rules, objects and set declarations with their
+    /// kernel handles, without elements or counter values (<see cref="TableFingerprint"/> of <c>nft -t -s -a</c>),
+    /// or null when the table is absent. Element updates leave it as it is; a rebuild or a foreign rule edit does not.
+    /// </summary>
     string? Fingerprint();
+
+    /// <summary>
+    /// A fingerprint of the table's contents as they are now, elements included (<c>nft -s</c>, without the
+    /// elements of dynamic and <c>ph_mac_*</c> sets), or null when it is absent. Costs a full listing.
+    /// </summary>
+    string? ContentFingerprint();
+
+    /// <summary>
+    /// The nftables ruleset generation of the namespace (<see cref="NftGeneration"/>): it moves with every committed
+    /// transaction, anyone's, any table's. Null when it can't be read.
+    /// </summary>
+    uint? Generation();
+
+    /// <summary>Deletes the conntrack entries carrying each of <paramref name="marks"/>.</summary>
+    /// <exception cref="Conntrack.ConntrackException">The conntrack request failed.</exception>
+    void DeleteConnectionsByMark(IReadOnlyList<uint> marks);
 
     /// <summary>The table's <c>rule_&lt;id&gt;</c> counters now; empty when the table or the counters are absent.</summary>
     IReadOnlyDictionary<int, RuleHits> ReadCounters();

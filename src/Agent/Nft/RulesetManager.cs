@@ -38,8 +38,9 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
     // while the kernel still reports it, nothing was committed since, so the table needs no listing.
     private uint? _generation;
 
-    // Fingerprints (structure with handles, and contents) of the table this agent last wrote, taken by the drift
-    // watcher once it could prove nobody committed in between (see Verify); null until then.
+    // Fingerprint of the structure (with handles) of the table this agent last wrote, taken right after each
+    // rebuild (element updates leave it as it is), and of its contents, taken off the apply path by the drift watcher
+    // once the generation proves nobody committed in between (see Verify); null until then.
     private string? _fingerprint;
     private string? _content;
 
@@ -252,7 +253,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         var state = Check();
         if (state == TableState.Ours)
         {
-            if (_fingerprint is null)
+            if (_content is null)
             {
                 Verify();
             }
@@ -280,7 +281,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         var what = state switch
         {
             TableState.Gone => $"table inet {RulesetCompiler.TableName} was removed",
-            TableState.Unverified => $"table inet {RulesetCompiler.TableName} could not be checked (another nftables change came before the check after the last apply)",
+            TableState.Unverified => $"table inet {RulesetCompiler.TableName} could not be checked (another nftables change came before the check of the last apply's elements)",
             _ => $"table inet {RulesetCompiler.TableName} was changed",
         };
         bool repaired;
@@ -295,11 +296,11 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
             repaired = result.Ok;
         }
 
-        if (repaired && state == TableState.Unverified)
+        if (repaired)
         {
-            // Fingerprint the rebuilt table at once (the check the lazy one could not make), so a busy neighbour
-            // in the namespace does not make every tick rebuild again.
-            Verify(requireQuiet: false);
+            // Fingerprint the rebuilt table's contents at once (this is the watcher's time, not an apply's), so the
+            // next foreign edit is told apart, and a busy neighbour in the namespace does not make every tick rebuild.
+            Verify(requireQuiet: state != TableState.Unverified);
         }
 
         if (!repaired && _unrepaired == what)
@@ -370,7 +371,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         Volatile.Write(ref _current, null);
         Volatile.Write(ref _lockdownUplinks, uplinks);
         _compiled = null;
-        Wrote();
+        Wrote(rebuilt: true);
 
         // No config: the agent wants no 1:1 addresses, no LAN IPv6 address and no policy routing (and cleans up a
         // previous run's). The pinhole sets went with the table.
@@ -472,7 +473,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         pinholes?.Sync(applied.Config, full: delta is null);
         if (delta is null || !delta.IsEmpty)
         {
-            Wrote();
+            Wrote(rebuilt: delta is null);
         }
 
         if (persist)
@@ -493,21 +494,27 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
     }
 
     /// <summary>
-    /// After this agent wrote the table: remember the generation the write left (pinhole syncs included), so the
-    /// next check is one netlink request; the fingerprints are taken later, off the apply path (<see cref="Verify"/>).
+    /// After this agent wrote the table: fingerprint the structure of a rebuilt one (a listing without elements, so
+    /// its cost does not grow with them) and remember the generation the write left (pinhole syncs included), so
+    /// the next check is one netlink request. The contents are fingerprinted later, off the apply path (<see cref="Verify"/>).
     /// </summary>
-    private void Wrote()
+    private void Wrote(bool rebuilt)
     {
         _wrote = true;
-        _generation = kernel.Generation();
-        _fingerprint = null;
+        if (rebuilt)
+        {
+            _fingerprint = kernel.Fingerprint();
+            _written.Save(_fingerprint);
+        }
+
         _content = null;
+        _generation = kernel.Generation();
     }
 
     /// <summary>
-    /// Fingerprints the table the agent wrote. With <paramref name="requireQuiet"/>, only when the generation
-    /// proves nobody committed since the write, before and after the listings (otherwise the next check says
-    /// <see cref="TableState.Unverified"/>); without, whatever is there now is taken as the agent's own.
+    /// Fingerprints the contents of the table the agent wrote. With <paramref name="requireQuiet"/>, only when the
+    /// generation proves nobody committed since the write, before and after the listing (otherwise the next check
+    /// may say <see cref="TableState.Unverified"/>); without, whatever is there now is taken as the agent's own.
     /// </summary>
     private void Verify(bool requireQuiet = true)
     {
@@ -517,7 +524,6 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
             return;
         }
 
-        var fingerprint = kernel.Fingerprint();
         var content = kernel.ContentFingerprint();
         var after = kernel.Generation();
         if (requireQuiet && after != generation)
@@ -525,10 +531,8 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
             return;
         }
 
-        _fingerprint = fingerprint;
         _content = content;
         _generation = after;
-        _written.Save(fingerprint);
     }
 
     /// <summary>Whether the table in the kernel is still the one this agent last wrote.</summary>
@@ -540,31 +544,36 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
             return TableState.Ours;
         }
 
-        if (_fingerprint is null)
-        {
-            if (generation is null)
-            {
-                // No generation to prove anything with: fingerprint now, as every check did before generations.
-                Verify(requireQuiet: false);
-                return TableState.Ours;
-            }
-
-            return TableState.Unverified;
-        }
-
         var fingerprint = kernel.Fingerprint();
         if (fingerprint is null)
         {
             return TableState.Gone;
         }
 
-        if (fingerprint != _fingerprint || kernel.ContentFingerprint() != _content)
+        if (fingerprint != _fingerprint)
         {
             return TableState.Changed;
         }
 
-        // Someone committed elsewhere (another table, or a set element of ours the agent does not track): the table
-        // is intact, so the next check starts from here.
+        if (_content is null)
+        {
+            if (generation is not null)
+            {
+                return TableState.Unverified;
+            }
+
+            // No generation to prove anything with: fingerprint now, as every check did before generations.
+            Verify(requireQuiet: false);
+            return TableState.Ours;
+        }
+
+        if (kernel.ContentFingerprint() != _content)
+        {
+            return TableState.Changed;
+        }
+
+        // Someone committed elsewhere (another table, or a MAC pinhole set): the table is intact, so the next check
+        // starts from here.
         _generation = generation;
         return TableState.Ours;
     }

@@ -18,17 +18,12 @@ public interface IRulesetKernel
     NftResult UpdateElements(string script);
 
     /// <summary>
-    /// A fingerprint of the table's structure as it is now: chains, rules, objects and set declarations with their
-    /// kernel handles, without elements or counter values (<see cref="TableFingerprint"/> of <c>nft -t -s -a</c>),
-    /// or null when the table is absent. Element updates leave it as it is; a rebuild or a foreign rule edit does not.
+    /// Both fingerprints of the table as it is now, from one <c>nft -s -a</c> listing (<see cref="TableFingerprint.Both"/>):
+    /// its structure with kernel handles (element updates leave it as it is; a rebuild or a foreign rule edit does
+    /// not), and its contents, elements included but those of dynamic and <c>ph_mac_*</c> sets; null when the table
+    /// is absent. Costs a full listing, so it stays off the apply path.
     /// </summary>
-    string? Fingerprint();
-
-    /// <summary>
-    /// A fingerprint of the table's contents as they are now, elements included (<c>nft -s</c>, without the
-    /// elements of dynamic and <c>ph_mac_*</c> sets), or null when it is absent. Costs a full listing.
-    /// </summary>
-    string? ContentFingerprint();
+    TableFingerprints? Fingerprints();
 
     /// <summary>
     /// The nftables ruleset generation of the namespace (<see cref="NftGeneration"/>): it moves with every committed

@@ -44,17 +44,6 @@ public sealed class NftApplier
         return result.Ok ? result.Output : null;
     }
 
-    /// <summary>
-    /// The table as <c>nft -t -s -a</c> lists it: every chain, rule, object and set declaration with its kernel
-    /// handle, but no set elements and no counter values, or null when the table does not exist. Its cost does not
-    /// grow with the elements.
-    /// </summary>
-    public string? ListSkeletonWithHandles()
-    {
-        var result = Run($"list table inet {RulesetCompiler.TableName}", LibNftables.OutputStateless | LibNftables.OutputHandle | LibNftables.OutputTerse);
-        return result.Ok ? result.Output : null;
-    }
-
     /// <summary>The table as <c>nft -s</c> lists it (elements, no handles, no counter values), or null when it does not exist.</summary>
     public string? ListTableStateless()
     {

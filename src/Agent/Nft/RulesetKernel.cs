@@ -12,9 +12,10 @@ public sealed partial class RulesetKernel(NftApplier applier) : IRulesetKernel
 
     public NftResult UpdateElements(string script) => applier.UpdateElements(script);
 
-    public string? Fingerprint() => applier.ListSkeletonWithHandles() is { } listing ? TableFingerprint.Of(listing) : null;
+    public TableFingerprints? Fingerprints() => applier.ListTableWithHandles() is { } listing ? TableFingerprint.Both(listing) : null;
 
-    public string? ContentFingerprint() => applier.ListTableStateless() is { } listing ? TableFingerprint.Of(listing) : null;
+    /// <summary>The contents fingerprint alone (<see cref="TableFingerprints.Content"/>).</summary>
+    public string? Fingerprint() => Fingerprints()?.Content;
 
     public uint? Generation()
     {

@@ -38,9 +38,9 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
     // while the kernel still reports it, nothing was committed since, so the table needs no listing.
     private uint? _generation;
 
-    // Fingerprint of the structure (with handles) of the table this agent last wrote, taken right after each
-    // rebuild (element updates leave it as it is), and of its contents, taken off the apply path by the drift watcher
-    // once the generation proves nobody committed in between (see Verify); null until then.
+    // Fingerprints of the structure (with handles) and of the contents of the table this agent last wrote, taken off
+    // the apply path by the drift watcher once the generation proves nobody committed in between (see Verify); null
+    // until then. Element updates leave the structure's as it is.
     private string? _fingerprint;
     private string? _content;
 
@@ -132,7 +132,9 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
             }
 
             // Counters carry over only from the very table the previous run wrote (same handles, same contents).
-            var ours = _written.Load() is { } written && written == kernel.Fingerprint();
+            var ours = _written.Load() is { } written
+                && ((written.Generation is { } generation && generation == kernel.Generation())
+                    || (written.Fingerprint is { } fingerprint && fingerprint == kernel.Fingerprints()?.Structure));
             var result = Apply(stored.Revision, stored.Config, persist: false, ours ? Trust.Counters : Trust.None);
             if (result.Ok)
             {
@@ -494,27 +496,28 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
     }
 
     /// <summary>
-    /// After this agent wrote the table: fingerprint the structure of a rebuilt one (a listing without elements, so
-    /// its cost does not grow with them) and remember the generation the write left (pinhole syncs included), so
-    /// the next check is one netlink request. The contents are fingerprinted later, off the apply path (<see cref="Verify"/>).
+    /// After this agent wrote the table: remember the generation the write left (pinhole syncs included), so the
+    /// next check is one netlink request, and forget the fingerprints the write made stale (a rebuild changes every
+    /// handle; element updates only the contents). They are taken again off the apply path (<see cref="Verify"/>):
+    /// a listing costs as much as the apply itself with 10,000 elements.
     /// </summary>
     private void Wrote(bool rebuilt)
     {
         _wrote = true;
         if (rebuilt)
         {
-            _fingerprint = kernel.Fingerprint();
-            _written.Save(_fingerprint);
+            _fingerprint = null;
         }
 
         _content = null;
         _generation = kernel.Generation();
+        _written.Save(new WrittenTable(_fingerprint, _generation));
     }
 
     /// <summary>
-    /// Fingerprints the contents of the table the agent wrote. With <paramref name="requireQuiet"/>, only when the
-    /// generation proves nobody committed since the write, before and after the listing (otherwise the next check
-    /// may say <see cref="TableState.Unverified"/>); without, whatever is there now is taken as the agent's own.
+    /// Fingerprints the table the agent wrote. With <paramref name="requireQuiet"/>, only when the generation
+    /// proves nobody committed since the write, before and after the listing (otherwise the next check may say
+    /// <see cref="TableState.Unverified"/>); without, whatever is there now is taken as the agent's own.
     /// </summary>
     private void Verify(bool requireQuiet = true)
     {
@@ -524,15 +527,17 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
             return;
         }
 
-        var content = kernel.ContentFingerprint();
+        var fingerprints = kernel.Fingerprints();
         var after = kernel.Generation();
         if (requireQuiet && after != generation)
         {
             return;
         }
 
-        _content = content;
+        _fingerprint = fingerprints?.Structure;
+        _content = fingerprints?.Content;
         _generation = after;
+        _written.Save(new WrittenTable(_fingerprint, _generation));
     }
 
     /// <summary>Whether the table in the kernel is still the one this agent last wrote.</summary>
@@ -544,30 +549,30 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
             return TableState.Ours;
         }
 
-        var fingerprint = kernel.Fingerprint();
-        if (fingerprint is null)
+        var now = kernel.Fingerprints();
+        if (now is null)
         {
             return TableState.Gone;
         }
 
-        if (fingerprint != _fingerprint)
+        if (_fingerprint is not null && now.Structure != _fingerprint)
         {
             return TableState.Changed;
         }
 
-        if (_content is null)
+        if (_fingerprint is null || _content is null)
         {
             if (generation is not null)
             {
                 return TableState.Unverified;
             }
 
-            // No generation to prove anything with: fingerprint now, as every check did before generations.
+            // No generation to prove anything with: take the table as it is, as every check did before generations.
             Verify(requireQuiet: false);
             return TableState.Ours;
         }
 
-        if (kernel.ContentFingerprint() != _content)
+        if (now.Content != _content)
         {
             return TableState.Changed;
         }

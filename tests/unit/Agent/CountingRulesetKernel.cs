@@ -33,9 +33,7 @@ internal sealed class CountingRulesetKernel(IRulesetKernel inner) : IRulesetKern
         return result;
     }
 
-    public string? Fingerprint() => inner.Fingerprint();
-
-    public string? ContentFingerprint() => inner.ContentFingerprint();
+    public TableFingerprints? Fingerprints() => inner.Fingerprints();
 
     public uint? Generation() => inner.Generation();
 

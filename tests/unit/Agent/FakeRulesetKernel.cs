@@ -60,7 +60,7 @@ internal sealed class FakeRulesetKernel : IRulesetKernel
         return new NftResult(true, string.Empty, string.Empty);
     }
 
-    public string? ContentFingerprint() => Table is null ? null : $"{Table}\n{_elements}";
+    public TableFingerprints? Fingerprints() => Table is null ? null : new(Table, $"{Table}\n{_elements}");
 
     public uint? Generation() => GenerationUnavailable ? null : GenerationNow;
 
@@ -90,7 +90,6 @@ internal sealed class FakeRulesetKernel : IRulesetKernel
         return new NftResult(true, string.Empty, string.Empty);
     }
 
-    public string? Fingerprint() => Table;
 
     public IReadOnlyDictionary<int, RuleHits> ReadCounters() => Table is null ? new Dictionary<int, RuleHits>() : new Dictionary<int, RuleHits>(Counters);
 

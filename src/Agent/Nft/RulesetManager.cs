@@ -195,13 +195,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         {
             if (_current is { } current && _lockdownUplinks is null)
             {
-                // The sync commits too: when nothing else had committed since the agent's last write, its own
-                // commit must not make the next check list the whole table.
-                var before = _generation is null ? null : kernel.Generation();
-                if (pinholes.Sync(current.Config, full).Count > 0 && before is not null && before == _generation)
-                {
-                    _generation = kernel.Generation();
-                }
+                SyncPinholes(current.Config, full);
             }
         }
         finally
@@ -472,9 +466,13 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
 
         // A rebuilt table's MAC pinhole sets are empty: fill them from the neighbour table now. Element updates
         // leave them as they were, so only what changed (a new or re-targeted pinhole) is written.
-        pinholes?.Sync(applied.Config, full: delta is null);
-        if (delta is null || !delta.IsEmpty)
+        if (delta is { IsEmpty: true })
         {
+            SyncPinholes(applied.Config, full: false);
+        }
+        else
+        {
+            pinholes?.Sync(applied.Config, full: delta is null);
             Wrote(rebuilt: delta is null);
         }
 
@@ -493,6 +491,24 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
 
         LogApplied(revision, clock.Elapsed.TotalMilliseconds, compiledAt, kernelMs, how, size / 1024);
         return new AppliedEvent(revision, true, null, clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Brings the MAC pinhole sets up to date between table writes. The sync commits too: when nothing else had
+    /// committed since the agent's last write, its own commit must not make the next check list the whole table.
+    /// </summary>
+    private void SyncPinholes(GatewayConfig config, bool full)
+    {
+        if (pinholes is null)
+        {
+            return;
+        }
+
+        var before = _generation is null ? null : kernel.Generation();
+        if (pinholes.Sync(config, full).Count > 0 && before is not null && before == _generation)
+        {
+            _generation = kernel.Generation();
+        }
     }
 
     /// <summary>

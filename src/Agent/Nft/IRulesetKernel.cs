@@ -11,8 +11,29 @@ public interface IRulesetKernel
     /// <summary>Replaces <c>table inet gateway</c> atomically (see <see cref="NftApplier.Replace"/>).</summary>
     NftResult Replace(string table);
 
-    /// <summary>A fingerprint of the table as it is now (<see cref="TableFingerprint"/>), or null when it is absent.</summary>
-    string? Fingerprint();
+    /// <summary>
+    /// Adds and deletes set/map elements of the table in one transaction (<see cref="TableDelta.Script"/>); when
+    /// the kernel refuses any of them, the table stays as it was.
+    /// </summary>
+    NftResult UpdateElements(string script);
+
+    /// <summary>
+    /// Both fingerprints of the table as it is now, from one <c>nft -s -a</c> listing (<see cref="TableFingerprint.Both"/>):
+    /// its structure with kernel handles (element updates leave it as it is; a rebuild or a foreign rule edit does
+    /// not), and its contents, elements included but those of dynamic and <c>ph_mac_*</c> sets; null when the table
+    /// is absent. Costs a full listing, so it stays off the apply path.
+    /// </summary>
+    TableFingerprints? Fingerprints();
+
+    /// <summary>
+    /// The nftables ruleset generation of the namespace (<see cref="NftGeneration"/>): it moves with every committed
+    /// transaction, anyone's, any table's. Null when it can't be read.
+    /// </summary>
+    uint? Generation();
+
+    /// <summary>Deletes the conntrack entries carrying each of <paramref name="marks"/>.</summary>
+    /// <exception cref="Conntrack.ConntrackException">The conntrack request failed.</exception>
+    void DeleteConnectionsByMark(IReadOnlyList<uint> marks);
 
     /// <summary>The table's <c>rule_&lt;id&gt;</c> counters now; empty when the table or the counters are absent.</summary>
     IReadOnlyDictionary<int, RuleHits> ReadCounters();

@@ -44,6 +44,23 @@ public sealed class NftApplier
         return result.Ok ? result.Output : null;
     }
 
+    /// <summary>The table as <c>nft -s</c> lists it (elements, no handles, no counter values), or null when it does not exist.</summary>
+    public string? ListTableStateless()
+    {
+        var result = Run($"list table inet {RulesetCompiler.TableName}", LibNftables.OutputStateless);
+        return result.Ok ? result.Output : null;
+    }
+
+    /// <summary>
+    /// Runs a script of <c>add element</c> / <c>delete element</c> commands (<see cref="TableDelta"/>) as one
+    /// transaction: if the kernel refuses one, none of them is applied.
+    /// </summary>
+    public NftResult UpdateElements(string script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        return Run(script);
+    }
+
     /// <summary>The table's named counters as <c>nft list counters</c> prints them, or empty when the table is absent.</summary>
     public string ListCounters()
     {

@@ -27,7 +27,7 @@ public sealed class PinholeKernel : IPinholeKernel
 /// <summary>
 /// Keeps the <c>ph_mac_&lt;id&gt;</c> sets equal to <see cref="PinholeSets.Wanted"/> without re-applying the table.
 /// Remembers what it last wrote, so a neighbour event that changes nothing costs one neighbour dump and no nft
-/// call; a full pass (after every apply, which creates the sets empty, and periodically) rewrites every set.
+/// call; a full pass (after every rebuild of the table, which creates the sets empty, and periodically) rewrites every set.
 /// Callers serialise calls (<see cref="RulesetManager"/>'s gate, so a write never races an apply).
 /// </summary>
 public sealed partial class PinholeSync(IPinholeKernel kernel, ILogger<PinholeSync> logger)

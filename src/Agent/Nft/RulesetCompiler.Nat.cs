@@ -28,29 +28,29 @@ public static partial class RulesetCompiler
     /// <summary>The four 1:1 maps: addresses both ways, and the entry's ct mark by either address.</summary>
     private static void WriteOneToOneMaps(Writer w, List<OneToOneNat> entries)
     {
-        var inbound = new List<string>();
-        var outbound = new List<string>();
-        var markIn = new List<string>();
-        var markOut = new List<string>();
+        var inbound = new List<CompiledElement>();
+        var outbound = new List<CompiledElement>();
+        var markIn = new List<CompiledElement>();
+        var markOut = new List<CompiledElement>();
         foreach (var entry in entries)
         {
             var external = Ipv4.Format(ParseAddress(entry.ExternalAddress));
             var @internal = Ipv4.Format(ParseAddress(entry.InternalAddress));
             var mark = Hex(CtMarks.OneToOne(entry.Id));
             var comment = NftText.Comment(entry.Name);
-            inbound.Add($"{external}{comment} : {@internal}");
-            outbound.Add($"{@internal}{comment} : {external}");
-            markIn.Add($"{external} : {mark}");
-            markOut.Add($"{@internal} : {mark}");
+            inbound.Add(new(external, $"{external}{comment} : {@internal}"));
+            outbound.Add(new(@internal, $"{@internal}{comment} : {external}"));
+            markIn.Add(new(external, $"{external} : {mark}"));
+            markOut.Add(new(@internal, $"{@internal} : {mark}"));
         }
 
         w.Line();
         w.Line(1, "# 1:1 NAT: external address -> LAN host (every port, every protocol), and back for its outbound traffic.");
-        w.Collection("map o2o_in", "type ipv4_addr : ipv4_addr", null, inbound);
-        w.Collection("map o2o_out", "type ipv4_addr : ipv4_addr", null, outbound);
+        w.Collection("map", "o2o_in", "type ipv4_addr : ipv4_addr", null, inbound);
+        w.Collection("map", "o2o_out", "type ipv4_addr : ipv4_addr", null, outbound);
         w.Line(1, "# ct mark of a 1:1 entry's connections (inbound by external address, outbound by LAN host).");
-        w.Collection("map o2o_mark_in", "type ipv4_addr : mark", null, markIn);
-        w.Collection("map o2o_mark_out", "type ipv4_addr : mark", null, markOut);
+        w.Collection("map", "o2o_mark_in", "type ipv4_addr : mark", null, markIn);
+        w.Collection("map", "o2o_mark_out", "type ipv4_addr : mark", null, markOut);
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public static partial class RulesetCompiler
     /// One counter object per rule, disabled ones too, starting from the kernel's current values so an apply
     /// never sends <c>hits</c> backwards.
     /// </summary>
-    private static void WriteRuleCounters(Writer w, GatewayConfig config, IReadOnlyDictionary<int, RuleHits>? counters)
+    private static void WriteRuleCounters(Writer w, GatewayConfig config)
     {
         if (config.Rules.Count == 0)
         {
@@ -40,15 +40,8 @@ public static partial class RulesetCompiler
         w.Line(1, "# Traffic rule counters, carried over from the running table on every apply.");
         foreach (var rule in config.Rules)
         {
-            var packets = 0L;
-            var bytes = 0L;
-            if (counters is not null && counters.TryGetValue(rule.Id, out var hits))
-            {
-                packets = Math.Max(0, hits.Packets);
-                bytes = Math.Max(0, hits.Bytes);
-            }
-
-            w.Line(1, FormattableString.Invariant($"counter {RuleCounterName(rule.Id)} {{ packets {packets} bytes {bytes} }}"));
+            // The values are spliced in by CompiledTable.Text: they are state, not structure.
+            w.Counter(RuleCounterName(rule.Id), rule.Id);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Gateway.Agent.Conntrack;
 using Gateway.Agent.Kernel;
 using Gateway.Shared.Protocol;
 
@@ -9,7 +10,34 @@ public sealed partial class RulesetKernel(NftApplier applier) : IRulesetKernel
 {
     public NftResult Replace(string table) => applier.Replace(table);
 
-    public string? Fingerprint() => applier.ListTableWithHandles() is { } listing ? TableFingerprint.Of(listing) : null;
+    public NftResult UpdateElements(string script) => applier.UpdateElements(script);
+
+    public TableFingerprints? Fingerprints() => applier.ListTableWithHandles() is { } listing ? TableFingerprint.Both(listing) : null;
+
+    /// <summary>The contents fingerprint alone (<see cref="TableFingerprints.Content"/>).</summary>
+    public string? Fingerprint() => Fingerprints()?.Content;
+
+    public uint? Generation()
+    {
+        try
+        {
+            return NftGeneration.Read();
+        }
+        catch (Exception ex) when (ex is ConntrackException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    public void DeleteConnectionsByMark(IReadOnlyList<uint> marks)
+    {
+        ArgumentNullException.ThrowIfNull(marks);
+        using var conntrack = new ConntrackClient();
+        foreach (var mark in marks)
+        {
+            conntrack.DeleteByMark(mark);
+        }
+    }
 
     public IReadOnlyDictionary<int, RuleHits> ReadCounters() => RuleCounters.Parse(applier.ListCounters());
 

@@ -10,10 +10,13 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Agent.Nft;
 
 /// <summary>
-/// The one place that changes the kernel: validate → check the LAN link → compile (carrying the rule counters
-/// over) → replace the table → close removed forwards' connections → turn forwarding on → remember the snapshot
-/// and the table's fingerprint. Applies, restores, lockdowns, drift repairs and counter samples are serialised
-/// by one gate; in-memory state changes only after the kernel accepted the ruleset. The routing state beyond the
+/// The one place that changes the kernel: validate → check the LAN link → compile → move the kernel to the new
+/// table → close removed forwards' connections → turn forwarding on → remember the snapshot. A change that only
+/// adds, removes or edits set/map elements (<see cref="TableDelta"/>) goes to the kernel as element updates in one
+/// transaction; anything structural, the first apply, a restore, a drift repair, a table the agent can't vouch for,
+/// or a refused element update replaces the whole table (carrying the rule counters over). Applies, restores,
+/// lockdowns, drift repairs and counter samples are serialised by one gate; in-memory state changes only after the
+/// kernel accepted the ruleset. The routing state beyond the
 /// table (1:1 addresses, policy rules and routes) follows every apply, lockdown and drift pass through
 /// <paramref name="routing"/> (absent in tests that only look at the table); the MAC pinhole sets are filled after
 /// every apply and kept current between applies through <paramref name="pinholes"/>.
@@ -25,8 +28,21 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
     private readonly FingerprintFile _written = new(Path.GetDirectoryName(store.FilePath)!);
     private LastGood? _current;
 
-    // Fingerprint of the table this agent last wrote (applied config or lockdown); null before the first.
+    // The compiled table in the kernel now (null in lockdown and before the first apply): what element updates start from.
+    private CompiledTable? _compiled;
+
+    // True once this agent wrote a table (applied config or lockdown).
+    private bool _wrote;
+
+    // The nftables generation right after this agent's last write (or last check that found its table intact):
+    // while the kernel still reports it, nothing was committed since, so the table needs no listing.
+    private uint? _generation;
+
+    // Fingerprints of the structure (with handles) and of the contents of the table this agent last wrote, taken off
+    // the apply path by the drift watcher once the generation proves nobody committed in between (see Verify); null
+    // until then. Element updates leave the structure's as it is.
     private string? _fingerprint;
+    private string? _content;
 
     // Non-null while the kernel holds the lockdown table: the uplinks it was built for.
     private IReadOnlyList<string>? _lockdownUplinks;
@@ -73,10 +89,10 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // The kernel's counters count only while the table is still the one this agent wrote (the drift
-            // watcher looks every few seconds; this closes the window in between).
-            var ours = _lockdownUplinks is null && _fingerprint is not null && _fingerprint == kernel.Fingerprint();
-            return Apply(revision, config, persist: true, trustKernelCounters: ours);
+            // Element updates and the kernel's counters are trusted only while the table is still the one this
+            // agent wrote (the drift watcher looks every few seconds; this closes the window in between).
+            var trust = _lockdownUplinks is null && _wrote ? Check() : TableState.Changed;
+            return Apply(revision, config, persist: true, trust == TableState.Ours ? Trust.Whole : Trust.None);
         }
         finally
         {
@@ -116,8 +132,10 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
             }
 
             // Counters carry over only from the very table the previous run wrote (same handles, same contents).
-            var ours = _written.Load() is { } written && written == kernel.Fingerprint();
-            var result = Apply(stored.Revision, stored.Config, persist: false, trustKernelCounters: ours);
+            var ours = _written.Load() is { } written
+                && ((written.Generation is { } generation && generation == kernel.Generation())
+                    || (written.Fingerprint is { } fingerprint && fingerprint == kernel.Fingerprints()?.Structure));
+            var result = Apply(stored.Revision, stored.Config, persist: false, ours ? Trust.Counters : Trust.None);
             if (result.Ok)
             {
                 LogRestored(stored.Revision, result.DurationMs);
@@ -177,7 +195,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         {
             if (_current is { } current && _lockdownUplinks is null)
             {
-                pinholes.Sync(current.Config, full);
+                SyncPinholes(current.Config, full);
             }
         }
         finally
@@ -206,7 +224,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
     {
         if (_lockdownUplinks is not null && _pendingRestore is { } pending && kernel.LinkExists(pending.Config.Network.LanInterface))
         {
-            var restored = Apply(pending.Revision, pending.Config, persist: false, trustKernelCounters: false);
+            var restored = Apply(pending.Revision, pending.Config, persist: false, Trust.None);
             if (restored.Ok)
             {
                 LogRestored(pending.Revision, restored.DurationMs);
@@ -223,14 +241,19 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
             return null;
         }
 
-        if (_fingerprint is not { } expected)
+        if (!_wrote)
         {
             return null;
         }
 
-        var now = kernel.Fingerprint();
-        if (now == expected)
+        var state = Check();
+        if (state == TableState.Ours)
         {
+            if (_content is null)
+            {
+                Verify();
+            }
+
             _unrepaired = null;
             if (_current is null || _lockdownUplinks is not null)
             {
@@ -251,9 +274,12 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
             return CheckForwarding(_current.Config);
         }
 
-        var what = now is null
-            ? $"table inet {RulesetCompiler.TableName} was removed"
-            : $"table inet {RulesetCompiler.TableName} was changed";
+        var what = state switch
+        {
+            TableState.Gone => $"table inet {RulesetCompiler.TableName} was removed",
+            TableState.Unverified => $"table inet {RulesetCompiler.TableName} could not be checked (another nftables change came before the check of the last apply's elements)",
+            _ => $"table inet {RulesetCompiler.TableName} was changed",
+        };
         bool repaired;
         if (_lockdownUplinks is not null || _current is null)
         {
@@ -262,8 +288,15 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         else
         {
             // Someone else's table: its counters are not trusted; the values already reported carry over.
-            var result = Apply(_current.Revision, _current.Config, persist: false, trustKernelCounters: false);
+            var result = Apply(_current.Revision, _current.Config, persist: false, Trust.None);
             repaired = result.Ok;
+        }
+
+        if (repaired)
+        {
+            // Fingerprint the rebuilt table's contents at once (this is the watcher's time, not an apply's), so the
+            // next foreign edit is told apart, and a busy neighbour in the namespace does not make every tick rebuild.
+            Verify(requireQuiet: state != TableState.Unverified);
         }
 
         if (!repaired && _unrepaired == what)
@@ -333,7 +366,8 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
 
         Volatile.Write(ref _current, null);
         Volatile.Write(ref _lockdownUplinks, uplinks);
-        _fingerprint = kernel.Fingerprint();
+        _compiled = null;
+        Wrote(rebuilt: true);
 
         // No config: the agent wants no 1:1 addresses, no LAN IPv6 address and no policy routing (and cleans up a
         // previous run's). The pinhole sets went with the table.
@@ -343,7 +377,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         return true;
     }
 
-    private AppliedEvent Apply(long revision, GatewayConfig? config, bool persist, bool trustKernelCounters)
+    private AppliedEvent Apply(long revision, GatewayConfig? config, bool persist, Trust trust)
     {
         var clock = Stopwatch.StartNew();
         var errors = ConfigValidator.Validate(config);
@@ -362,13 +396,10 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
             return new AppliedEvent(revision, false, missing, clock.Elapsed.TotalMilliseconds);
         }
 
-        var ids = RuleIds(config);
-        var readings = trustKernelCounters && ids.Count > 0 ? kernel.ReadCounters() : new Dictionary<int, RuleHits>();
-        var carried = _counters.CarryOver(ids, readings);
-        string table;
+        CompiledTable compiled;
         try
         {
-            table = RulesetCompiler.Compile(config, carried);
+            compiled = RulesetCompiler.CompileTable(config);
         }
         catch (ArgumentException ex)
         {
@@ -376,28 +407,75 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         }
 
         var compiledAt = clock.Elapsed.TotalMilliseconds;
-        var result = kernel.Replace(table);
-        var kernelMs = clock.Elapsed.TotalMilliseconds - compiledAt;
-        if (!result.Ok)
+        var ids = RuleIds(config);
+        var delta = trust == Trust.Whole && _lockdownUplinks is null && _current is not null && _compiled is { } before
+            ? TableDelta.Between(before, compiled)
+            : null;
+        var how = "replaced";
+        if (delta is not null && !delta.IsEmpty)
         {
-            LogKernelRefused(revision, result.Error);
-            return new AppliedEvent(revision, false, result.Error, clock.Elapsed.TotalMilliseconds);
+            var updated = kernel.UpdateElements(delta.Script);
+            if (updated.Ok)
+            {
+                how = $"{delta.Deleted} elements deleted, {delta.Added} added";
+            }
+            else
+            {
+                // The transaction was rolled back, so the table is still the previous one: replace it whole.
+                LogElementUpdateFailed(revision, updated.Error);
+                delta = null;
+            }
+        }
+        else if (delta is not null)
+        {
+            how = "unchanged";
         }
 
+        IReadOnlyDictionary<int, RuleHits>? carried = null;
+        var size = 0;
+        if (delta is null)
+        {
+            var readings = trust != Trust.None && ids.Count > 0 ? kernel.ReadCounters() : new Dictionary<int, RuleHits>();
+            carried = _counters.CarryOver(ids, readings);
+            var table = compiled.Text(carried);
+            size = table.Length;
+            var result = kernel.Replace(table);
+            if (!result.Ok)
+            {
+                LogKernelRefused(revision, result.Error);
+                return new AppliedEvent(revision, false, result.Error, clock.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        var kernelMs = clock.Elapsed.TotalMilliseconds - compiledAt;
         var previous = _current;
         var applied = new LastGood(revision, config);
         Volatile.Write(ref _current, applied);
         Volatile.Write(ref _lockdownUplinks, null);
         _pendingRestore = null;
-        _fingerprint = kernel.Fingerprint();
-        _written.Save(_fingerprint);
-        _counters.Observe(ids, carried);
+        _compiled = compiled;
+        if (carried is not null)
+        {
+            // A new table: its counters start from the carried values. Element updates leave the counters counting.
+            _counters.Observe(ids, carried);
+        }
+
         routing?.Reconcile(applied.Config);
         CloseStaleConnections(previous?.Config, applied.Config);
         EnsureForwarding(applied.Config);
 
-        // The new table's MAC pinhole sets are empty: fill them from the neighbour table now.
-        pinholes?.Sync(applied.Config, full: true);
+        // A rebuilt table's MAC pinhole sets are empty: fill them from the neighbour table now. Element updates
+        // leave them as they were, so only what changed (a new or re-targeted pinhole) is written.
+        if (delta is { IsEmpty: true })
+        {
+            SyncPinholes(applied.Config, full: false);
+        }
+        else
+        {
+            pinholes?.Sync(applied.Config, full: delta is null);
+            Wrote(rebuilt: delta is null);
+        }
+
         if (persist)
         {
             try
@@ -411,8 +489,114 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
             }
         }
 
-        LogApplied(revision, clock.Elapsed.TotalMilliseconds, compiledAt, kernelMs, table.Length / 1024);
+        LogApplied(revision, clock.Elapsed.TotalMilliseconds, compiledAt, kernelMs, how, size / 1024);
         return new AppliedEvent(revision, true, null, clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Brings the MAC pinhole sets up to date between table writes. The sync commits too: when nothing else had
+    /// committed since the agent's last write, its own commit must not make the next check list the whole table.
+    /// </summary>
+    private void SyncPinholes(GatewayConfig config, bool full)
+    {
+        if (pinholes is null)
+        {
+            return;
+        }
+
+        var before = _generation is null ? null : kernel.Generation();
+        if (pinholes.Sync(config, full).Count > 0 && before is not null && before == _generation)
+        {
+            _generation = kernel.Generation();
+        }
+    }
+
+    /// <summary>
+    /// After this agent wrote the table: remember the generation the write left (pinhole syncs included), so the
+    /// next check is one netlink request, and forget the fingerprints the write made stale (a rebuild changes every
+    /// handle; element updates only the contents). They are taken again off the apply path (<see cref="Verify"/>):
+    /// a listing costs as much as the apply itself with 10,000 elements.
+    /// </summary>
+    private void Wrote(bool rebuilt)
+    {
+        _wrote = true;
+        if (rebuilt)
+        {
+            _fingerprint = null;
+        }
+
+        _content = null;
+        _generation = kernel.Generation();
+        _written.Save(new WrittenTable(_fingerprint, _generation));
+    }
+
+    /// <summary>
+    /// Fingerprints the table the agent wrote. With <paramref name="requireQuiet"/>, only when the generation
+    /// proves nobody committed since the write, before and after the listing (otherwise the next check may say
+    /// <see cref="TableState.Unverified"/>); without, whatever is there now is taken as the agent's own.
+    /// </summary>
+    private void Verify(bool requireQuiet = true)
+    {
+        var generation = kernel.Generation();
+        if (requireQuiet && generation is not null && generation != _generation)
+        {
+            return;
+        }
+
+        var fingerprints = kernel.Fingerprints();
+        var after = kernel.Generation();
+        if (requireQuiet && after != generation)
+        {
+            return;
+        }
+
+        _fingerprint = fingerprints?.Structure;
+        _content = fingerprints?.Content;
+        _generation = after;
+        _written.Save(new WrittenTable(_fingerprint, _generation));
+    }
+
+    /// <summary>Whether the table in the kernel is still the one this agent last wrote.</summary>
+    private TableState Check()
+    {
+        var generation = kernel.Generation();
+        if (generation is not null && generation == _generation)
+        {
+            return TableState.Ours;
+        }
+
+        var now = kernel.Fingerprints();
+        if (now is null)
+        {
+            return TableState.Gone;
+        }
+
+        if (_fingerprint is not null && now.Structure != _fingerprint)
+        {
+            return TableState.Changed;
+        }
+
+        if (_fingerprint is null || _content is null)
+        {
+            if (generation is not null)
+            {
+                return TableState.Unverified;
+            }
+
+            // No generation to prove anything with: take the table as it is, as every check did before generations.
+            Verify(requireQuiet: false);
+            return TableState.Ours;
+        }
+
+        if (now.Content != _content)
+        {
+            return TableState.Changed;
+        }
+
+        // Someone committed elsewhere (another table, or a MAC pinhole set): the table is intact, so the next check
+        // starts from here.
+        _generation = generation;
+        return TableState.Ours;
     }
 
     /// <summary>
@@ -543,11 +727,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
 
         try
         {
-            using var conntrack = new ConntrackClient();
-            foreach (var mark in stale)
-            {
-                conntrack.DeleteByMark(mark);
-            }
+            kernel.DeleteConnectionsByMark(stale);
 
             LogClosed(string.Join(",", stale.Select(m => "0x" + m.ToString("x", System.Globalization.CultureInfo.InvariantCulture))));
         }
@@ -557,8 +737,11 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applied revision {Revision} in {DurationMs:F1} ms (validate+compile {CompileMs:F1} ms, libnftables {KernelMs:F1} ms, {Kib} KiB)")]
-    private partial void LogApplied(long revision, double durationMs, double compileMs, double kernelMs, int kib);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied revision {Revision} in {DurationMs:F1} ms (validate+compile {CompileMs:F1} ms, libnftables {KernelMs:F1} ms, table {How}, {Kib} KiB)")]
+    private partial void LogApplied(long revision, double durationMs, double compileMs, double kernelMs, string how, int kib);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The kernel refused the element update of revision {Revision} ({Error}); replacing the whole table")]
+    private partial void LogElementUpdateFailed(long revision, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected revision {Revision}: {Errors}")]
     private partial void LogRejected(long revision, string errors);
@@ -604,4 +787,28 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Drift: {What} by someone else; re-applied: {Repaired}")]
     private partial void LogDrift(string what, bool repaired);
+
+    /// <summary>How far the table in the kernel may be trusted by an apply.</summary>
+    private enum Trust
+    {
+        /// <summary>Not at all: replace it, and carry over only the counter values already reported.</summary>
+        None,
+
+        /// <summary>Its rule counters are this agent's (same objects), but it is rebuilt.</summary>
+        Counters,
+
+        /// <summary>It is exactly what this agent wrote: element updates may start from it.</summary>
+        Whole,
+    }
+
+    /// <summary>What a check found in the kernel.</summary>
+    private enum TableState
+    {
+        Ours,
+        Gone,
+        Changed,
+
+        /// <summary>Something committed after the agent's write and before it could fingerprint the table.</summary>
+        Unverified,
+    }
 }

@@ -12,16 +12,24 @@ namespace Gateway.Agent.Nft;
 /// </summary>
 public static class TableFingerprint
 {
+    /// <summary>Both fingerprints of one <c>nft -s -a</c> listing: its structure (no elements at all) and its contents.</summary>
+    public static TableFingerprints Both(string statelessListingWithHandles) =>
+        new(Hash(WithoutElements(statelessListingWithHandles, all: true)), Of(statelessListingWithHandles));
+
+    private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
     /// <summary>A hex SHA-256 of the listing without its volatile parts.</summary>
     public static string Of(string statelessListingWithHandles)
     {
         ArgumentNullException.ThrowIfNull(statelessListingWithHandles);
-        var stable = WithoutDynamicElements(statelessListingWithHandles);
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(stable)));
+        return Hash(WithoutDynamicElements(statelessListingWithHandles));
     }
 
     /// <summary>The listing with the <c>elements = { … }</c> of every set flagged <c>dynamic</c> or named <c>ph_mac_*</c> removed.</summary>
-    public static string WithoutDynamicElements(string listing)
+    public static string WithoutDynamicElements(string listing) => WithoutElements(listing, all: false);
+
+    /// <summary>The listing without the elements of dynamic and <c>ph_mac_*</c> sets, or of every set when <paramref name="all"/>.</summary>
+    private static string WithoutElements(string listing, bool all)
     {
         ArgumentNullException.ThrowIfNull(listing);
         var output = new StringBuilder(listing.Length);
@@ -38,10 +46,10 @@ public static class TableFingerprint
                 continue;
             }
 
-            if (trimmed.StartsWith("set ", StringComparison.Ordinal) && trimmed.Contains('{', StringComparison.Ordinal))
+            if ((trimmed.StartsWith("set ", StringComparison.Ordinal) || (all && trimmed.StartsWith("map ", StringComparison.Ordinal))) && trimmed.Contains('{', StringComparison.Ordinal))
             {
                 inSet = true;
-                dynamic = trimmed.StartsWith("set ph_mac_", StringComparison.Ordinal);
+                dynamic = all || trimmed.StartsWith("set ph_mac_", StringComparison.Ordinal);
             }
             else if (inSet && trimmed.StartsWith("flags ", StringComparison.Ordinal) && trimmed.Contains("dynamic", StringComparison.Ordinal))
             {
@@ -63,3 +71,8 @@ public static class TableFingerprint
         return output.ToString();
     }
 }
+
+/// <summary>The two fingerprints of a table (<see cref="TableFingerprint.Both"/>).</summary>
+/// <param name="Structure">Chains, rules, objects and set declarations with their handles; element updates leave it as it is.</param>
+/// <param name="Content">All of that plus the elements of every set and map but the dynamic and <c>ph_mac_*</c> ones.</param>
+public sealed record TableFingerprints(string Structure, string Content);

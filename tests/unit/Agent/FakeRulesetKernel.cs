@@ -5,15 +5,66 @@ namespace Gateway.Tests.Unit.Agent;
 
 /// <summary>
 /// A kernel for <see cref="RulesetManager"/>'s decisions, without root: the "table" is the last text replaced
-/// plus a write number (so every rebuild gets a new fingerprint, as handles do in the real kernel).
+/// plus a write number (so every rebuild gets a new fingerprint, as handles do in the real kernel), its elements
+/// the element scripts run since; every change to either bumps the generation, as a commit does.
 /// </summary>
 internal sealed class FakeRulesetKernel : IRulesetKernel
 {
     private int _writes;
+    private string? _table;
+    private string _elements = string.Empty;
 
-    public string? Table { get; set; }
+    public string? Table
+    {
+        get => _table;
+        set
+        {
+            _table = value;
+            _elements = string.Empty;
+            GenerationNow++;
+        }
+    }
 
     public List<string> Replaced { get; } = [];
+
+    public List<string> ElementUpdates { get; } = [];
+
+    public bool RefuseElementUpdates { get; set; }
+
+    public uint GenerationNow { get; set; } = 100;
+
+    public bool GenerationUnavailable { get; set; }
+
+    public List<uint> DeletedMarks { get; } = [];
+
+    /// <summary>Someone else commits in another table: the generation moves, this table does not.</summary>
+    public void CommitElsewhere() => GenerationNow++;
+
+    /// <summary>Someone else adds an element to this table.</summary>
+    public void EditElementsByHand(string what)
+    {
+        _elements += what;
+        GenerationNow++;
+    }
+
+    public NftResult UpdateElements(string script)
+    {
+        if (RefuseElementUpdates || Table is null)
+        {
+            return new NftResult(false, string.Empty, "element update refused");
+        }
+
+        ElementUpdates.Add(script);
+        _elements += script;
+        GenerationNow++;
+        return new NftResult(true, string.Empty, string.Empty);
+    }
+
+    public TableFingerprints? Fingerprints() => Table is null ? null : new(Table, $"{Table}\n{_elements}");
+
+    public uint? Generation() => GenerationUnavailable ? null : GenerationNow;
+
+    public void DeleteConnectionsByMark(IReadOnlyList<uint> marks) => DeletedMarks.AddRange(marks);
 
     public HashSet<string> Links { get; } = ["br-lan", "wan0"];
 
@@ -39,7 +90,6 @@ internal sealed class FakeRulesetKernel : IRulesetKernel
         return new NftResult(true, string.Empty, string.Empty);
     }
 
-    public string? Fingerprint() => Table;
 
     public IReadOnlyDictionary<int, RuleHits> ReadCounters() => Table is null ? new Dictionary<int, RuleHits>() : new Dictionary<int, RuleHits>(Counters);
 

@@ -41,6 +41,53 @@ public sealed class RulesetKernelTests
     }
 
     [Fact]
+    public void The_generation_moves_with_every_commit_in_any_table_but_not_with_packets_or_listings()
+    {
+        ThrowawayNamespace.Run(() =>
+        {
+            var kernel = new RulesetKernel(new NftApplier());
+            Assert.True(kernel.Replace(Table).Ok);
+            var written = kernel.Generation();
+            Assert.NotNull(written);
+
+            SendUdp(2);
+            Assert.NotNull(kernel.Fingerprints());
+            Assert.Contains("127.0.0.1", ThrowawayNamespace.Exec("nft", "list", "ruleset").Stdout, StringComparison.Ordinal);
+            Assert.Equal(written, kernel.Generation());
+
+            Assert.True(kernel.UpdateElements("add element inet gateway seen4 { 10.0.0.1 }\n").Ok);
+            var updated = kernel.Generation();
+            Assert.NotEqual(written, updated);
+
+            // A refused batch commits nothing.
+            Assert.False(kernel.UpdateElements("delete element inet gateway seen4 { 10.9.9.9 }\n").Ok);
+            Assert.Equal(updated, kernel.Generation());
+
+            Assert.Equal(0, ThrowawayNamespace.Exec("nft", "add", "table", "ip", "someone_else").ExitCode);
+            Assert.NotEqual(updated, kernel.Generation());
+        });
+    }
+
+    [Fact]
+    public void Element_updates_leave_the_structure_fingerprint_and_change_the_contents_one()
+    {
+        ThrowawayNamespace.Run(() =>
+        {
+            var kernel = new RulesetKernel(new NftApplier());
+            Assert.True(kernel.Replace("table inet gateway {\n\tset s { type ipv4_addr; elements = { 10.0.0.1 } }\n}\n").Ok);
+            var before = kernel.Fingerprints();
+            Assert.NotNull(before);
+
+            Assert.True(kernel.UpdateElements("delete element inet gateway s { 10.0.0.1 }\nadd element inet gateway s { 10.0.0.2 }\n").Ok);
+            var after = kernel.Fingerprints();
+
+            Assert.NotNull(after);
+            Assert.Equal(before.Structure, after.Structure);
+            Assert.NotEqual(before.Content, after.Content);
+        });
+    }
+
+    [Fact]
     public void The_fingerprint_ignores_counting_and_meter_entries_but_not_a_rebuild_or_an_edit()
     {
         ThrowawayNamespace.Run(() =>

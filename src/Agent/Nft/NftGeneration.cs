@@ -1,0 +1,81 @@
+using System.Buffers.Binary;
+using Gateway.Agent.Conntrack;
+
+namespace Gateway.Agent.Nft;
+
+/// <summary>
+/// The nftables ruleset generation of the calling thread's network namespace (NFT_MSG_GETGEN over
+/// NETLINK_NETFILTER): a number the kernel bumps once per committed transaction, for any table, by anyone. While it
+/// stays where it was right after the agent's own write, nothing in the namespace's rulesets changed, so the drift
+/// check needs no listing; packets (counters, meters) do not bump it.
+/// </summary>
+public static class NftGeneration
+{
+    private const int SubsysNftables = 10;
+    private const int MsgNewGen = 15;
+    private const int MsgGetGen = 16;
+    private const ushort AttributeGenId = 1;
+
+    /// <summary>The current generation.</summary>
+    /// <exception cref="ConntrackException">The netlink request failed.</exception>
+    /// <exception cref="InvalidDataException">The reply was malformed or lacked the generation.</exception>
+    public static uint Read()
+    {
+        using var socket = new NetlinkSocket(Nl.NetlinkNetfilter);
+        Span<byte> payload = stackalloc byte[Nl.NfgenmsgSize];
+        payload.Clear();
+        payload[1] = Nl.NfnetlinkV0;
+        uint? generation = null;
+        socket.RequestRaw((ushort)((SubsysNftables << 8) | MsgGetGen), Nl.FlagRequest, payload, (batch, sequence) =>
+        {
+            generation = Parse(batch, sequence);
+            return generation is null ? BatchEnd.More : BatchEnd.Done;
+        });
+        return generation!.Value;
+    }
+
+    /// <summary>The generation in a reply batch to <paramref name="sequence"/>, or null when the batch holds no reply to it.</summary>
+    internal static uint? Parse(ReadOnlySpan<byte> batch, uint sequence)
+    {
+        while (batch.Length >= Nl.NlmsgHeaderSize)
+        {
+            var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(batch);
+            var type = BinaryPrimitives.ReadUInt16LittleEndian(batch[4..]);
+            var seq = BinaryPrimitives.ReadUInt32LittleEndian(batch[8..]);
+            if (length < Nl.NlmsgHeaderSize || length > batch.Length)
+            {
+                throw new InvalidDataException($"Malformed netlink data: message length {length}.");
+            }
+
+            var body = batch[Nl.NlmsgHeaderSize..length];
+            var aligned = NetlinkAttributeReader.Align(length);
+            batch = aligned >= batch.Length ? [] : batch[aligned..];
+            if (seq != sequence)
+            {
+                continue;
+            }
+
+            if (type == Nl.MsgError)
+            {
+                var error = body.Length >= 4 ? -BinaryPrimitives.ReadInt32LittleEndian(body) : 0;
+                throw new ConntrackException($"nftables generation request failed: errno {error}", error);
+            }
+
+            if (type == ((SubsysNftables << 8) | MsgNewGen) && body.Length >= Nl.NfgenmsgSize)
+            {
+                var reader = new NetlinkAttributeReader(body[Nl.NfgenmsgSize..]);
+                while (reader.Next())
+                {
+                    if (reader.Type == AttributeGenId)
+                    {
+                        return reader.ReadU32BigEndian();
+                    }
+                }
+
+                throw new InvalidDataException("Malformed netlink data: no NFTA_GEN_ID in the generation reply.");
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text;
 
 namespace Gateway.Agent.Nft;
@@ -16,9 +16,10 @@ public static class TableFingerprint
     public static TableFingerprints Both(string statelessListingWithHandles) =>
         new(Hash(WithoutElements(statelessListingWithHandles, all: true)), Of(statelessListingWithHandles));
 
-    private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    // XxHash128, not SHA-256: it only has to notice a change, and SHA-256 would load OpenSSL (3.4 MiB resident).
+    private static string Hash(string text) => Convert.ToHexString(XxHash128.Hash(Encoding.UTF8.GetBytes(text)));
 
-    /// <summary>A hex SHA-256 of the listing without its volatile parts.</summary>
+    /// <summary>A hex XxHash128 of the listing without its volatile parts.</summary>
     public static string Of(string statelessListingWithHandles)
     {
         ArgumentNullException.ThrowIfNull(statelessListingWithHandles);

@@ -1,12 +1,14 @@
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text.Json;
 using Gateway.Shared.Config;
 
 namespace Gateway.Shared.Protocol;
 
 /// <summary>
-/// Names one desired state: the lower-case hex SHA-256 of the <c>config</c> JSON of an <c>apply</c> frame, byte for
-/// byte as it crossed the socket. The agent computes it; the web only compares digests the agent reported, so a
+/// Names one desired state: the lower-case hex XxHash128 of the <c>config</c> JSON of an <c>apply</c> frame, byte for
+/// byte as it crossed the socket. Not a cryptographic hash on purpose: only processes allowed on the agent's socket
+/// (root and the web) can apply, so it tells states apart rather than defending against a forger, and it keeps
+/// OpenSSL out of the agent. The agent computes it; the web only compares digests the agent reported, so a
 /// revision number another client reused can't pass for the web's own state.
 /// </summary>
 public static class ConfigDigest
@@ -15,7 +17,7 @@ public static class ConfigDigest
     public static string Of(GatewayConfig config) =>
         OfJson(JsonSerializer.SerializeToUtf8Bytes(config, AgentJsonContext.Default.GatewayConfig));
 
-    public static string OfJson(ReadOnlySpan<byte> configJson) => Convert.ToHexStringLower(SHA256.HashData(configJson));
+    public static string OfJson(ReadOnlySpan<byte> configJson) => Convert.ToHexStringLower(XxHash128.Hash(configJson));
 
     /// <summary>The digest of the top-level <c>config</c> value of an apply frame's body, or null when it has none.</summary>
     /// <exception cref="InvalidDataException">The body is not a JSON object.</exception>

@@ -58,6 +58,7 @@ internal static class OperationTexts
         ["Helpers"] = "Conntrack helpers (ftp, sip, …) for protocols that open extra connections.",
         ["Logging"] = "Which dropped or forwarded packets the firewall logs, and how often.",
         ["Backup"] = "The whole desired state as one document: export and restore.",
+        ["Apply"] = "Commit-confirmed apply: a write with ?confirm=<seconds> is undone by the agent unless kept here in time.",
     };
 
     public static string? Summary(string operationId) => Summaries.GetValueOrDefault(operationId);

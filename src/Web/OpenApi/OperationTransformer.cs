@@ -68,6 +68,24 @@ internal sealed class OperationTransformer : IOpenApiOperationTransformer
             responses.Remove("409");
         }
 
+        if (!reading && id is not ("CompleteSetup" or "CreateToken" or "RevokeToken" or "ConfirmApply"))
+        {
+            // ConfirmQueryFilter reads it on every v1 write: a commit-confirmed window the agent undoes unless kept.
+            (operation.Parameters ??= []).Add(new OpenApiParameter
+            {
+                Name = "confirm",
+                In = ParameterLocation.Query,
+                Description = "Commit-confirmed apply: the agent restores the previous ruleset (and the stored state follows) unless POST /api/v1/apply/confirm keeps this revision within this many seconds.",
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Integer,
+                    Format = "int32",
+                    Minimum = "5",
+                    Maximum = "3600",
+                },
+            });
+        }
+
         DescribeQuery(operation);
         return Task.CompletedTask;
     }

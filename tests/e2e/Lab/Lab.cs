@@ -224,6 +224,10 @@ public sealed partial class Lab : IAsyncDisposable
             ["Agent__SocketPath"] = AgentSocketPath,
             ["ASPNETCORE_URLS"] = WebInRouterNamespace ? $"http://0.0.0.0:{WebPort}" : WebUrl,
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            // The panel applies risky writes on trial (commit-confirmed). A lab outlives one test, so a window of
+            // the default 60 s would undo an earlier test's change under a later one: the commit-confirmed tests
+            // choose their own window, every other lab gets one no test outlasts.
+            ["Apply__ConfirmSeconds"] = "3600",
         };
         foreach (var (key, value) in _webEnvironment)
         {

@@ -112,6 +112,7 @@ public sealed class PackageTests
 
             // ---- setup from a LAN host on port 80, a forward, a packet ------------------------------------------
             using var lan = ClientIn($"{prefix}-lan1", $"http://{Lab.Lab.RouterLanIp}:{port}", TimeSpan.FromMinutes(2));
+            await UntilListeningAsync(lan, web);
             using (var setup = await lan.PostAsJsonAsync("/api/v1/setup", new
             {
                 adminPassword = AdminPassword,
@@ -234,6 +235,31 @@ public sealed class PackageTests
             && state != "not-installed")
         {
             await AptAsync("purge", "-y", "gateway");
+        }
+    }
+
+    /// <summary>
+    /// systemd binds the socket before it starts anything; here systemd-socket-activate binds it a moment after its
+    /// process starts, so the first request waits for the port rather than meeting a refused connection.
+    /// </summary>
+    private static async Task UntilListeningAsync(HttpClient client, LabProcess web)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var probe = await client.GetAsync("/api/v1/setup");
+                return;
+            }
+            catch (HttpRequestException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused } && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new InvalidOperationException("port 80 never accepted a connection\n" + web.Tail(), ex);
+            }
         }
     }
 

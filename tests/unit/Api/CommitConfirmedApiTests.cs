@@ -82,8 +82,10 @@ public sealed class CommitConfirmedApiTests : IAsyncLifetime
         Assert.Equal("2030-01-02T03:04:05Z", status.GetProperty("pendingConfirmation").GetProperty("deadline").GetString());
 
         var confirming = client.PostAsync("/api/v1/apply/confirm", null);
-        Assert.Equal(trial, (await agent.NextAsync<ConfirmRequest>()).Revision);
-        await agent.PushAsync(new ConfirmStateEvent(null));
+        var confirmRequest = await agent.NextAsync<ConfirmRequest>();
+        Assert.Equal(trial, confirmRequest.Revision);
+        // The agent's answer names the request it answers (its id), as every reply does.
+        await agent.PushAsync(new ConfirmStateEvent(null) { ReplyTo = confirmRequest.Id });
         var confirmed = await confirming;
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         Assert.Equal(trial, (await confirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("revision").GetInt64());

@@ -91,6 +91,33 @@ public sealed class LayoutTests(LayoutTests.Fixture fixture, Chromium chromium)
         }
     }
 
+    [Fact]
+    public async Task ARefusedSaveMovesTheKeyboardToTheFirstInvalidFieldAndLinksItsMessage()
+    {
+        await using var panel = await Panel.OpenAsync(chromium, TheLab);
+        await panel.LoginAsync();
+        await panel.OpenFromMenuAsync("Port forwards", "Port forwards");
+        var page = panel.Page;
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add port forward" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+
+        // The keyboard is on an input marked invalid, whose description includes the message shown beside it.
+        var focused = page.Locator("main :focus");
+        await Expect(focused).ToHaveAttributeAsync("aria-invalid", "true");
+        var described = await focused.GetAttributeAsync("aria-describedby") ?? "";
+        var first = await page.EvaluateAsync<string>("""
+            () => [...document.querySelectorAll('main form input, main form select')].find(e => e.closest('.field')?.querySelector('.validation-message'))?.id ?? ''
+            """);
+        Assert.NotEqual("", first);
+        await Expect(focused).ToHaveIdAsync(first);
+        var texts = await page.EvaluateAsync<string[]>(
+            "ids => ids.split(' ').map(id => document.getElementById(id)).filter(e => e?.classList.contains('validation-message')).map(e => e.innerText.trim())",
+            described);
+        Assert.True(texts.Length > 0 && texts.All(t => t.Length > 0), $"aria-describedby \"{described}\" names no shown message");
+        await Expect(page.Locator("main form [aria-live=polite]")).ToContainTextAsync("fields need correcting");
+        await Expect(page.GetByLabel("Name", new() { Exact = true })).ToBeFocusedAsync();
+    }
+
     private async Task SeedAsync()
     {
         if ((await Api.GetJsonArrayAsync("/api/v1/port-forwards")).Count > 0)

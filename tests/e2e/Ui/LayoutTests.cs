@@ -118,6 +118,47 @@ public sealed class LayoutTests(LayoutTests.Fixture fixture, Chromium chromium)
         await Expect(page.GetByLabel("Name", new() { Exact = true })).ToBeFocusedAsync();
     }
 
+    // The focused element's ring (its box grown by outline width and offset) lies inside every box that clips it.
+    private const string RingProblems = """
+        () => {
+            const e = document.activeElement;
+            const s = getComputedStyle(e);
+            if (!e.matches(':focus-visible')) return 'not :focus-visible';
+            if (s.outlineStyle === 'none' || parseFloat(s.outlineWidth) === 0) return 'no outline';
+            const grow = Math.max(0, parseFloat(s.outlineWidth) + parseFloat(s.outlineOffset));
+            const r = e.getBoundingClientRect();
+            for (let a = e.parentElement; a; a = a.parentElement) {
+                const o = getComputedStyle(a);
+                if (o.overflowX === 'visible' && o.overflowY === 'visible') continue;
+                const b = a.getBoundingClientRect();
+                const left = b.left + a.clientLeft, top = b.top + a.clientTop;
+                if (r.left - grow < left - 0.5 || r.top - grow < top - 0.5 || r.right + grow > left + a.clientWidth + 0.5 || r.bottom + grow > top + a.clientHeight + 0.5) {
+                    return `ring clipped by ${a.tagName.toLowerCase()}.${[...a.classList].join('.')}`;
+                }
+            }
+            return '';
+        }
+        """;
+
+    [Fact]
+    public async Task FocusRingsOnTheMenuAndOnTableButtonsAreDrawnWhole()
+    {
+        await SeedAsync();
+        await using var panel = await Panel.OpenAsync(chromium, TheLab);
+        await panel.LoginAsync();
+        var page = panel.Page;
+        await page.GotoAsync("/port-forwards");
+        await panel.WaitInteractiveAsync();
+
+        // Keyboard only from a fresh page: the first link of the menu, then the last button of the first row.
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).FocusAsync();
+        Assert.Equal("", await page.EvaluateAsync<string>(RingProblems));
+        await page.Locator("main table.grid tbody tr").First.GetByRole(AriaRole.Button).Last.FocusAsync();
+        Assert.Equal("", await page.EvaluateAsync<string>(RingProblems));
+        await page.Locator("main table.grid tbody tr").First.GetByRole(AriaRole.Button).First.FocusAsync();
+        Assert.Equal("", await page.EvaluateAsync<string>(RingProblems));
+    }
+
     private async Task SeedAsync()
     {
         if ((await Api.GetJsonArrayAsync("/api/v1/port-forwards")).Count > 0)

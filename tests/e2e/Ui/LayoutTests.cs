@@ -168,25 +168,44 @@ public sealed class LayoutTests(LayoutTests.Fixture fixture, Chromium chromium)
 
         await Api.PostJsonAsync("/api/v1/port-forwards", new
         {
-            name = LongName, protocol = "both", externalPort = 40000, externalPortEnd = 40100, internalAddress = Lab.Lab.Lan1Ip,
-            sourceCidr = "203.0.113.0/24", reflection = true,
+            name = LongName,
+            protocol = "both",
+            externalPort = 40000,
+            externalPortEnd = 40100,
+            internalAddress = Lab.Lab.Lan1Ip,
+            sourceCidr = "203.0.113.0/24",
+            reflection = true,
         });
         await Api.PostJsonAsync("/api/v1/port-forwards", new { name = "ssh", protocol = "tcp", externalPort = 2222, internalAddress = Lab.Lab.Lan2Ip, internalPort = 22 });
         await Api.PostJsonAsync("/api/v1/mac-filters", new { mac = TheLab.Lan2Mac, name = LongName, enabled = true });
         await Api.PostJsonAsync("/api/v1/rules", new
         {
-            name = LongName, chain = "forward", protocol = "tcp", source = "192.168.50.0/24", destination = "198.51.100.0/24",
-            destinationPort = 8000, destinationPortEnd = 8100, action = "reject", rejectWith = "tcp-reset", logLevel = "warn",
+            name = LongName,
+            chain = "forward",
+            protocol = "tcp",
+            source = "192.168.50.0/24",
+            destination = "198.51.100.0/24",
+            destinationPort = 8000,
+            destinationPortEnd = 8100,
+            action = "reject",
+            rejectWith = "tcp-reset",
+            logLevel = "warn",
             limit = new { ratePerSecond = 10, burst = 20 },
         });
         await Api.PostJsonAsync("/api/v1/one-to-one", new
         {
-            name = LongName, externalAddress = "203.0.113.20", internalAddress = Lab.Lab.Lan2Ip, addAddress = false,
+            name = LongName,
+            externalAddress = "203.0.113.20",
+            internalAddress = Lab.Lab.Lan2Ip,
+            addAddress = false,
         });
         await Api.PostJsonAsync("/api/v1/redirects", new { name = LongName, protocol = "both", port = 53, toPort = 53 });
         await Api.PostJsonAsync("/api/v1/policy-routes", new
         {
-            name = LongName, source = "192.168.50.128/25", outInterface = TheLab.WanInterface, gateway = Lab.Lab.WanHostIp,
+            name = LongName,
+            source = "192.168.50.128/25",
+            outInterface = TheLab.WanInterface,
+            gateway = Lab.Lab.WanHostIp,
         });
         await Api.PostJsonAsync("/api/v1/pinholes", new { name = LongName, protocol = "both", port = 8443, portEnd = 8450, hostSuffix = "::10" });
         await TheLab.WaitAppliedAsync(Api);

@@ -116,6 +116,17 @@ public sealed class LayoutTests(LayoutTests.Fixture fixture, Chromium chromium)
         Assert.True(texts.Length > 0 && texts.All(t => t.Length > 0), $"aria-describedby \"{described}\" names no shown message");
         await Expect(page.Locator("main form [aria-live=polite]")).ToContainTextAsync("fields need correcting");
         await Expect(page.GetByLabel("Name", new() { Exact = true })).ToBeFocusedAsync();
+
+        // A form that is not an EditForm (API tokens): its field message is linked the same way.
+        await panel.OpenFromMenuAsync("Settings", "Settings");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create token" }).ClickAsync();
+        var tokenName = page.GetByLabel("Token name");
+        await Expect(tokenName).ToHaveAttributeAsync("aria-invalid", "true");
+        var tokenDescribed = await tokenName.GetAttributeAsync("aria-describedby") ?? "";
+        var tokenTexts = await page.EvaluateAsync<string[]>(
+            "ids => ids.split(' ').map(id => document.getElementById(id)).filter(e => e?.classList.contains('field-error')).map(e => e.innerText.trim())",
+            tokenDescribed);
+        Assert.True(tokenTexts.Length > 0 && tokenTexts.All(t => t.Length > 0), $"aria-describedby \"{tokenDescribed}\" names no shown message");
     }
 
     // The focused element's ring (its box grown by outline width and offset) lies inside every box that clips it.

@@ -45,3 +45,35 @@ export function linkErrors(anchor, focus) {
         first.focus();
     }
 }
+
+// One field's messages outside an EditForm (FieldMessages): the same links, for the input of the enclosing field.
+export function linkField(anchor) {
+    const field = anchor?.parentElement?.closest(".field, fieldset");
+    const input = field?.querySelector("input:not([type=hidden]), select, textarea");
+    if (!input) {
+        return;
+    }
+
+    const stale = (input.getAttribute(mark) ?? "").split(" ").filter(Boolean);
+    const kept = (input.getAttribute("aria-describedby") ?? "").split(" ").filter(id => id && !stale.includes(id));
+    const messages = [...anchor.querySelectorAll(".field-error")];
+    for (const message of messages) {
+        if (!message.id) {
+            message.id = `${input.id || "field"}-error-${++issued}`;
+        }
+    }
+    const ids = messages.map(m => m.id);
+    const described = [...kept, ...ids];
+    if (described.length > 0) {
+        input.setAttribute("aria-describedby", described.join(" "));
+    } else {
+        input.removeAttribute("aria-describedby");
+    }
+    if (ids.length > 0) {
+        input.setAttribute(mark, ids.join(" "));
+        input.setAttribute("aria-invalid", "true");
+    } else {
+        input.removeAttribute(mark);
+        input.removeAttribute("aria-invalid");
+    }
+}

@@ -87,6 +87,17 @@ public sealed class LayoutTests(LayoutTests.Fixture fixture, Chromium chromium)
                 }
 
                 await panel.ScreenshotAsync($"layout-{width}-{path.Trim('/')}");
+
+                if (path == "/port-forwards")
+                {
+                    // The two-step delete asks in the row itself: the question must fit too.
+                    await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {LongName}" }).ClickAsync();
+                    await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete" })).ToBeVisibleAsync();
+                    problems = await page.EvaluateAsync<string[]>(Overflows);
+                    Assert.True(problems.Length == 0, $"{path} at {width}px, asking to delete: {string.Join("; ", problems)}");
+                    await panel.ScreenshotAsync($"layout-{width}-port-forwards-asking");
+                    await page.GetByRole(AriaRole.Group, new() { Name = $"Delete “{LongName}”?" }).GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+                }
             }
         }
     }

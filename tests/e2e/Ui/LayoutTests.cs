@@ -179,6 +179,43 @@ public sealed class LayoutTests(LayoutTests.Fixture fixture, Chromium chromium)
         Assert.Equal("", await page.EvaluateAsync<string>(RingProblems));
         await page.Locator("main table.grid tbody tr").First.GetByRole(AriaRole.Button).First.FocusAsync();
         Assert.Equal("", await page.EvaluateAsync<string>(RingProblems));
+
+        // The scrollable ruleset is a named region (an aria-label on a bare <pre> names nothing).
+        await page.GotoAsync("/settings");
+        await panel.WaitInteractiveAsync();
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Ruleset text" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task TheOwnerReadsWordsNotAbbreviations()
+    {
+        await using var panel = await Panel.OpenAsync(chromium, TheLab);
+        await panel.LoginAsync();
+        var page = panel.Page;
+
+        // The dashboard: no revision jargon, and the "up to date" pill stands clear of the number before it.
+        var firewall = page.GetByRole(AriaRole.Region, new() { Name = "Firewall" });
+        await Expect(firewall).ToContainTextAsync("up to date");
+        await Expect(firewall).Not.ToContainTextAsync("revision");
+        var gap = await page.EvaluateAsync<double>("""
+            () => {
+                const pill = [...document.querySelectorAll('dl.facts dd .badge')].find(b => b.textContent.includes('up to date'));
+                const range = document.createRange();
+                range.selectNodeContents(pill.parentElement.firstChild);
+                return pill.getBoundingClientRect().left - range.getBoundingClientRect().right;
+            }
+            """);
+        Assert.True(gap >= 6, $"the pill is {gap}px from the number");
+
+        // Syslog levels read as words wherever a level is picked.
+        await panel.OpenFromMenuAsync("Logging", "Logging");
+        var levels = await page.GetByLabel("Minimum level").Locator("option").AllInnerTextsAsync();
+        Assert.Contains("Warning", levels);
+        Assert.Contains("Notice", levels);
+        Assert.DoesNotContain("warn", levels);
+        var dropped = await page.GetByLabel("Dropped input").Locator("option").AllInnerTextsAsync();
+        Assert.Contains("Warning", dropped);
+        Assert.DoesNotContain("warn", dropped);
     }
 
     private async Task SeedAsync()

@@ -210,24 +210,24 @@ public sealed class FirewallPageTests(FirewallPageTests.Fixture fixture, Chromiu
         await panel.OpenFromMenuAsync("Logging", "Logging");
         var rulesThatLog = page.GetByRole(AriaRole.Region, new() { Name = "Rules that log" });
         var item = rulesThatLog.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "log ssh attempts" });
-        await Expect(item).ToContainTextAsync("notice");
+        await Expect(item).ToContainTextAsync("Notice");
         await Expect(item.GetByRole(AriaRole.Link, new() { Name = "log ssh attempts" })).ToHaveAttributeAsync("href", "firewall");
 
         // Saving the page must carry the dos level (it used to be dropped, turning dos logging off).
-        await page.GetByLabel("DoS protection").SelectOptionAsync(new SelectOptionValue { Label = "warn" });
+        await page.GetByLabel("DoS protection").SelectOptionAsync(new SelectOptionValue { Label = "Warning" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Saved" })).ToBeVisibleAsync();
         await page.ReloadAsync();
         await panel.WaitInteractiveAsync();
         await Expect(page.GetByLabel("DoS protection")).ToHaveValueAsync("Warn");
-        await page.GetByLabel("Dropped input").SelectOptionAsync(new SelectOptionValue { Label = "off" });
+        await page.GetByLabel("Dropped input").SelectOptionAsync(new SelectOptionValue { Label = "Off" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Saved" })).ToBeVisibleAsync();
         await page.ReloadAsync();
         await panel.WaitInteractiveAsync();
         await Expect(page.GetByLabel("DoS protection")).ToHaveValueAsync("Warn");
 
-        await page.GetByLabel("DoS protection").SelectOptionAsync(new SelectOptionValue { Label = "off" });
+        await page.GetByLabel("DoS protection").SelectOptionAsync(new SelectOptionValue { Label = "Off" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Saved" })).ToBeVisibleAsync();
         await TheLab.WaitAppliedAsync(Api);

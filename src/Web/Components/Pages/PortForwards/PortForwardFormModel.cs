@@ -53,6 +53,12 @@ public sealed class PortForwardFormModel
     public (PortForwardInput? Input, Dictionary<string, string[]> Errors) ToInput()
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        // Every empty required field is named at once, not only the first the server would meet.
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            errors["name"] = ["Enter a name."];
+        }
+
         var external = ParsePort(ExternalPort, "externalPort", required: true, errors);
         var externalEnd = ParsePort(ExternalPortEnd, "externalPortEnd", required: false, errors);
         var internalPort = ParsePort(InternalPort, "internalPort", required: false, errors);
@@ -66,6 +72,11 @@ public sealed class PortForwardFormModel
         foreach (var known in ConntrackHelpers.All.Where(h => h.ToWord() == Helper))
         {
             helper = known;
+        }
+
+        if (string.IsNullOrWhiteSpace(InternalAddress))
+        {
+            errors["internalAddress"] = ["Enter the LAN device's address."];
         }
 
         if (errors.Count > 0)

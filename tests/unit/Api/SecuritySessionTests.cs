@@ -123,7 +123,8 @@ public sealed class SecuritySessionTests : IAsyncLifetime
         Assert.True(nonce.Success, scripts);
         // The one inline script, the import map, carries exactly that nonce; nothing else may run inline.
         var html = await page.Content.ReadAsStringAsync();
-        var importMap = System.Text.RegularExpressions.Regex.Match(html, "<script[^>]*type=\"importmap\"[^>]*>").Value;
+        // Razor HTML-encodes the attribute (a "+" of the base64 nonce is "&#x2B;"); the browser reads it decoded.
+        var importMap = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "<script[^>]*type=\"importmap\"[^>]*>").Value);
         Assert.Contains($"nonce=\"{nonce.Groups[1].Value}\"", importMap, StringComparison.Ordinal);
         Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(html, "<script(?![^>]*\\bsrc=)"));
     }

@@ -12,8 +12,21 @@ namespace Gateway.Agent.Nft;
 /// </summary>
 public sealed partial class RuleCounters
 {
+    /// <summary>
+    /// Pseudo rule ids of the named log counters (<c>log_tried</c>, <c>log_logged</c>): real rule ids are positive,
+    /// so these ride along the rule counters through reading, carrying over and clamping.
+    /// </summary>
+    public const int LogTriedId = -1;
+
+    /// <inheritdoc cref="LogTriedId"/>
+    public const int LogLoggedId = -2;
+
+    /// <summary>The ids of the log counters, which every compiled table declares.</summary>
+    public static readonly IReadOnlyList<int> LogIds = [LogTriedId, LogLoggedId];
+
     private readonly Lock _lock = new();
     private readonly Dictionary<int, RuleHits> _highest = [];
+    private long _suppressed;
 
     /// <summary>
     /// Clamps <paramref name="readings"/> to the highest values reported so far, one entry per id of
@@ -69,6 +82,22 @@ public sealed partial class RuleCounters
         }
     }
 
+    /// <summary>
+    /// Log lines the shared limit suppressed (<c>log_tried</c> - <c>log_logged</c> packets) out of
+    /// <paramref name="hits"/> as <see cref="Observe"/> returned them, never below a value already reported.
+    /// </summary>
+    public long Suppressed(IReadOnlyList<RuleHits> hits)
+    {
+        ArgumentNullException.ThrowIfNull(hits);
+        var tried = hits.FirstOrDefault(h => h.Id == LogTriedId)?.Packets ?? 0;
+        var logged = hits.FirstOrDefault(h => h.Id == LogLoggedId)?.Packets ?? 0;
+        lock (_lock)
+        {
+            _suppressed = Math.Max(_suppressed, Math.Max(0, tried - logged));
+            return _suppressed;
+        }
+    }
+
     private RuleHits Highest(int id, RuleHits? reading)
     {
         var known = _highest.GetValueOrDefault(id);
@@ -80,7 +109,8 @@ public sealed partial class RuleCounters
 
     /// <summary>
     /// Reads the rule counters out of a <c>list counters table inet gateway</c> listing
-    /// (<c>counter rule_&lt;id&gt; { packets P bytes B }</c>); other named counters are ignored.
+    /// (<c>counter rule_&lt;id&gt; { packets P bytes B }</c>) and the log counters (<c>log_tried</c>, <c>log_logged</c>,
+    /// under <see cref="LogTriedId"/> and <see cref="LogLoggedId"/>); other named counters are ignored.
     /// </summary>
     public static IReadOnlyDictionary<int, RuleHits> Parse(string listing)
     {
@@ -98,9 +128,22 @@ public sealed partial class RuleCounters
             }
         }
 
+        foreach (Match match in LogCounterPattern().Matches(listing))
+        {
+            var id = match.Groups[1].ValueSpan.SequenceEqual("tried") ? LogTriedId : LogLoggedId;
+            if (long.TryParse(match.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var packets)
+                && long.TryParse(match.Groups[3].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes))
+            {
+                counters[id] = new RuleHits(id, packets, bytes);
+            }
+        }
+
         return counters;
     }
 
     [GeneratedRegex(@"\bcounter rule_([0-9]+) \{\s*packets ([0-9]+) bytes ([0-9]+)\s*\}", RegexOptions.CultureInvariant)]
     private static partial Regex CounterPattern();
+
+    [GeneratedRegex(@"\bcounter log_(tried|logged) \{\s*packets ([0-9]+) bytes ([0-9]+)\s*\}", RegexOptions.CultureInvariant)]
+    private static partial Regex LogCounterPattern();
 }

@@ -46,7 +46,7 @@ public static partial class RulesetCompiler
         w.Line(1, "chain dos_drop {");
         if (logging.Dos != FirewallLogLevel.Off)
         {
-            w.Line(2, $"limit name \"gw_log\" log prefix \"{Prefix(FirewallCategory.Dos)}\" level {logging.Dos.ToWord()}");
+            w.Line(2, $"{LimitedLog} log prefix \"{Prefix(FirewallCategory.Dos)}\" level {logging.Dos.ToWord()}");
         }
 
         w.Line(2, "counter drop");

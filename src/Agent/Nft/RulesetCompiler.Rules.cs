@@ -88,7 +88,7 @@ public static partial class RulesetCompiler
                 var level = rule.LogLevel ?? FirewallLogLevel.Off;
                 var log = level == FirewallLogLevel.Off
                     ? null
-                    : $"limit name \"gw_log\" log prefix \"{Prefix(FirewallCategory.Rule, rule.Id)}\" level {level.ToWord()}";
+                    : $"{LimitedLog} log prefix \"{Prefix(FirewallCategory.Rule, rule.Id)}\" level {level.ToWord()}";
                 var counted = $"{Match(rule, family)}counter name \"{RuleCounterName(rule.Id)}\"";
                 if (log is null && verdict.Count == 1)
                 {

@@ -204,7 +204,10 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         }
     }
 
-    /// <summary>The rule counters now, clamped so no rule's count ever goes down as the web sees it.</summary>
+    /// <summary>
+    /// The rule counters now, clamped so no rule's count ever goes down as the web sees it, and the log lines the
+    /// shared limit suppressed (null while no applied table is in).
+    /// </summary>
     public async Task<CountersSample> SampleCountersAsync(CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -212,7 +215,9 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         {
             var ids = RuleIds(_current?.Config);
             var readings = ids.Count == 0 ? new Dictionary<int, RuleHits>() : kernel.ReadCounters();
-            return new CountersSample(_counters.Observe(ids, readings), DateTimeOffset.UtcNow);
+            var observed = _counters.Observe(ids, readings);
+            var suppressed = ids.Count == 0 ? (long?)null : _counters.Suppressed(observed);
+            return new CountersSample([.. observed.Where(h => h.Id > 0)], DateTimeOffset.UtcNow, suppressed);
         }
         finally
         {
@@ -653,8 +658,9 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         }
     }
 
+    /// <summary>The counters a compiled table of <paramref name="config"/> declares: its rules' and the log counters.</summary>
     private static List<int> RuleIds(GatewayConfig? config) =>
-        config?.Rules.Where(r => r.Id > 0).Select(r => r.Id).Distinct().ToList() ?? [];
+        config is null ? [] : [.. config.Rules.Where(r => r.Id > 0).Select(r => r.Id).Distinct(), .. RuleCounters.LogIds];
 
     /// <summary>Ids of forwards whose existing connections must go: removed, disabled, or changed in a way packets see.</summary>
     public static IReadOnlyList<int> StaleForwardIds(GatewayConfig? previous, GatewayConfig next)

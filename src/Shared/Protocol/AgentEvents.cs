@@ -102,8 +102,12 @@ public sealed record FirewallLogEntry(
     int? DestinationPort,
     string? Mac);
 
-/// <summary>The traffic rules' kernel counters, pushed every 2 seconds. Never reset by an apply that keeps a rule.</summary>
-public sealed record CountersSample(IReadOnlyList<RuleHits> Rules, DateTimeOffset SampledAt) : AgentEvent;
+/// <summary>
+/// The traffic rules' kernel counters, pushed every 2 seconds. Never reset by an apply that keeps a rule.
+/// <paramref name="LogSuppressed"/>: firewall log lines the shared log rate limit suppressed since the agent
+/// started, never lower than a value already sent (null from an agent without an applied table, or an older one).
+/// </summary>
+public sealed record CountersSample(IReadOnlyList<RuleHits> Rules, DateTimeOffset SampledAt, long? LogSuppressed = null) : AgentEvent;
 
 /// <summary>One rule's named counter: packets and bytes it matched.</summary>
 public sealed record RuleHits(int Id, long Packets, long Bytes);

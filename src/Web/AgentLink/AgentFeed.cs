@@ -19,6 +19,7 @@ public sealed partial class AgentFeed
     private readonly ConntrackHistory _totals;
     private ConntrackSample? _latestSample;
     private IReadOnlyDictionary<int, RuleHits> _latestRuleHits = EmptyHits;
+    private CountersSample? _latestCounters;
     private DriftEvent? _lastDrift;
 
     public AgentFeed(AgentChannel channel, IOptions<AgentLinkOptions> options, TimeProvider time, ILogger<AgentFeed> logger)
@@ -36,6 +37,9 @@ public sealed partial class AgentFeed
 
     /// <summary>Each rule's counter from the agent's latest sample, by rule id; empty while disconnected.</summary>
     public IReadOnlyDictionary<int, RuleHits> LatestRuleHits => Volatile.Read(ref _latestRuleHits);
+
+    /// <summary>Log lines the agent's shared log limit suppressed, from its latest counters sample; null while disconnected or unreported.</summary>
+    public long? LatestLogSuppressed => Volatile.Read(ref _latestCounters)?.LogSuppressed;
 
     /// <summary>The last time the agent found its table changed under it; kept across reconnects.</summary>
     public DriftEvent? LastDrift => Volatile.Read(ref _lastDrift);
@@ -82,6 +86,7 @@ public sealed partial class AgentFeed
                 }
 
                 Volatile.Write(ref _latestRuleHits, hits);
+                Volatile.Write(ref _latestCounters, counters);
                 Subscribers.Raise(CountersReceived, counters, _logger);
                 break;
             case DriftEvent drift:
@@ -104,6 +109,7 @@ public sealed partial class AgentFeed
     {
         Volatile.Write(ref _latestSample, null);
         Volatile.Write(ref _latestRuleHits, EmptyHits);
+        Volatile.Write(ref _latestCounters, null);
     }
 
     /// <summary>Connection counts of the latest sample keyed by entry id (the first wins should an id repeat).</summary>

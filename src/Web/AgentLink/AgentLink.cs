@@ -31,6 +31,9 @@ public sealed class AgentLink(AgentChannel channel, ApplyPump pump, AppliedState
     /// <summary>Each rule's counter from the agent's latest sample, by rule id; empty while disconnected.</summary>
     public IReadOnlyDictionary<int, RuleHits> LatestRuleHits => feed.LatestRuleHits;
 
+    /// <inheritdoc cref="AgentFeed.LatestLogSuppressed"/>
+    public long? LatestLogSuppressed => feed.LatestLogSuppressed;
+
     /// <summary>The last time the agent found its table changed under it; kept across reconnects.</summary>
     public DriftEvent? LastDrift => feed.LastDrift;
 

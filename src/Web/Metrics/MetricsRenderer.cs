@@ -47,6 +47,13 @@ public sealed class MetricsRenderer(AgentLink link, GatewayCounters counters, ID
             text.Sample("gateway_log_lines_total", count, ("category", category), ("level", level));
         }
 
+        // Counted by the agent (log_tried - log_logged in its table), so absent while it is away or did not report it.
+        text.Family("gateway_log_lines_suppressed_total", "counter", "Firewall log lines the shared log rate limit suppressed, as the agent counts them since it started.");
+        if (connected && link.LatestLogSuppressed is { } suppressed)
+        {
+            text.Sample("gateway_log_lines_suppressed_total", suppressed);
+        }
+
         return text.ToString();
     }
 

@@ -230,6 +230,29 @@ public sealed class RulesetManagerDecisionTests : IDisposable
     }
 
     [Fact]
+    public async Task The_suppressed_log_lines_are_reported_apart_from_the_rules_and_carried_into_a_new_table()
+    {
+        var manager = NewManager();
+        Assert.True((await manager.ApplyAsync(1, Config("br-lan", Rule(7)))).Ok);
+        _kernel.Counters = new()
+        {
+            [7] = new RuleHits(7, 10, 1000),
+            [RuleCounters.LogTriedId] = new RuleHits(RuleCounters.LogTriedId, 9, 900),
+            [RuleCounters.LogLoggedId] = new RuleHits(RuleCounters.LogLoggedId, 2, 200),
+        };
+        var sample = await manager.SampleCountersAsync();
+        Assert.Equal([new RuleHits(7, 10, 1000)], sample.Rules);
+        Assert.Equal(7, sample.LogSuppressed);
+
+        // A whole-table replace starts the log counters from the values already seen.
+        Assert.True((await manager.ApplyAsync(2, Config("br-lan", Rule(8)))).Ok);
+        Assert.Contains("counter log_tried { packets 9 bytes 900 }", _kernel.Table, StringComparison.Ordinal);
+        Assert.Contains("counter log_logged { packets 2 bytes 200 }", _kernel.Table, StringComparison.Ordinal);
+        _kernel.Counters = [];
+        Assert.Equal(7, (await manager.SampleCountersAsync()).LogSuppressed);
+    }
+
+    [Fact]
     public async Task At_start_counters_carry_over_only_from_the_table_the_previous_run_wrote()
     {
         Assert.True((await NewManager().ApplyAsync(4, Config("br-lan", Rule(7)))).Ok);

@@ -34,7 +34,7 @@ public sealed class MetricsEndpointTests
             7, 65536, new Dictionary<string, long> { ["tcp"] = 5, ["udp"] = 2, ["icmp"] = 0, ["other"] = 0 },
             [new ForwardConnections(forward, 3)], DateTimeOffset.UtcNow,
             Stats: new Dictionary<string, long> { ["insert_failed"] = 1, ["drop"] = 2, ["early_drop"] = 0 }));
-        await agent.PushAsync(new CountersSample([new RuleHits(rule, 10, 1500)], DateTimeOffset.UtcNow));
+        await agent.PushAsync(new CountersSample([new RuleHits(rule, 10, 1500)], DateTimeOffset.UtcNow, LogSuppressed: 4));
         await agent.PushAsync(new LogEvent([Entry("dropped-input", FirewallLogLevel.Warn, null), Entry("dropped-input", FirewallLogLevel.Warn, null), Entry("rule", FirewallLogLevel.Info, rule)]));
 
         var text = "";
@@ -56,6 +56,8 @@ public sealed class MetricsEndpointTests
         Assert.Contains("gateway_conntrack_stat_total{stat=\"drop\"} 2", lines);
         Assert.Contains("gateway_log_lines_total{category=\"dropped-input\",level=\"warn\"} 2", lines);
         Assert.Contains("gateway_log_lines_total{category=\"rule\",level=\"info\"} 1", lines);
+        Assert.Contains("gateway_log_lines_suppressed_total 4", lines);
+        Assert.Contains("# TYPE gateway_log_lines_suppressed_total counter", lines);
         Assert.Contains("gateway_agent_connected 1", lines);
         Assert.Contains($"gateway_revision{{kind=\"applied\"}} {desired}", lines);
         Assert.Contains("gateway_applies_total{result=\"error\"} 1", lines);
@@ -67,6 +69,16 @@ public sealed class MetricsEndpointTests
 
         var (exit, output) = await Promtool.CheckMetricsAsync(text);
         Assert.True(exit == 0, output + "\n" + text);
+
+        // An agent that does not report suppressed log lines: the family has no sample (unknown is not zero).
+        await agent.PushAsync(new CountersSample([new RuleHits(rule, 11, 1600)], DateTimeOffset.UtcNow));
+        await Eventually(async () =>
+        {
+            text = await client.GetStringAsync("/metrics");
+            return text.Contains($"gateway_rule_hits_packets_total{{id=\"{rule}\",name=\"block \\\"telnet\\\"\"}} 11", StringComparison.Ordinal);
+        });
+        Assert.Contains("# TYPE gateway_log_lines_suppressed_total counter", text.Split('\n'));
+        Assert.DoesNotContain(text.Split('\n'), l => l.StartsWith("gateway_log_lines_suppressed_total ", StringComparison.Ordinal));
     }
 
     [Fact]

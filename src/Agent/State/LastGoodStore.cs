@@ -1,7 +1,5 @@
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
-using Tmds.Linux;
-using static Tmds.Linux.LibC;
 
 namespace Gateway.Agent.State;
 
@@ -11,7 +9,7 @@ public sealed record LastGood(long Revision, GatewayConfig Config);
 /// <summary>
 /// Keeps the last successfully applied snapshot on disk so the agent can restore the rules at boot
 /// before anything else runs. Stored as the same <c>apply</c> frame JSON the web sends (no second schema).
-/// Writes are atomic: temp file, fsync, rename, fsync of the directory.
+/// Writes are atomic (<see cref="AtomicFile"/>).
 /// </summary>
 public sealed class LastGoodStore(string directory)
 {
@@ -37,33 +35,6 @@ public sealed class LastGoodStore(string directory)
     public void Save(LastGood state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        Directory.CreateDirectory(directory);
-        var bytes = AgentProtocol.Serialize(new ApplyRequest(state.Revision, state.Config));
-        var temp = Path.Combine(directory, $".{FileName}.{Environment.ProcessId}.tmp");
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, FilePath, overwrite: true);
-        SyncDirectory(directory);
-    }
-
-    /// <summary>Makes the rename itself durable: without it a crash can bring back the old name.</summary>
-    private static unsafe void SyncDirectory(string path)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
-        fixed (byte* p = bytes)
-        {
-            var fd = open(p, O_RDONLY | O_CLOEXEC, 0);
-            if (fd < 0)
-            {
-                return;
-            }
-
-            fsync(fd);
-            close(fd);
-        }
+        AtomicFile.Write(FilePath, AgentProtocol.Serialize(new ApplyRequest(state.Revision, state.Config)));
     }
 }

@@ -9,7 +9,7 @@ namespace Gateway.Tests.E2e.Ui;
 /// page is wider than its card or table box, the page never scrolls sideways, and on the desktop a row's buttons sit on
 /// one line. The failure names the elements that stick out.
 /// </summary>
-public sealed class LayoutTests(LayoutTests.Fixture fixture, Chromium chromium)
+public sealed partial class LayoutTests(LayoutTests.Fixture fixture, Chromium chromium)
     : IClassFixture<LayoutTests.Fixture>, IClassFixture<Chromium>
 {
     private const string LongName = "living room media server with a long descriptive name";

@@ -127,9 +127,9 @@ public static class NetlinkMessages
         }
     }
 
-    private delegate void MessageHandler(ushort type, ReadOnlySpan<byte> attributes);
+    internal delegate void MessageHandler(ushort type, ReadOnlySpan<byte> attributes);
 
-    private static BatchEnd Walk(ReadOnlySpan<byte> batch, uint sequence, MessageHandler handler)
+    internal static BatchEnd Walk(ReadOnlySpan<byte> batch, uint sequence, MessageHandler handler)
     {
         while (batch.Length > 0)
         {

@@ -61,13 +61,6 @@ public sealed class NftApplier
         return Run(script);
     }
 
-    /// <summary>The table's named counters as <c>nft list counters</c> prints them, or empty when the table is absent.</summary>
-    public string ListCounters()
-    {
-        var result = Run($"list counters table inet {RulesetCompiler.TableName}");
-        return result.Ok ? result.Output : string.Empty;
-    }
-
     /// <summary>Removes the table (used by tests and benchmarks; the agent itself never deletes it).</summary>
     public NftResult DeleteTable() => Run($"delete table inet {RulesetCompiler.TableName}");
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Gateway.Shared.Protocol;
 
 namespace Gateway.Agent.Nft;
@@ -10,7 +9,7 @@ namespace Gateway.Agent.Nft;
 /// pre-apply read and the replace are lost) or when someone else rebuilt it; the web must not see that.
 /// Ids that leave the applied config are forgotten, so a later rule reusing the id starts from its own count.
 /// </summary>
-public sealed partial class RuleCounters
+public sealed class RuleCounters
 {
     /// <summary>
     /// Pseudo rule ids of the named log counters (<c>log_tried</c>, <c>log_logged</c>): real rule ids are positive,
@@ -108,42 +107,31 @@ public sealed partial class RuleCounters
     }
 
     /// <summary>
-    /// Reads the rule counters out of a <c>list counters table inet gateway</c> listing
-    /// (<c>counter rule_&lt;id&gt; { packets P bytes B }</c>) and the log counters (<c>log_tried</c>, <c>log_logged</c>,
-    /// under <see cref="LogTriedId"/> and <see cref="LogLoggedId"/>); other named counters are ignored.
+    /// The rule counters (<c>rule_&lt;id&gt;</c>) and the log counters (<c>log_tried</c>, <c>log_logged</c>, under
+    /// <see cref="LogTriedId"/> and <see cref="LogLoggedId"/>) among a table's named counters; other names are ignored.
     /// </summary>
-    public static IReadOnlyDictionary<int, RuleHits> Parse(string listing)
+    public static IReadOnlyDictionary<int, RuleHits> FromNamed(IEnumerable<NamedCounter> named)
     {
-        ArgumentNullException.ThrowIfNull(listing);
+        ArgumentNullException.ThrowIfNull(named);
         var counters = new Dictionary<int, RuleHits>();
-        foreach (Match match in CounterPattern().Matches(listing))
+        foreach (var counter in named)
         {
-            // Out-of-range numbers can only come from a table we did not write; skip rather than fail.
-            if (int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                && id > 0
-                && long.TryParse(match.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var packets)
-                && long.TryParse(match.Groups[3].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes))
+            if (IdOf(counter.Name) is { } id)
             {
-                counters[id] = new RuleHits(id, packets, bytes);
-            }
-        }
-
-        foreach (Match match in LogCounterPattern().Matches(listing))
-        {
-            var id = match.Groups[1].ValueSpan.SequenceEqual("tried") ? LogTriedId : LogLoggedId;
-            if (long.TryParse(match.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var packets)
-                && long.TryParse(match.Groups[3].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes))
-            {
-                counters[id] = new RuleHits(id, packets, bytes);
+                counters[id] = new RuleHits(id, counter.Packets, counter.Bytes);
             }
         }
 
         return counters;
     }
 
-    [GeneratedRegex(@"\bcounter rule_([0-9]+) \{\s*packets ([0-9]+) bytes ([0-9]+)\s*\}", RegexOptions.CultureInvariant)]
-    private static partial Regex CounterPattern();
-
-    [GeneratedRegex(@"\bcounter log_(tried|logged) \{\s*packets ([0-9]+) bytes ([0-9]+)\s*\}", RegexOptions.CultureInvariant)]
-    private static partial Regex LogCounterPattern();
+    private static int? IdOf(string name) => name switch
+    {
+        "log_tried" => LogTriedId,
+        "log_logged" => LogLoggedId,
+        // Out-of-range numbers can only come from a table we did not write; skip rather than fail.
+        _ when name.StartsWith("rule_", StringComparison.Ordinal)
+            && int.TryParse(name.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 => id,
+        _ => null,
+    };
 }

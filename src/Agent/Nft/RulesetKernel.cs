@@ -39,7 +39,18 @@ public sealed partial class RulesetKernel(NftApplier applier) : IRulesetKernel
         }
     }
 
-    public IReadOnlyDictionary<int, RuleHits> ReadCounters() => RuleCounters.Parse(applier.ListCounters());
+    public IReadOnlyDictionary<int, RuleHits> ReadCounters()
+    {
+        try
+        {
+            return RuleCounters.FromNamed(NamedCounters.Read(RulesetCompiler.TableName));
+        }
+        catch (Exception ex) when (ex is ConntrackException or InvalidDataException)
+        {
+            // Unread counters are not lost: the values already reported carry over (RuleCounters never goes down).
+            return new Dictionary<int, RuleHits>();
+        }
+    }
 
     /// <summary>
     /// Asks the kernel by name through a socket of the calling thread's namespace (unlike <c>/sys/class/net</c>,

@@ -24,7 +24,7 @@ public sealed class LogCountersKernelTests
                 ThrowawayNamespace.Exec("timeout", "1", "bash", "-c", "echo > /dev/tcp/127.0.0.1/9");
             }
 
-            var readings = RuleCounters.Parse(applier.ListCounters());
+            var readings = new RulesetKernel(applier).ReadCounters();
             var tried = readings[RuleCounters.LogTriedId].Packets;
             var logged = readings[RuleCounters.LogLoggedId].Packets;
             Assert.True(tried >= 3, $"log_tried counted {tried} packets.");
@@ -38,7 +38,7 @@ public sealed class LogCountersKernelTests
             // A whole-table replace carries the counts over: the kernel goes on from them.
             var carried = counters.CarryOver([5, .. RuleCounters.LogIds], readings);
             Assert.True(applier.Replace(RulesetCompiler.Compile(config, carried)).Ok);
-            var after = RuleCounters.Parse(applier.ListCounters());
+            var after = new RulesetKernel(applier).ReadCounters();
             Assert.Equal(tried, after[RuleCounters.LogTriedId].Packets);
             Assert.Equal(logged, after[RuleCounters.LogLoggedId].Packets);
         });

@@ -57,23 +57,9 @@ public sealed partial class LogCountersTests
     }
 
     [Fact]
-    public void A_listing_gives_the_log_counters_under_their_pseudo_ids_beside_the_rule_counters()
+    public void The_log_counters_are_read_under_their_pseudo_ids_beside_the_rule_counters()
     {
-        const string listing = """
-            table inet gateway {
-            	counter log_tried {
-            		packets 12 bytes 960
-            	}
-            	counter log_logged {
-            		packets 3 bytes 240
-            	}
-            	counter rule_7 {
-            		packets 5 bytes 300
-            	}
-            }
-            """;
-
-        var readings = RuleCounters.Parse(listing);
+        var readings = RuleCounters.FromNamed([new("log_tried", 12, 960), new("log_logged", 3, 240), new("rule_7", 5, 300)]);
 
         Assert.Equal(new RuleHits(RuleCounters.LogTriedId, 12, 960), readings[RuleCounters.LogTriedId]);
         Assert.Equal(new RuleHits(RuleCounters.LogLoggedId, 3, 240), readings[RuleCounters.LogLoggedId]);

@@ -5,37 +5,19 @@ namespace Gateway.Tests.Unit.Agent;
 
 public sealed class RuleCountersTests
 {
-    // As nft 1.0.6 prints `list counters table inet gateway`.
-    private const string Listing = """
-        table inet gateway {
-        	counter rule_5 {
-        		packets 7 bytes 700
-        	}
-
-        	counter rule_12 {
-        		packets 0 bytes 0
-        	}
-
-        	counter something_else {
-        		packets 3 bytes 9
-        	}
-
-        	counter rule_99999999999 {
-        		packets 1 bytes 1
-        	}
-        }
-
-        """;
-
     [Fact]
-    public void Parse_reads_rule_counters_and_ignores_other_and_out_of_range_names()
+    public void Rule_counters_are_read_by_name_and_other_and_out_of_range_names_are_ignored()
     {
-        var counters = RuleCounters.Parse(Listing);
+        var counters = RuleCounters.FromNamed(
+        [
+            new("rule_5", 7, 700), new("rule_12", 0, 0), new("something_else", 3, 9), new("rule_99999999999", 1, 1),
+            new("rule_0", 1, 1), new("rule_-3", 1, 1), new("rule_+4", 1, 1), new("rule_", 1, 1), new("log_other", 1, 1),
+        ]);
 
         Assert.Equal(2, counters.Count);
         Assert.Equal(new RuleHits(5, 7, 700), counters[5]);
         Assert.Equal(new RuleHits(12, 0, 0), counters[12]);
-        Assert.Empty(RuleCounters.Parse(string.Empty));
+        Assert.Empty(RuleCounters.FromNamed([]));
     }
 
     [Fact]

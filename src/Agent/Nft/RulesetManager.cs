@@ -44,6 +44,10 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
     private string? _fingerprint;
     private string? _content;
 
+    // Set by a drift check that found the agent's own table without a fingerprint of its contents: the generation
+    // the listing must be taken at, outside the gate (FingerprintOutsideGateAsync).
+    private uint? _fingerprintOwedAt;
+
     // Non-null while the kernel holds the lockdown table: the uplinks it was built for.
     private IReadOnlyList<string>? _lockdownUplinks;
 
@@ -167,10 +171,51 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
     /// </summary>
     public async Task<DriftEvent?> CheckDriftAsync(CancellationToken cancellationToken = default)
     {
+        DriftEvent? drift;
+        uint? owed;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return CheckDrift();
+            drift = CheckDrift();
+            owed = _fingerprintOwedAt;
+            _fingerprintOwedAt = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        if (owed is { } generation)
+        {
+            await FingerprintOutsideGateAsync(generation, cancellationToken).ConfigureAwait(false);
+        }
+
+        return drift;
+    }
+
+    /// <summary>
+    /// Takes the fingerprints of the table the agent last wrote without holding the gate: with 20,000 elements the
+    /// listing takes as long as a whole replace, and an apply waiting behind it would wait that long. They are kept
+    /// only if the generation stayed at <paramref name="generation"/> (the one the agent's write left) before and
+    /// after the listing, so nobody, the agent included, committed meanwhile; otherwise the next tick tries again.
+    /// </summary>
+    private async Task FingerprintOutsideGateAsync(uint generation, CancellationToken cancellationToken)
+    {
+        var fingerprints = kernel.Fingerprints();
+        if (fingerprints is null || kernel.Generation() != generation)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_generation == generation && _content is null)
+            {
+                _fingerprint = fingerprints.Structure;
+                _content = fingerprints.Content;
+                _written.Save(new WrittenTable(_fingerprint, _generation));
+            }
         }
         finally
         {
@@ -256,7 +301,15 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         {
             if (_content is null)
             {
-                Verify();
+                // With a generation to prove quiet by, the listing is taken after the gate is released.
+                if (_generation is { } generation)
+                {
+                    _fingerprintOwedAt = generation;
+                }
+                else
+                {
+                    Verify();
+                }
             }
 
             _unrepaired = null;

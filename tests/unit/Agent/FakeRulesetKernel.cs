@@ -60,7 +60,15 @@ internal sealed class FakeRulesetKernel : IRulesetKernel
         return new NftResult(true, string.Empty, string.Empty);
     }
 
-    public TableFingerprints? Fingerprints() => Table is null ? null : new(Table, $"{Table}\n{_elements}");
+    /// <summary>Runs inside <see cref="Fingerprints"/> after the table was read, as if it happened during the listing.</summary>
+    public Action? DuringListing { get; set; }
+
+    public TableFingerprints? Fingerprints()
+    {
+        var fingerprints = Table is null ? null : new TableFingerprints(Table, $"{Table}\n{_elements}");
+        DuringListing?.Invoke();
+        return fingerprints;
+    }
 
     public uint? Generation() => GenerationUnavailable ? null : GenerationNow;
 
@@ -89,7 +97,6 @@ internal sealed class FakeRulesetKernel : IRulesetKernel
         Table = $"{table}#{++_writes}";
         return new NftResult(true, string.Empty, string.Empty);
     }
-
 
     public IReadOnlyDictionary<int, RuleHits> ReadCounters() => Table is null ? new Dictionary<int, RuleHits>() : new Dictionary<int, RuleHits>(Counters);
 

@@ -172,6 +172,38 @@ public sealed class RulesetManagerIncrementalTests : IDisposable
     }
 
     [Fact]
+    public async Task An_apply_during_the_watchers_listing_does_not_wait_for_it_and_the_listing_is_not_kept()
+    {
+        var manager = NewManager();
+        Assert.True((await manager.ApplyAsync(1, Config([Forward(1, 8080)]))).Ok);
+        var appliedDuringListing = false;
+        _kernel.DuringListing = () =>
+        {
+            _kernel.DuringListing = null;
+            // Under the gate this apply would never start: the listing would hold it (a deadlock here, a wait of a
+            // whole listing in the agent).
+            appliedDuringListing = manager.ApplyAsync(2, Config([Forward(1, 8080), Forward(2, 2222)])).Wait(TimeSpan.FromSeconds(30));
+        };
+
+        Assert.Null(await manager.CheckDriftAsync());
+        Assert.True(appliedDuringListing);
+        Assert.Single(_kernel.ElementUpdates);
+
+        // The listing was taken before the element update, so it is not the table now: had it been kept, this
+        // hand edit would be compared with stale contents. Unfingerprinted, the next apply replaces the table whole.
+        _kernel.CommitElsewhere();
+        Assert.True((await manager.ApplyAsync(3, Config([Forward(1, 8080), Forward(2, 2222), Forward(3, 3333)]))).Ok);
+        Assert.Equal(2, _kernel.Replaced.Count);
+
+        // With nothing moving, the next check fingerprints the table and element updates resume.
+        Assert.Null(await manager.CheckDriftAsync());
+        _kernel.CommitElsewhere();
+        Assert.True((await manager.ApplyAsync(4, Config([Forward(1, 8080), Forward(2, 2222)]))).Ok);
+        Assert.Equal(2, _kernel.Replaced.Count);
+        Assert.Equal(2, _kernel.ElementUpdates.Count);
+    }
+
+    [Fact]
     public async Task An_element_edited_by_hand_is_drift_and_the_table_is_rebuilt()
     {
         var manager = NewManager();

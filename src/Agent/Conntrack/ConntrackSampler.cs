@@ -50,7 +50,8 @@ public sealed class ConntrackSampler(ConntrackClient client, TimeProvider? time 
             _time.GetUtcNow(),
             Counts(applied?.OneToOne.Where(o => o.Enabled && o.Id > 0).Select(o => o.Id), CtMarks.OneToOne),
             Counts(applied?.Pinholes.Where(p => p.Enabled && p.Id > 0).Select(p => p.Id), CtMarks.Pinhole),
-            stats);
+            stats,
+            _tally.ByFamily());
     }
 
     private List<ForwardConnections> Counts(IEnumerable<int>? ids, Func<int, uint> mark) =>

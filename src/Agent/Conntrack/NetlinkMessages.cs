@@ -28,12 +28,12 @@ public static class NetlinkMessages
     /// <exception cref="ConntrackException">The kernel reported an error or an interrupted dump.</exception>
     public static BatchEnd ParseDump(ReadOnlySpan<byte> batch, uint sequence, ConntrackTally tally)
     {
-        return Walk(batch, sequence, (type, payload) =>
+        return Walk(batch, sequence, (type, family, payload) =>
         {
             if (type == Nl.CtType(Nl.CtMsgNew))
             {
                 ParseEntry(payload, out var protocol, out var mark);
-                tally.Add(protocol, mark);
+                tally.Add(family, protocol, mark);
             }
         });
     }
@@ -42,7 +42,7 @@ public static class NetlinkMessages
     public static BatchEnd ParseStats(ReadOnlySpan<byte> batch, uint sequence, out long entries, out long max)
     {
         long e = -1, m = -1;
-        var end = Walk(batch, sequence, (type, payload) =>
+        var end = Walk(batch, sequence, (type, _, payload) =>
         {
             if (type != Nl.CtType(Nl.CtMsgGetStats))
             {
@@ -74,7 +74,7 @@ public static class NetlinkMessages
     public static BatchEnd ParseCpuStats(ReadOnlySpan<byte> batch, uint sequence, Dictionary<string, long> sums)
     {
         ArgumentNullException.ThrowIfNull(sums);
-        return Walk(batch, sequence, (type, payload) =>
+        return Walk(batch, sequence, (type, _, payload) =>
         {
             if (type != Nl.CtType(Nl.CtMsgGetStatsCpu))
             {
@@ -127,7 +127,8 @@ public static class NetlinkMessages
         }
     }
 
-    internal delegate void MessageHandler(ushort type, ReadOnlySpan<byte> attributes);
+    /// <summary>One message of a reply: its type, its nfgenmsg family (AF_INET, AF_INET6, ...) and its attributes.</summary>
+    internal delegate void MessageHandler(ushort type, byte family, ReadOnlySpan<byte> attributes);
 
     internal static BatchEnd Walk(ReadOnlySpan<byte> batch, uint sequence, MessageHandler handler)
     {
@@ -187,7 +188,7 @@ public static class NetlinkMessages
                         NetlinkAttributeReader.ThrowMalformed("nfgenmsg truncated");
                     }
 
-                    handler(type, body[Nl.NfgenmsgSize..]);
+                    handler(type, body[0], body[Nl.NfgenmsgSize..]);
                     if ((flags & Nl.FlagMulti) == 0 && type == Nl.CtType(Nl.CtMsgGetStats))
                     {
                         return BatchEnd.Done;

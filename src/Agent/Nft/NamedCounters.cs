@@ -73,7 +73,7 @@ public static class NamedCounters
     /// skipped: the filter attributes are a request, and a kernel that ignores them answers with every object.
     /// </summary>
     internal static BatchEnd Parse(ReadOnlySpan<byte> batch, uint sequence, string table, List<NamedCounter> counters) =>
-        NetlinkMessages.Walk(batch, sequence, (type, attributes) =>
+        NetlinkMessages.Walk(batch, sequence, (type, _, attributes) =>
         {
             if (type != ((SubsysNftables << 8) | MsgNewObj))
             {

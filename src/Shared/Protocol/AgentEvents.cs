@@ -66,6 +66,10 @@ public sealed record Neighbour(string Address, string Mac, string Interface);
 /// The kernel's conntrack statistics summed over CPUs, by the kernel's names (insert_failed, drop, early_drop,
 /// error, search_restart, ...): monotonic until the kernel's counters reset (a reboot or a new namespace).
 /// </param>
+/// <param name="ByFamily">
+/// <paramref name="ByProtocol"/> split by address family: "ipv4", "ipv6" (and "other" when the table holds another)
+/// to the same protocol names. Null from an agent that does not split them.
+/// </param>
 public sealed record ConntrackSample(
     long Total,
     long Max,
@@ -74,7 +78,8 @@ public sealed record ConntrackSample(
     DateTimeOffset SampledAt,
     IReadOnlyList<ForwardConnections>? OneToOne = null,
     IReadOnlyList<ForwardConnections>? Pinholes = null,
-    IReadOnlyDictionary<string, long>? Stats = null) : AgentEvent;
+    IReadOnlyDictionary<string, long>? Stats = null,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>? ByFamily = null) : AgentEvent;
 
 public sealed record ForwardConnections(int Id, long Connections);
 

@@ -60,10 +60,23 @@ public sealed class MetricsRenderer(AgentLink link, GatewayCounters counters, ID
     private static void WriteConntrack(PrometheusText text, ConntrackSample? sample, List<Named> forwards, List<Named> pinholes, List<Named> oneToOne)
     {
         text.Family("gateway_conntrack_entries", "gauge",
-            "Connection-tracking entries by protocol; family is \"all\" because the agent's sample does not split IPv4 from IPv6.");
-        foreach (var (protocol, count) in Sorted(sample?.ByProtocol))
+            "Connection-tracking entries by address family (ipv4, ipv6; \"all\" from an agent that does not split them) and protocol.");
+        if (sample?.ByFamily is { } families)
         {
-            text.Sample("gateway_conntrack_entries", count, ("family", "all"), ("protocol", protocol));
+            foreach (var (family, protocols) in families.OrderBy(f => f.Key, StringComparer.Ordinal))
+            {
+                foreach (var (protocol, count) in Sorted(protocols))
+                {
+                    text.Sample("gateway_conntrack_entries", count, ("family", family), ("protocol", protocol));
+                }
+            }
+        }
+        else
+        {
+            foreach (var (protocol, count) in Sorted(sample?.ByProtocol))
+            {
+                text.Sample("gateway_conntrack_entries", count, ("family", "all"), ("protocol", protocol));
+            }
         }
 
         text.Family("gateway_conntrack_max", "gauge", "The kernel's conntrack table size (nf_conntrack_max).");

@@ -57,7 +57,7 @@ public sealed class MetricsTests(MetricsTests.Fixture fixture, ITestOutputHelper
 
             Assert.Equal(1, Value(text, "gateway_agent_connected"));
             Assert.True(Value(text, "gateway_conntrack_max") > 0);
-            Assert.True(Value(text, "gateway_conntrack_entries{family=\"all\",protocol=\"tcp\"}") >= 1);
+            Assert.True(Value(text, "gateway_conntrack_entries{family=\"ipv4\",protocol=\"tcp\"}") >= 1);
             Assert.True(Value(text, "gateway_applies_total{result=\"ok\"}") >= 1);
             Assert.True(Value(text, "gateway_apply_duration_seconds_count") >= 1);
             Assert.Equal(Value(text, "gateway_revision{kind=\"desired\"}"), Value(text, "gateway_revision{kind=\"applied\"}"));

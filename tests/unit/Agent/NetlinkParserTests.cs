@@ -28,6 +28,36 @@ public sealed class NetlinkParserTests
         Assert.Equal(2, tally.ByMark[5]);
         Assert.Equal(1, tally.ByMark[7]);
         Assert.Equal(2, tally.ByMark.Count);
+
+        // Every captured entry is IPv4 (nfgenmsg family AF_INET).
+        var families = tally.ByFamily();
+        Assert.Equal(["ipv4", "ipv6"], families.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(tally.ByProtocol(), families["ipv4"]);
+        Assert.All(families["ipv6"].Values, count => Assert.Equal(0, count));
+    }
+
+    [Fact]
+    public void Entries_are_split_by_family_and_the_families_sum_to_the_protocol_totals()
+    {
+        var tally = new ConntrackTally();
+        tally.Add(2, 6, 0);
+        tally.Add(10, 6, 0);
+        tally.Add(10, 58, 3);
+        tally.Add(7, 17, 0); // a family neither IPv4 nor IPv6
+
+        var families = tally.ByFamily();
+
+        Assert.Equal(1, families["ipv4"]["tcp"]);
+        Assert.Equal(1, families["ipv6"]["tcp"]);
+        Assert.Equal(1, families["ipv6"]["icmp"]);
+        Assert.Equal(1, families["other"]["udp"]);
+        Assert.Equal(2, tally.Tcp);
+        Assert.Equal(4, tally.Total);
+        Assert.Equal(1, tally.ByMark[3]);
+
+        tally.Clear();
+        Assert.Equal(["ipv4", "ipv6"], tally.ByFamily().Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(0, tally.Tcp);
     }
 
     [Fact]

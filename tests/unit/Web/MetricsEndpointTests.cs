@@ -33,7 +33,12 @@ public sealed class MetricsEndpointTests
         await agent.PushAsync(new ConntrackSample(
             7, 65536, new Dictionary<string, long> { ["tcp"] = 5, ["udp"] = 2, ["icmp"] = 0, ["other"] = 0 },
             [new ForwardConnections(forward, 3)], DateTimeOffset.UtcNow,
-            Stats: new Dictionary<string, long> { ["insert_failed"] = 1, ["drop"] = 2, ["early_drop"] = 0 }));
+            Stats: new Dictionary<string, long> { ["insert_failed"] = 1, ["drop"] = 2, ["early_drop"] = 0 },
+            ByFamily: new Dictionary<string, IReadOnlyDictionary<string, long>>
+            {
+                ["ipv4"] = new Dictionary<string, long> { ["tcp"] = 4, ["udp"] = 2, ["icmp"] = 0, ["other"] = 0 },
+                ["ipv6"] = new Dictionary<string, long> { ["tcp"] = 1, ["udp"] = 0, ["icmp"] = 0, ["other"] = 0 },
+            }));
         await agent.PushAsync(new CountersSample([new RuleHits(rule, 10, 1500)], DateTimeOffset.UtcNow, LogSuppressed: 4));
         await agent.PushAsync(new LogEvent([Entry("dropped-input", FirewallLogLevel.Warn, null), Entry("dropped-input", FirewallLogLevel.Warn, null), Entry("rule", FirewallLogLevel.Info, rule)]));
 
@@ -51,7 +56,9 @@ public sealed class MetricsEndpointTests
         Assert.Contains($"gateway_forward_connections{{id=\"{forward}\",name=\"{escaped}\"}} 3", lines);
         Assert.Contains($"gateway_rule_hits_packets_total{{id=\"{rule}\",name=\"block \\\"telnet\\\"\"}} 10", lines);
         Assert.Contains($"gateway_rule_hits_bytes_total{{id=\"{rule}\",name=\"block \\\"telnet\\\"\"}} 1500", lines);
-        Assert.Contains("gateway_conntrack_entries{family=\"all\",protocol=\"tcp\"} 5", lines);
+        Assert.Contains("gateway_conntrack_entries{family=\"ipv4\",protocol=\"tcp\"} 4", lines);
+        Assert.Contains("gateway_conntrack_entries{family=\"ipv6\",protocol=\"tcp\"} 1", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("gateway_conntrack_entries{family=\"all\"", StringComparison.Ordinal));
         Assert.Contains("gateway_conntrack_stat_total{stat=\"insert_failed\"} 1", lines);
         Assert.Contains("gateway_conntrack_stat_total{stat=\"drop\"} 2", lines);
         Assert.Contains("gateway_log_lines_total{category=\"dropped-input\",level=\"warn\"} 2", lines);

@@ -1,29 +1,10 @@
-using Microsoft.Extensions.Configuration.Json;
-using Microsoft.Extensions.FileProviders;
+using Gateway.Shared.Hosting;
 
 namespace Gateway.Web;
 
-/// <summary>
-/// The packaged install's settings: <c>/etc/gateway/appsettings.json</c> (a conffile the owner edits) overrides the
-/// appsettings.json beside the binary; environment variables and arguments still override both.
-/// </summary>
+/// <summary>The packaged web service's wiring (the settings file itself: <see cref="SystemSettingsFile"/>).</summary>
 public static class SystemConfiguration
 {
-    public const string Folder = "/etc/gateway";
-    public const string FileName = "appsettings.json";
-
-    /// <summary>Where the package installs the binaries; only those read <see cref="Folder"/>.</summary>
-    public const string InstallRoot = "/usr/lib/gateway/";
-
-    /// <summary>
-    /// <c>GATEWAY_CONFIG_DIR</c> if set; else <see cref="Folder"/> for the installed binaries only, so a build run from
-    /// the source tree (run.sh, the tests) on a box that also has the package installed never picks up its settings.
-    /// </summary>
-    public static string? DefaultFolder =>
-        Environment.GetEnvironmentVariable("GATEWAY_CONFIG_DIR") is { Length: > 0 } dir ? dir
-        : AppContext.BaseDirectory.StartsWith(InstallRoot, StringComparison.Ordinal) ? Folder
-        : null;
-
     /// <summary>
     /// The packaged service's wiring, a no-op elsewhere: the system settings file; under systemd, readiness via
     /// sd_notify (<c>Type=notify</c>), journal-friendly console logs, and Kestrel listening on the socket systemd
@@ -32,40 +13,10 @@ public static class SystemConfiguration
     public static WebApplicationBuilder UseGatewaySystem(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Configuration.AddGatewaySystemConfig();
+        builder.Configuration.AddSystemSettingsFile();
         builder.Services.AddSystemd();
         // Only acts when LISTEN_PID names this process; otherwise ASPNETCORE_URLS applies as before.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.UseSystemd());
         return builder;
-    }
-
-    /// <summary>Inserts the system file (optional) right after the last JSON file source.</summary>
-    public static IConfigurationManager AddGatewaySystemConfig(this IConfigurationManager configuration, string? folder = null)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        folder ??= DefaultFolder;
-        if (folder is null || !Directory.Exists(folder))
-        {
-            return configuration;
-        }
-
-        var sources = configuration.Sources;
-        var lastJson = -1;
-        for (var i = 0; i < sources.Count; i++)
-        {
-            if (sources[i] is JsonConfigurationSource)
-            {
-                lastJson = i;
-            }
-        }
-
-        sources.Insert(lastJson + 1, new JsonConfigurationSource
-        {
-            FileProvider = new PhysicalFileProvider(folder),
-            Path = FileName,
-            Optional = true,
-            ReloadOnChange = false,
-        });
-        return configuration;
     }
 }

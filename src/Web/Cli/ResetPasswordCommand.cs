@@ -1,3 +1,4 @@
+using Gateway.Shared.Hosting;
 using Gateway.Web.Data;
 using Gateway.Web.Data.Entities;
 using Gateway.Web.State;
@@ -36,7 +37,7 @@ public static class ResetPasswordCommand
 
         var configuration = new ConfigurationManager();
         configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
-        configuration.AddGatewaySystemConfig();
+        configuration.AddSystemSettingsFile();
         configuration.AddEnvironmentVariables();
         string? password;
         if (options.Generate)

@@ -19,7 +19,7 @@ public sealed class CliSystemConfigurationTests : IDisposable
         configuration.AddJsonFile(bundled);
         configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Agent:SocketPath"] = "/env.sock" }); // stands for env vars
 
-        Gateway.Web.SystemConfiguration.AddGatewaySystemConfig(configuration, _folder);
+        Gateway.Shared.Hosting.SystemSettingsFile.AddSystemSettingsFile(configuration, _folder);
 
         Assert.Equal("Data Source=/etc.db", configuration.GetConnectionString("Gateway"));
         Assert.Equal("/env.sock", configuration["Agent:SocketPath"]);
@@ -44,7 +44,7 @@ public sealed class CliSystemConfigurationTests : IDisposable
     {
         var configuration = new ConfigurationManager();
         var before = configuration.Sources.ToList();
-        Gateway.Web.SystemConfiguration.AddGatewaySystemConfig(configuration, Path.Combine(_folder, "missing"));
+        Gateway.Shared.Hosting.SystemSettingsFile.AddSystemSettingsFile(configuration, Path.Combine(_folder, "missing"));
         Assert.Equal(before, configuration.Sources);
     }
 }

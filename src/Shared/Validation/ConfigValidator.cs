@@ -87,14 +87,24 @@ public static partial class ConfigValidator
             return;
         }
 
-        if (!FieldRules.IsInterfaceName(network.WanInterface))
+        // An empty field is told it is required, by name: a format rule read against nothing only confuses.
+        if (string.IsNullOrWhiteSpace(network.WanInterface))
+        {
+            errors.Add(ValidationErrors.Path(prefix, "wanInterface"), "The WAN interface is required.");
+        }
+        else if (!FieldRules.IsInterfaceName(network.WanInterface))
         {
             errors.Add(ValidationErrors.Path(prefix, "wanInterface"), "An interface name: 1–15 of A–Z a–z 0–9 _ . - with an optional trailing *.");
         }
 
-        if (!FieldRules.IsInterfaceName(network.LanInterface))
+        if (string.IsNullOrWhiteSpace(network.LanInterface))
         {
-            errors.Add(ValidationErrors.Path(prefix, "lanInterface"), "An interface name: 1–15 of A–Z a–z 0–9 _ . - with an optional trailing *.");
+            errors.Add(ValidationErrors.Path(prefix, "lanInterface"), "The LAN interface is required.");
+        }
+        else if (!FieldRules.IsInterfaceName(network.LanInterface))
+        {
+            // No word of the WAN's wildcard here: the LAN refuses it.
+            errors.Add(ValidationErrors.Path(prefix, "lanInterface"), "The LAN interface must be one link name: 1–15 of A–Z a–z 0–9 _ . -.");
         }
         else if (network.LanInterface.EndsWith('*'))
         {
@@ -114,9 +124,14 @@ public static partial class ConfigValidator
 
         ValidateLanIpv6(network.LanIpv6, errors, ValidationErrors.Path(prefix, "lanIpv6"));
 
-        if (!Ipv4Cidr.TryParse(network.LanAddress, allowBareAddress: false, out var lan))
+        if (string.IsNullOrWhiteSpace(network.LanAddress))
         {
-            errors.Add(ValidationErrors.Path(prefix, "lanAddress"), "An IPv4 address with prefix length, e.g. 192.168.1.1/24.");
+            errors.Add(ValidationErrors.Path(prefix, "lanAddress"), "The LAN address and prefix are required.");
+        }
+        else if (!Ipv4Cidr.TryParse(network.LanAddress, allowBareAddress: false, out var lan))
+        {
+            // No fixed example: the field's hint shows one from the router's own LAN.
+            errors.Add(ValidationErrors.Path(prefix, "lanAddress"), "An IPv4 address with its prefix length, written address/prefix.");
         }
         else if (lan.PrefixLength is < 8 or > 30)
         {

@@ -34,15 +34,22 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await Expect(page).ToHaveURLAsync(panel.PathUrl("/setup"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Set up your router" })).ToBeVisibleAsync();
 
-        // Step 1: a short password is refused before anything is sent. Each step starts in its first field.
+        // Step 1: an empty or short password is refused before anything is sent, and the length rule is said once
+        // (the refusal stands in for the strength hint). Each step starts in its first field.
         await Expect(page.GetByLabel("Admin password")).ToBeFocusedAsync();
+        var form = page.Locator("main form");
+        await Expect(form.GetByText("10 characters")).ToHaveCountAsync(1);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Expect(page.GetByText("The admin password is required: at least 10 characters.", new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(form.GetByText("10 characters")).ToHaveCountAsync(1);
         await page.GetByLabel("Admin password").FillAsync("short");
         await page.GetByLabel("Confirm password").FillAsync("short");
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
-        await Expect(page.GetByText("At least 10 characters.", new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByText("The admin password needs at least 10 characters.", new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(form.GetByText("characters")).ToHaveCountAsync(1);
         await page.GetByLabel("Admin password").FillAsync(Lab.Lab.AdminPassword);
         // The stale message goes as soon as the field is edited.
-        await Expect(page.GetByText("At least 10 characters.", new() { Exact = true })).ToHaveCountAsync(0);
+        await Expect(page.GetByText("The admin password needs at least 10 characters.", new() { Exact = true })).ToHaveCountAsync(0);
         await page.GetByLabel("Confirm password").FillAsync(Lab.Lab.AdminPassword);
         await panel.AssertEveryInputHasAVisibleLabelAsync("Setup, password step");
         await panel.ScreenshotAsync("setup-1-password");
@@ -50,6 +57,11 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
 
         // Step 2: the agent's live list of links is offered; the lab's WAN link and LAN bridge are in it.
         await Expect(page.GetByLabel("WAN interface", new() { Exact = true })).ToBeFocusedAsync();
+        // Nothing chosen yet: each empty field says it is required, by name (not a rule about a trailing *).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Expect(page.GetByText("The WAN interface is required.", new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByText("The LAN interface is required.", new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(form.GetByText("trailing *", new() { Exact = false })).ToHaveCountAsync(1); // the WAN hint only
         var wanLinks = page.GetByRole(AriaRole.Radiogroup, new() { Name = "WAN interface: detected links" });
         await Expect(wanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.WanInterface })).ToBeVisibleAsync();
         await Expect(wanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.LanInterface })).ToBeVisibleAsync();
@@ -67,21 +79,42 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         // The longest step still fits a phone.
         await page.SetViewportSizeAsync(Panel.PhoneWidth, 844);
         await panel.AssertNoSidewaysScrollAsync("Setup, interfaces step");
+        // The stepper stays one row, its current step named in sight.
+        var stepRows = await page.EvaluateAsync<int>("() => new Set([...document.querySelectorAll('ol.steps > li')].map(li => Math.round(li.getBoundingClientRect().top))).size");
+        Assert.Equal(1, stepRows);
+        await Expect(page.Locator("ol.steps > li[aria-current=step]")).ToContainTextAsync("Interfaces");
         await panel.ScreenshotAsync("setup-2-interfaces-phone");
         await page.SetViewportSizeAsync(Panel.DesktopWidth, 900);
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
 
-        // Step 3: the LAN address is taken from the bridge the agent reported; masquerade is on by default.
-        await Expect(page.GetByLabel("LAN address")).ToBeFocusedAsync();
-        await Expect(page.GetByLabel("LAN address")).ToHaveValueAsync(Lab.Lab.RouterLanIp);
-        await Expect(page.GetByLabel("Prefix length")).ToHaveValueAsync("24");
+        // Step 3: one address/prefix field as in Settings, taken from the bridge the agent reported, with an example
+        // from that LAN; masquerade is on by default.
+        var lanAddress = page.GetByLabel("LAN address and prefix", new() { Exact = true });
+        await Expect(lanAddress).ToBeFocusedAsync();
+        await Expect(lanAddress).ToHaveValueAsync(Lab.Lab.LanCidr);
+        await Expect(page.GetByLabel("Prefix length")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#lan-address-hint")).ToHaveTextAsync($"e.g. {Lab.Lab.LanCidr}.");
+        await Expect(form).Not.ToContainTextAsync("192.168.1.");
         await Expect(page.GetByLabel("Masquerade LAN traffic to the internet")).ToBeCheckedAsync();
         await panel.AssertEveryInputHasAVisibleLabelAsync("Setup, LAN step");
         await panel.ScreenshotAsync("setup-3-lan");
+        // The same words as Settings for an empty and for a malformed value.
+        await lanAddress.FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Expect(page.GetByText("The LAN address and prefix are required.", new() { Exact = true })).ToBeVisibleAsync();
+        await lanAddress.FillAsync(Lab.Lab.RouterLanIp);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Expect(page.GetByText("An IPv4 address with its prefix length, written address/prefix.", new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(lanAddress).ToHaveAttributeAsync("aria-invalid", "true");
+        await lanAddress.FillAsync(Lab.Lab.LanCidr);
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
 
-        // Step 4: review, then apply.
+        // Step 4: review, then apply. The password is said to be set, with nothing that tells its length.
         await Expect(page.GetByText(Lab.Lab.LanCidr)).ToBeVisibleAsync();
+        var review = page.Locator("main dl.facts");
+        await Expect(review.Locator("dt:text-is('Admin password') + dd")).ToHaveTextAsync("Set (not shown)");
+        await Expect(review).Not.ToContainTextAsync("characters");
+        await Expect(review).Not.ToContainTextAsync("••");
         await Expect(page.GetByText("ppp*", new() { Exact = true })).ToBeVisibleAsync();
         await panel.ScreenshotAsync("setup-4-review");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();

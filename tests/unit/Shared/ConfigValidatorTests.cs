@@ -105,6 +105,28 @@ public sealed class ConfigValidatorTests
     }
 
     [Theory]
+    [InlineData("", "eth1", "10.0.0.1/8", "wanInterface", "The WAN interface is required.")]
+    [InlineData("eth0", "", "10.0.0.1/8", "lanInterface", "The LAN interface is required.")]
+    [InlineData("eth0", "  ", "10.0.0.1/8", "lanInterface", "The LAN interface is required.")]
+    [InlineData("eth0", "eth1", "", "lanAddress", "The LAN address and prefix are required.")]
+    public void An_empty_network_field_is_named_as_required(string wan, string lan, string address, string field, string message)
+    {
+        var errors = new ValidationErrors();
+        ConfigValidator.ValidateNetwork(new NetworkSettings(wan, lan, address), errors);
+        Assert.Equal([message], errors.ToDictionary()[field]);
+    }
+
+    [Fact]
+    public void The_LAN_interface_message_does_not_offer_the_wildcard_it_refuses()
+    {
+        var errors = new ValidationErrors();
+        ConfigValidator.ValidateNetwork(new NetworkSettings("eth0", "bad name", "10.0.0.1/8"), errors);
+        var message = Assert.Single(errors.ToDictionary()["lanInterface"]);
+        Assert.StartsWith("The LAN interface", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("*", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("aa:bb:cc:dd:ee:ff", "tablet", null)]
     [InlineData("AA-BB-CC-DD-EE-FF", "tablet \"{;}\"", null)]
     [InlineData("aa:bb:cc:dd:ee", "tablet", "mac")]

@@ -11,15 +11,14 @@ public sealed class SetupModel
 
     public string? LanInterface { get; set; }
 
-    /// <summary>The router's own LAN address, without the prefix.</summary>
-    public string LanAddress { get; set; } = "192.168.1.1";
+    /// <summary>network.lanAddress: the router's own LAN address with the prefix, one field as in Settings.</summary>
+    public string LanCidr { get; set; } = "192.168.1.1/24";
 
-    public int LanPrefix { get; set; } = 24;
+    /// <summary>The address the chosen LAN link already carries (from the agent), the source of the hints' examples.</summary>
+    public string? DetectedLanCidr { get; set; }
 
     public bool Masquerade { get; set; } = true;
 
     /// <summary>network.lanIpv6: null = off (the default), "auto", or a static "2001:db8:1::1/64".</summary>
     public string? LanIpv6 { get; set; }
-
-    public string LanCidr => $"{LanAddress.Trim()}/{LanPrefix}";
 }

@@ -50,12 +50,16 @@ internal static class ApiResults
             title: "Agent unavailable.",
             type: ApiProblems.AgentUnavailable);
 
-    /// <summary>429 with Retry-After: the address failed too many passwords lately.</summary>
+    /// <summary>
+    /// 429 with Retry-After: too many failed passwords lately, from this address, its network or everywhere
+    /// (<see cref="LoginThrottle"/> keeps all three), so the detail names none of them.
+    /// </summary>
     public static ProblemHttpResult TooManyAttempts(HttpResponse response, TimeSpan retryAfter)
     {
-        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Problem(
-            detail: $"{LoginThrottle.MaxFailures} failed logins within {LoginThrottle.Window.TotalMinutes:0} minutes from this address; try again later.",
+            detail: $"Too many failed logins within {LoginThrottle.Window.TotalMinutes:0} minutes; logging in is paused for {seconds} s.",
             statusCode: StatusCodes.Status429TooManyRequests,
             title: "Too many failed logins.",
             type: ApiProblems.TooManyAttempts);

@@ -57,7 +57,7 @@ internal sealed class OperationTransformer : IOpenApiOperationTransformer
             ? "A query parameter is out of range: errors names it."
             : "A field is missing or wrong: errors names each one.");
         Describe(responses, "503", "The agent is not connected (agent-unavailable).");
-        Describe(responses, "429", "Too many failed passwords from this address lately; Retry-After says how long (too-many-attempts).");
+        Describe(responses, "429", "Too many failed passwords lately (from this address, its network, or in all); Retry-After says how long (too-many-attempts).");
         if (id == "GetThisDevice")
         {
             Describe(responses, "404", "The caller is not a neighbour on the LAN link.");

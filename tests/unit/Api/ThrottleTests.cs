@@ -22,7 +22,10 @@ public sealed class ThrottleTests(ReadyGatewayApplication app) : IClassFixture<R
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero);
-        Assert.Equal("too-many-attempts", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("too-many-attempts", problem.GetProperty("type").GetString());
+        // The detail says how long, as Retry-After does; it does not blame an address (the bucket may be a network's).
+        Assert.Equal($"Too many failed logins within 15 minutes; logging in is paused for {response.Headers.RetryAfter!.Delta!.Value.TotalSeconds:0} s.", problem.GetProperty("detail").GetString());
 
         // Bearer tokens keep working: the throttle is about guessing passwords.
         using var authed = app.CreateAuthorizedClient();

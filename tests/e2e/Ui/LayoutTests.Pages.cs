@@ -21,22 +21,24 @@ public sealed partial class LayoutTests
         await panel.OpenFromMenuAsync("Settings", "Settings");
         var page = panel.Page;
 
-        // The lab's LAN is a bridge over lan1 and lan2 (scripts/lab.sh): both are its ports.
+        // The lab's LAN is a bridge over lan1 and lan2 (scripts/lab.sh): both are its ports. Each radio is named by
+        // its link alone and described by the rest, the bridge membership included.
         foreach (var picker in new[] { "WAN interface", "LAN interface" })
         {
             var links = page.GetByRole(AriaRole.Radiogroup, new() { Name = $"{picker}: detected links" });
             foreach (var port in new[] { "lan1", "lan2" })
             {
-                var choice = links.Locator("label.link").Filter(new() { Has = page.Locator(".link-name", new() { HasTextRegex = new Regex($"^{port}$") }) });
-                await Expect(choice).ToContainTextAsync("member of br-lan");
-                await Expect(choice.GetByRole(AriaRole.Radio)).ToBeDisabledAsync();
+                var choice = links.GetByRole(AriaRole.Radio, new() { Name = port, Exact = true });
+                await Expect(choice).ToHaveAccessibleDescriptionAsync(new Regex("member of br-lan"));
+                await Expect(choice).ToBeDisabledAsync();
+                await Expect(links.Locator("label.link", new() { Has = page.GetByRole(AriaRole.Radio, new() { Name = port, Exact = true }) }))
+                    .ToContainTextAsync("member of br-lan");
             }
 
-            var bridge = links.Locator("label.link").Filter(new() { Has = page.Locator(".link-name", new() { HasTextRegex = new Regex("^br-lan$") }) });
-            await Expect(bridge).Not.ToContainTextAsync("member of");
-            await Expect(bridge.GetByRole(AriaRole.Radio)).ToBeEnabledAsync();
-            var wan = links.Locator("label.link").Filter(new() { Has = page.Locator(".link-name", new() { HasTextRegex = new Regex($"^{TheLab.WanInterface}$") }) });
-            await Expect(wan.GetByRole(AriaRole.Radio)).ToBeEnabledAsync();
+            var bridge = links.GetByRole(AriaRole.Radio, new() { Name = "br-lan", Exact = true });
+            await Expect(bridge).Not.ToHaveAccessibleDescriptionAsync(new Regex("member of"));
+            await Expect(bridge).ToBeEnabledAsync();
+            await Expect(links.GetByRole(AriaRole.Radio, new() { Name = TheLab.WanInterface, Exact = true })).ToBeEnabledAsync();
         }
 
         // Over REST the list says the same, so a script can tell too.

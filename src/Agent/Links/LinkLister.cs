@@ -1,5 +1,6 @@
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Gateway.Agent.Routing;
 using Gateway.Shared.Protocol;
 
 namespace Gateway.Agent.Links;
@@ -11,6 +12,7 @@ public static class LinkLister
     {
         var links = new List<LinkInfo>();
         var uplinks = Uplinks.Read();
+        var masters = Masters();
         foreach (var nic in NetworkInterface.GetAllNetworkInterfaces().OrderBy(n => n.Name, StringComparer.Ordinal))
         {
             var bytes = nic.GetPhysicalAddress().GetAddressBytes();
@@ -23,9 +25,28 @@ public static class LinkLister
                 .ToList();
             // Unknown is what a link without carrier detection (lo, some veths) reports while usable.
             var up = nic.OperationalStatus is OperationalStatus.Up or OperationalStatus.Unknown;
-            links.Add(new LinkInfo(nic.Name, mac, addresses, up, uplinks.Contains(nic.Name, StringComparer.Ordinal)));
+            links.Add(new LinkInfo(nic.Name, mac, addresses, up, uplinks.Contains(nic.Name, StringComparer.Ordinal), masters.GetValueOrDefault(nic.Name)));
         }
 
         return links;
+    }
+
+    /// <summary>
+    /// Each enslaved link's master by name (a bridge port's bridge), from an rtnetlink dump of this thread's namespace:
+    /// the panel marks bridge ports so nobody picks one as the WAN. Empty when the dump fails; the list still serves.
+    /// </summary>
+    private static Dictionary<string, string> Masters()
+    {
+        try
+        {
+            var links = new RoutingKernel().Links();
+            var names = links.ToDictionary(l => l.Index, l => l.Name);
+            return links.Where(l => l.Master != 0 && names.ContainsKey(l.Master))
+                .ToDictionary(l => l.Name, l => names[l.Master], StringComparer.Ordinal);
+        }
+        catch (Exception ex) when (ex is RoutingException or InvalidDataException)
+        {
+            return [];
+        }
     }
 }

@@ -82,7 +82,7 @@ public static class RouteMessages
         return BatchEnd.More;
     }
 
-    /// <summary>One RTM_NEWLINK body: index, name, IFF_UP. Null when it carries no name.</summary>
+    /// <summary>One RTM_NEWLINK body: index, name, IFF_UP and the master's index (a bridge port's bridge). Null when it carries no name.</summary>
     public static KernelLink? ParseLink(ReadOnlySpan<byte> body)
     {
         if (body.Length < Rtnl.IfInfoSize)
@@ -92,16 +92,22 @@ public static class RouteMessages
 
         var index = BinaryPrimitives.ReadInt32LittleEndian(body[4..]);
         var flags = BinaryPrimitives.ReadUInt32LittleEndian(body[8..]);
+        string? name = null;
+        var master = 0;
         var reader = new NetlinkAttributeReader(body[Rtnl.IfInfoSize..]);
         while (reader.Next())
         {
             if (reader.Type == Rtnl.IflaIfName)
             {
-                return new KernelLink(index, CString(reader.Payload), (flags & Rtnl.IffUp) != 0);
+                name = CString(reader.Payload);
+            }
+            else if (reader.Type == Rtnl.IflaMaster && reader.Payload.Length >= 4)
+            {
+                master = BinaryPrimitives.ReadInt32LittleEndian(reader.Payload);
             }
         }
 
-        return null;
+        return name is null ? null : new KernelLink(index, name, (flags & Rtnl.IffUp) != 0, master);
     }
 
     /// <summary>One RTM_NEWADDR body; null for other families.</summary>

@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace Gateway.Agent.Routing;
 
-/// <summary>A network link of the agent's namespace: its index, name and administrative state (IFF_UP).</summary>
-public sealed record KernelLink(int Index, string Name, bool Up);
+/// <summary>
+/// A network link of the agent's namespace: its index, name and administrative state (IFF_UP); <see cref="Master"/>
+/// is the index of the link it is enslaved to (a bridge port's bridge), 0 when none.
+/// </summary>
+public sealed record KernelLink(int Index, string Name, bool Up, int Master = 0);
 
 /// <summary>A neighbour of a link: its IP address, MAC ("aa:bb:…", null when the entry has none) and whether it is resolved.</summary>
 public sealed record KernelNeighbour(string Link, string Address, string? Mac, bool Usable);

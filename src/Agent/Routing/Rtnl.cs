@@ -44,6 +44,7 @@ internal static class Rtnl
     // struct ifinfomsg / IFLA_*
     public const int IfInfoSize = 16;
     public const ushort IflaIfName = 3;
+    public const ushort IflaMaster = 10;
     public const uint IffUp = 0x1;
 
     // struct ifaddrmsg / IFA_*

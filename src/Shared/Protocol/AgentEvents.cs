@@ -46,7 +46,8 @@ public sealed record InterfacesReply(IReadOnlyList<LinkInfo> Interfaces, IReadOn
 
 /// <summary>A network link as the router sees it. Addresses are "a.b.c.d/len" (IPv6 too).</summary>
 /// <param name="DefaultRoute">The main routing table's default route (either family) leaves through this link: an uplink.</param>
-public sealed record LinkInfo(string Name, string? Mac, IReadOnlyList<string> Addresses, bool Up, bool DefaultRoute = false);
+/// <param name="Master">The link this one is enslaved to (a bridge port's bridge, e.g. "br-lan"); null when none.</param>
+public sealed record LinkInfo(string Name, string? Mac, IReadOnlyList<string> Addresses, bool Up, bool DefaultRoute = false, string? Master = null);
 
 /// <param name="Text">The live <c>table inet gateway</c> as the kernel lists it, or empty when absent.</param>
 public sealed record RulesetReply(string Text) : AgentEvent;

@@ -111,4 +111,22 @@ public sealed class RouteMessagesTests
         var suppress = new RoutingRule(30000, 254, SuppressPrefixLength: 0);
         Assert.Equal(suppress, RouteMessages.ParseRule(RouteMessages.RuleBody(suppress)));
     }
+
+    [Fact]
+    public void A_link_body_yields_its_name_state_and_the_bridge_it_is_a_port_of()
+    {
+        // ifinfomsg (index 7, IFF_UP), IFLA_IFNAME "lan1\0", IFLA_MASTER 3.
+        var body = new byte[16 + 12 + 8];
+        BinaryPrimitives.WriteInt32LittleEndian(body.AsSpan(4), 7);
+        BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(8), 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(16), 9);
+        BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(18), 3);
+        "lan1"u8.CopyTo(body.AsSpan(20));
+        BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(28), 8);
+        BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(30), 10);
+        BinaryPrimitives.WriteInt32LittleEndian(body.AsSpan(32), 3);
+
+        Assert.Equal(new KernelLink(7, "lan1", true, 3), RouteMessages.ParseLink(body));
+        Assert.Equal(new KernelLink(7, "lan1", true), RouteMessages.ParseLink(body.AsSpan(0, 28)));
+    }
 }

@@ -9,8 +9,10 @@ public sealed class LanHintsTests
     [InlineData("10.77.0.1/24", "10.77.0.20", "10.77.0.128/25")]
     [InlineData("192.168.50.1/24", "192.168.50.20", "192.168.50.128/25")]
     [InlineData("172.16.0.1/16", "172.16.0.20", "172.16.128.0/17")]
-    [InlineData("10.0.0.20/24", "10.0.0.21", "10.0.0.128/25")]
+    [InlineData("10.0.0.20/24", "10.0.0.19", "10.0.0.128/25")]
     [InlineData("10.9.9.1/28", "10.9.9.8", "10.9.9.8/29")]
+    [InlineData("172.16.0.1/30", "172.16.0.2", "172.16.0.2/31")]
+    [InlineData("172.16.0.2/30", "172.16.0.1", "172.16.0.2/31")]
     public void Examples_lie_in_the_configured_lan_and_are_never_the_routers_own_address(string lan, string host, string half)
     {
         Assert.Equal(host, LanHints.Host(lan));

@@ -21,7 +21,8 @@ public static class LanHints
         var host = network + offset;
         if (host == router)
         {
-            host++;
+            // One below, not above: in a small LAN the address above the middle can be the broadcast.
+            host--;
         }
 
         return Text(host);

@@ -65,6 +65,15 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         var wanLinks = page.GetByRole(AriaRole.Radiogroup, new() { Name = "WAN interface: detected links" });
         await Expect(wanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.WanInterface })).ToBeVisibleAsync();
         await Expect(wanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.LanInterface })).ToBeVisibleAsync();
+        // The bridge's ports are listed, marked, and can't be picked for either side (as in Settings).
+        foreach (var side in new[] { "WAN", "LAN" })
+        {
+            var port = page.GetByRole(AriaRole.Radiogroup, new() { Name = $"{side} interface: detected links" })
+                .GetByRole(AriaRole.Radio, new() { Name = "lan1", Exact = true });
+            await Expect(port).ToBeDisabledAsync();
+            await Expect(port).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex($"member of {TheLab.LanInterface}"));
+        }
+
         await wanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.WanInterface }).CheckAsync();
         await Expect(page.GetByLabel("WAN interface", new() { Exact = true })).ToHaveValueAsync(TheLab.WanInterface);
         // Typed instead: a wildcard that follows the link family (a PPP link is renamed/recreated on redial).

@@ -300,7 +300,7 @@ internal sealed class E2eBench(BenchOptions options, BenchLab lab)
         return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -107,6 +107,7 @@ public sealed class StateWriter(
 
             if (desiredState)
             {
+                cache.Committed(revision);
                 if (wholeState is not null)
                 {
                     cache.Seed(revision, wholeState(outcome.Value!));

@@ -95,4 +95,22 @@ public sealed class ApplyFrameWriterTests
         var forwards = Enumerable.Range(1, (Framing.MaxFrameBytes / (64 * 6)) + 1000).Select(i => Forward(i, name, 1000 + (i % 60000))).ToList();
         Assert.Throws<InvalidDataException>(() => _writer.Write(new ApplyRequest(1, Config(forwards, []))));
     }
+
+    [Fact]
+    public void A_list_read_again_keeps_the_unchanged_instances_and_only_those_and_the_frame_follows_every_change()
+    {
+        List<PortForward> first = [Forward(1), Forward(2, "ssh", 22), Forward(3, "dns", 53)];
+        AssertSameAsGeneric(new ApplyRequest(1, Config(first, [])));
+
+        // Read again after forward 2 was edited and forward 3 deleted and forward 4 added: fresh records throughout.
+        var again = (List<PortForward>)DesiredStateCache.ReuseUnchanged(
+            new List<PortForward> { Forward(1), Forward(2, "ssh", 2222), Forward(4, "new", 4444) }, first)!;
+
+        Assert.Same(first[0], again[0]);
+        Assert.NotSame(first[1], again[1]);
+        Assert.Equal(2222, again[1].ExternalPort);
+        Assert.Equal(4, again[2].Id);
+        AssertSameAsGeneric(new ApplyRequest(2, Config(again, [])));
+        Assert.Equal(1, _writer.LastReused); // forward 1 only (Config() makes new rule instances)
+    }
 }

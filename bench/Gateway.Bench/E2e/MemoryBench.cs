@@ -56,6 +56,8 @@ internal static class MemoryBench
         yield return With("gcConcurrent=1", ("DOTNET_gcConcurrent", "1"));
         yield return With("GCHeapHardLimit=128MiB", ("DOTNET_GCHeapHardLimit", "0x8000000"));
         yield return With("EnableWriteXorExecute=0", ("DOTNET_EnableWriteXorExecute", "0"));
+        yield return With("TieredPGO=0 + ConserveMemory=9", ("DOTNET_TieredPGO", "0"), ("DOTNET_GCConserveMemory", "9"));
+        yield return With("TieredPGO=0 + ConserveMemory=9 + gen0size=4MiB", ("DOTNET_TieredPGO", "0"), ("DOTNET_GCConserveMemory", "9"), ("DOTNET_GCgen0size", "0x400000"));
         var r2r = Path.Combine(root, "artifacts", "publish", "web-r2r", "Gateway.Web.dll");
         if (File.Exists(r2r))
         {

@@ -21,6 +21,7 @@ internal static class ProfileBench
         var web = WebVariant.Default(root) with
         {
             Name = "profiled",
+            Dll = options.WebDll is { } dll ? Path.GetFullPath(dll) : WebVariant.Default(root).Dll,
             // perf names JIT'd frames from the runtime's perf map only for code in anonymous memory: W^X keeps it in
             // a shared-memory double mapping, so it is off while profiling (the code run is the same).
             Env = new Dictionary<string, string> { ["DOTNET_PerfMapEnabled"] = "1", ["DOTNET_EnableWriteXorExecute"] = "0" },

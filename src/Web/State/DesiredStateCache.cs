@@ -222,6 +222,42 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
         }
     }
 
+    /// <summary>
+    /// Called by the writer holding the gate, before it publishes its marks: whether the cached list of
+    /// <paramref name="change"/>'s table is current now (every committed write to that table is in it); if so, the
+    /// answer, run right after the commit of the revision, stores that list with the one row changed as the table at
+    /// that revision. Otherwise null, and the table is read back as after any write.
+    /// </summary>
+    internal Action<long>? PreparePatch(GatewayDbContext db, RowChange change)
+    {
+        var index = Array.FindIndex(Parts, p => p.Entity == change.Entity);
+        var table = Tables(db)[index];
+        Cached? current;
+        lock (_lock)
+        {
+            current = _cached.TryGetValue(table, out var cached) && Mark(table) <= cached.AsOf ? cached : null;
+        }
+
+        if (current?.Value is not System.Collections.IList list || !list.GetType().IsGenericType
+            || list.GetType().GetGenericTypeDefinition() != typeof(List<>))
+        {
+            return null;
+        }
+
+        return revision =>
+        {
+            var patched = change.Apply(list);
+            lock (_lock)
+            {
+                // Only over the very list this write saw; a newer value (a later write's) is never replaced.
+                if (_cached.TryGetValue(table, out var now) && ReferenceEquals(now, current))
+                {
+                    _cached[table] = new Cached(revision, patched);
+                }
+            }
+        };
+    }
+
     /// <summary>After a commit of a whole state the writer built itself (a restore): no need to read it back.</summary>
     internal void Seed(long revision, GatewayConfig config)
     {

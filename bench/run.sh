@@ -4,6 +4,8 @@
 # through REST. Extra arguments go to the benchmark, e.g.:
 #   sudo bench/run.sh --rounds 9 apply
 #   sudo bench/run.sh e2e --parts ab --forwards 2000
+#   sudo bench/run.sh profile --parts b --tools perf      # CPU profile of the web's write paths (docs/profile.md)
+#   sudo bench/run.sh memory --variants "as built,TieredPGO=0"   # the web's RSS under runtime settings
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/packages.sh
@@ -13,4 +15,16 @@ dotnet build bench/Gateway.Bench -c Release -nologo -v q >/dev/null
 dotnet build src/Web -c Release -nologo -v q >/dev/null
 # e2e runs the agent as run.sh does: its NativeAOT binary (--agent jit for the JIT build).
 dotnet publish src/Agent -c Release -r linux-x64 -o artifacts/publish/agent -nologo -v q >/dev/null
+case " $* " in
+  *" profile "*)
+    # dotnet-trace is a local tool (.config/dotnet-tools.json); perf comes from Debian.
+    ensure_packages linux-perf
+    dotnet tool restore >/dev/null ;;
+esac
+case " $* " in
+  *" memory "*)
+    # The ReadyToRun variant of the web (framework-dependent, so it runs on the same shared framework).
+    dotnet publish src/Web -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+      -o artifacts/publish/web-r2r -nologo -v q >/dev/null ;;
+esac
 exec dotnet bench/Gateway.Bench/bin/Release/net10.0/Gateway.Bench.dll "$@"

@@ -9,7 +9,8 @@ namespace Gateway.Bench;
 internal sealed record BenchOptions(
     int Rounds, int Forwards, int Macs, int Entries, IReadOnlyList<string> Benchmarks, string? Inside,
     int Rules = 1000, int SmallState = 1000, int Samples = 40, int Writers = 10, int WritesEach = 100,
-    int WrkSeconds = 10, string Parts = "abcdef", string? Agent = null, int HoldSeconds = 0)
+    int WrkSeconds = 10, string Parts = "abcdef", string? Agent = null, int HoldSeconds = 0,
+    IReadOnlyList<string>? Variants = null, IReadOnlyList<string>? Tools = null, string? WebDll = null)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -33,8 +34,11 @@ internal sealed record BenchOptions(
                 "--parts" => o with { Parts = args[++i] },
                 "--agent" => o with { Agent = args[++i] },
                 "--hold" => o with { HoldSeconds = Next() },
+                "--web" => o with { WebDll = args[++i] },
+                "--tools" => o with { Tools = args[++i].Split(',') },
+                "--variants" => o with { Variants = args[++i].Split(',') },
                 "--inside" => o with { Inside = args[++i] },
-                "apply" or "conntrack" or "e2e" => Add(o, benches, args[i]),
+                "apply" or "conntrack" or "e2e" or "profile" or "memory" => Add(o, benches, args[i]),
                 _ => throw new ArgumentException($"Unknown argument {args[i]}"),
             };
         }

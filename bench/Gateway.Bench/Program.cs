@@ -6,7 +6,7 @@ using Gateway.Bench.E2e;
 // host's firewall and conntrack table are never touched:
 //   dotnet Gateway.Bench.dll [--rounds N] [--forwards N] [--macs N] [--rules N] [--entries N] [--small N]
 //     [--samples N] [--writers N] [--writes N] [--wrk-seconds N] [--parts abcdef] [--agent aot|jit|PATH]
-//     [apply] [conntrack] [e2e]
+//     [apply] [conntrack] [e2e] [profile] [memory]
 var options = BenchOptions.Parse(args);
 if (options.Inside is { } which)
 {
@@ -25,7 +25,13 @@ Console.WriteLine($"rounds: {options.Rounds}");
 var status = 0;
 foreach (var bench in options.Benchmarks)
 {
-    status |= bench == "e2e" ? await E2eBench.RunAsync(options) : RunInFreshNamespace(bench, args);
+    status |= bench switch
+    {
+        "e2e" => await E2eBench.RunAsync(options),
+        "profile" => await ProfileBench.RunAsync(options, E2eBench.RepoRoot(), BenchLab.ResolveAgent(E2eBench.RepoRoot(), options.Agent)),
+        "memory" => await MemoryBench.RunAsync(options),
+        _ => RunInFreshNamespace(bench, args),
+    };
 }
 
 return status;

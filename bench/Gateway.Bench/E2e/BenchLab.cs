@@ -22,10 +22,11 @@ internal sealed class BenchLab : IAsyncDisposable
     private readonly List<Process> _processes = [];
     private readonly string _prefix = "gwb" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
 
-    private BenchLab(string root, string agent)
+    private BenchLab(string root, string agent, WebVariant? web)
     {
         Root = root;
         AgentCommand = agent;
+        Web = web ?? WebVariant.Default(root);
         StateDir = Path.Combine(Path.GetTempPath(), $"gateway-bench-{_prefix}");
         LogDir = Path.Combine(root, "artifacts", "bench", _prefix);
         var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -37,6 +38,9 @@ internal sealed class BenchLab : IAsyncDisposable
     public string Root { get; }
 
     public string AgentCommand { get; }
+
+    /// <summary>How the web runs: its dll and the runtime settings (environment) it gets.</summary>
+    public WebVariant Web { get; }
 
     public string StateDir { get; }
 
@@ -69,9 +73,9 @@ internal sealed class BenchLab : IAsyncDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException($"agent {path} is missing (bench/run.sh builds it)");
     }
 
-    public static async Task<BenchLab> StartAsync(string root, string agent)
+    public static async Task<BenchLab> StartAsync(string root, string agent, WebVariant? web = null)
     {
-        var lab = new BenchLab(root, agent);
+        var lab = new BenchLab(root, agent, web);
         try
         {
             await lab.UpAsync();
@@ -107,13 +111,13 @@ internal sealed class BenchLab : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        var web = Path.Combine(Root, "src", "Web", "bin", "Release", "net10.0", "Gateway.Web.dll");
-        WebPid = Start("web", "dotnet", [web], new Dictionary<string, string>
+        var webEnv = new Dictionary<string, string>(Web.Env)
         {
             ["ConnectionStrings__Gateway"] = $"Data Source={Path.Combine(StateDir, "gateway.db")}",
             ["Agent__SocketPath"] = socket,
             ["ASPNETCORE_URLS"] = Url,
-        });
+        };
+        WebPid = Start("web", "dotnet", [Web.Dll], webEnv);
 
         using var anonymous = new HttpClient { BaseAddress = new Uri(Url) };
         for (var i = 0; ; i++)

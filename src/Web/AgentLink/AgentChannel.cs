@@ -14,6 +14,9 @@ namespace Gateway.Web.State;
 public sealed partial class AgentChannel(IOptions<AgentLinkOptions> options, TimeProvider time, ILogger<AgentChannel> logger)
 {
     private readonly AgentLinkOptions _options = options.Value;
+
+    /// <summary>One per web process, kept across reconnects, so items' JSON survives them.</summary>
+    private readonly ApplyFrameWriter _applyFrames = new();
     private volatile AgentConnection? _connection;
     private long _nextId;
     private long _sessions;
@@ -74,7 +77,7 @@ public sealed partial class AgentChannel(IOptions<AgentLinkOptions> options, Tim
                 delay = _options.MinReconnectDelay;
                 LogConnected(_options.SocketPath);
                 await using var stream = new NetworkStream(socket, ownsSocket: false);
-                await RunConnectionAsync(new AgentConnection(stream, Interlocked.Increment(ref _sessions), time), stoppingToken);
+                await RunConnectionAsync(new AgentConnection(stream, Interlocked.Increment(ref _sessions), time, _applyFrames), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -7,7 +7,7 @@ namespace Gateway.Web.State;
 /// One socket connection to the agent: serialised writes, the read loop, and the requests waiting for their
 /// replies. It only talks; what the frames mean is up to the <c>onEvent</c> callback of <see cref="ReadLoopAsync"/>.
 /// </summary>
-internal sealed class AgentConnection(Stream stream, long session, TimeProvider time)
+internal sealed class AgentConnection(Stream stream, long session, TimeProvider time, ApplyFrameWriter? applyFrames = null)
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly PendingRequests _pending = new();
@@ -24,6 +24,24 @@ internal sealed class AgentConnection(Stream stream, long session, TimeProvider 
 
     public async Task SendAsync(AgentRequest request, CancellationToken ct)
     {
+        if (request is ApplyRequest apply && applyFrames is not null)
+        {
+            // The big one: written once into a pooled buffer, items' JSON reused from earlier frames.
+            using var frame = applyFrames.Write(apply);
+            await _writeLock.WaitAsync(ct);
+            try
+            {
+                await stream.WriteAsync(frame.Memory, ct);
+                await stream.FlushAsync(ct);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+
+            return;
+        }
+
         var body = AgentProtocol.Serialize(request);
         await _writeLock.WaitAsync(ct);
         try

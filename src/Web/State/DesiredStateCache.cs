@@ -48,6 +48,9 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DerivedValue> _derived = new(StringComparer.Ordinal);
 
     private long _newestMark;
+
+    /// <summary>The newest committed desired revision; -1 until read or committed.</summary>
+    private long _committed = -1;
     private (long Revision, GatewayConfig Config)? _snapshot;
     private string[]? _tables;
 
@@ -92,7 +95,7 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
             {
                 if (fresh[i])
                 {
-                    values[i] = await Parts[i].Load(db, ct);
+                    values[i] = ReuseUnchanged(await Parts[i].Load(db, ct), Previous(tables[i]));
                 }
             }
 
@@ -185,6 +188,76 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
         }
     }
 
+    /// <summary>
+    /// The newest committed desired revision (what <c>GET /api/v1/status</c> answers, polled by scripts and the
+    /// benchmark every few ms): from memory once known, since every commit passes through <see cref="Committed"/>;
+    /// read once from the database before that.
+    /// </summary>
+    public async Task<long> DesiredRevisionAsync(CancellationToken ct = default)
+    {
+        lock (_lock)
+        {
+            if (_committed >= 0)
+            {
+                return _committed;
+            }
+        }
+
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var stored = await db.Revision.AsNoTracking().Select(r => r.DesiredRevision).SingleAsync(ct);
+        lock (_lock)
+        {
+            // A write that committed meanwhile has raised it already; never go back.
+            _committed = Math.Max(_committed, stored);
+            return _committed;
+        }
+    }
+
+    /// <summary>Called by the writer right after <paramref name="revision"/> committed.</summary>
+    internal void Committed(long revision)
+    {
+        lock (_lock)
+        {
+            _committed = Math.Max(_committed, revision);
+        }
+    }
+
+    /// <summary>
+    /// Called by the writer holding the gate, before it publishes its marks: whether the cached list of
+    /// <paramref name="change"/>'s table is current now (every committed write to that table is in it); if so, the
+    /// answer, run right after the commit of the revision, stores that list with the one row changed as the table at
+    /// that revision. Otherwise null, and the table is read back as after any write.
+    /// </summary>
+    internal Action<long>? PreparePatch(GatewayDbContext db, RowChange change)
+    {
+        var index = Array.FindIndex(Parts, p => p.Entity == change.Entity);
+        var table = Tables(db)[index];
+        Cached? current;
+        lock (_lock)
+        {
+            current = _cached.TryGetValue(table, out var cached) && Mark(table) <= cached.AsOf ? cached : null;
+        }
+
+        if (current?.Value is not System.Collections.IList list || !list.GetType().IsGenericType
+            || list.GetType().GetGenericTypeDefinition() != typeof(List<>))
+        {
+            return null;
+        }
+
+        return revision =>
+        {
+            var patched = change.Apply(list);
+            lock (_lock)
+            {
+                // Only over the very list this write saw; a newer value (a later write's) is never replaced.
+                if (_cached.TryGetValue(table, out var now) && ReferenceEquals(now, current))
+                {
+                    _cached[table] = new Cached(revision, patched);
+                }
+            }
+        };
+    }
+
     /// <summary>After a commit of a whole state the writer built itself (a restore): no need to read it back.</summary>
     internal void Seed(long revision, GatewayConfig config)
     {
@@ -227,6 +300,44 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
 
     /// <summary>Items in the lists whose worst-case JSON size the writer bounds; see <see cref="StateWriter"/>.</summary>
     internal static IEnumerable<Type> ListEntities => Parts.Where(p => p.IsList).Select(p => p.Entity);
+
+    private object? Previous(string table)
+    {
+        lock (_lock)
+        {
+            return _cached.TryGetValue(table, out var cached) ? cached.Value : null;
+        }
+    }
+
+    /// <summary>
+    /// A list read afresh after a one-item write holds the other items as equal but new records: the instances of the
+    /// previous read are put back in their place, so whatever is keyed by instance (the apply frame's item JSON,
+    /// <see cref="ApplyFrameWriter"/>) stays valid for them. Items are records with value equality, so an item that
+    /// changed in any field is not equal and stays the fresh instance.
+    /// </summary>
+    internal static object? ReuseUnchanged(object? fresh, object? previous)
+    {
+        if (fresh is not System.Collections.IList { IsReadOnly: false } items || previous is not System.Collections.IList { Count: > 0 } old)
+        {
+            return fresh;
+        }
+
+        var known = new HashSet<object>(old.Count);
+        foreach (var item in old)
+        {
+            known.Add(item!);
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is { } item && known.TryGetValue(item, out var same))
+            {
+                items[i] = same;
+            }
+        }
+
+        return fresh;
+    }
 
     private long Mark(string table) =>
         Math.Max(_marks.TryGetValue(table, out var mark) ? mark : 0, _marks.TryGetValue(WrittenTables.Unknown, out var any) ? any : 0);

@@ -28,7 +28,7 @@ public sealed class PortForwardService(StateWriter writer, DesiredStateCache sna
             db.PortForwards.Add(entity);
             await db.SaveChangesAsync(c);
             return Outcome<PortForward>.Created(entity.ToRecord());
-        }, ct);
+        }, ct, desiredState: true, wholeState: null, row: Row);
 
     public Task<Outcome<PortForward>> UpdateAsync(int id, PortForwardInput input, CancellationToken ct = default) =>
         writer.WriteAsync(async (db, c) =>
@@ -47,14 +47,19 @@ public sealed class PortForwardService(StateWriter writer, DesiredStateCache sna
 
             entity.CopyFrom(checkedForward.Value!);
             return Outcome<PortForward>.Ok(entity.ToRecord());
-        }, ct);
+        }, ct, desiredState: true, wholeState: null, row: Row);
 
     public Task<Outcome<bool>> DeleteAsync(int id, CancellationToken ct = default) =>
         writer.WriteAsync(async (db, c) =>
         {
             var deleted = await db.PortForwards.Where(f => f.Id == id).ExecuteDeleteAsync(c);
             return deleted == 0 ? Outcome<bool>.NotFound($"No port forward with id {id}.") : Outcome<bool>.Ok(true);
-        }, ct);
+        }, ct, desiredState: true, wholeState: null, row: _ => new RowChange(typeof(PortForwardEntity), id, null, IdOf));
+
+    /// <summary>Each write here changes exactly one row of the table: the cached list is patched, not read back (docs/profile.md).</summary>
+    private static RowChange Row(PortForward forward) => new(typeof(PortForwardEntity), forward.Id, forward, IdOf);
+
+    private static int IdOf(object forward) => ((PortForward)forward).Id;
 
     private static async Task<IReadOnlyList<PortForward>> LoadAllAsync(GatewayDbContext db, CancellationToken ct) =>
         (await db.PortForwards.AsNoTracking().OrderBy(f => f.Id).ToListAsync(ct)).Select(f => f.ToRecord()).ToList();

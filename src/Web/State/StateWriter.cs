@@ -48,12 +48,15 @@ public sealed class StateWriter(
 
     /// <param name="wholeState">For a change that writes the whole desired state: that state, from the change's value,
     /// so the snapshot after the commit is not read back.</param>
+    /// <param name="row">For a change whose only write to its list's table is this one row (inserted, updated or
+    /// deleted): the row, so the cached list is patched instead of read back whole.</param>
     internal async Task<Outcome<T>> WriteAsync<T>(
         Func<GatewayDbContext, CancellationToken, Task<Outcome<T>>> change,
         CancellationToken cancellationToken,
         bool desiredState,
         Func<T, GatewayConfig>? wholeState,
-        bool risky = false)
+        bool risky = false,
+        Func<T, RowChange>? row = null)
     {
         using (await gate.EnterAsync(cancellationToken))
         {
@@ -71,6 +74,7 @@ public sealed class StateWriter(
             await db.SaveChangesAsync(cancellationToken);
             long revision = 0;
             Action? undo = null;
+            Action<long>? patch = null;
             if (desiredState)
             {
                 if (await TooLargeForTheAgentAsync(db, cancellationToken) is { } tooLarge)
@@ -92,6 +96,7 @@ public sealed class StateWriter(
                     await confirmation.StampAsync(db, before, risky, cancellationToken);
                 }
 
+                patch = row is null ? null : cache.PreparePatch(db, row(outcome.Value!));
                 undo = cache.Publish(db.WrittenTables, revision);
             }
 
@@ -107,6 +112,8 @@ public sealed class StateWriter(
 
             if (desiredState)
             {
+                cache.Committed(revision);
+                patch?.Invoke(revision);
                 if (wholeState is not null)
                 {
                     cache.Seed(revision, wholeState(outcome.Value!));

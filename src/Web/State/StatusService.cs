@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Gateway.Web.State;
 
 public sealed record GatewayStatus(
@@ -16,11 +14,11 @@ public sealed record GatewayStatus(
 public sealed record DriftView(DateTimeOffset DetectedAt, string What, bool Repaired);
 
 /// <summary>What a script polls: applied == desired means the kernel runs what the database holds.</summary>
-public sealed class StatusService(StateWriter writer, SetupState setup, AgentLink link)
+public sealed class StatusService(DesiredStateCache desiredState, SetupState setup, AgentLink link)
 {
     public async Task<GatewayStatus> GetAsync(CancellationToken ct = default)
     {
-        var desired = await writer.ReadAsync(async (db, c) => (await db.Revision.AsNoTracking().SingleAsync(c)).DesiredRevision, ct);
+        var desired = await desiredState.DesiredRevisionAsync(ct);
         return new GatewayStatus(
             await setup.IsCompletedAsync(ct),
             link.Connected,

@@ -1,0 +1,64 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Gateway.Tests.E2e.Ui;
+
+/// <summary>
+/// axe-core (tests/e2e/Ui/Axe.cs) finds no WCAG 2.0/2.1 A/AA or best-practice violation on the login page and on every
+/// page of the menu, with its rows and Add forms shown, at a 1280 px desktop and a 390 px phone, in light and in dark
+/// mode; on Port forwards also with a refused Save's messages and a delete being asked about.
+/// </summary>
+public sealed partial class LayoutTests
+{
+    // Every page of the main menu (NavMenu.razor), in its order.
+    private static readonly (string Path, string Heading)[] MenuPages =
+    [
+        ("/", "Dashboard"), ("/port-forwards", "Port forwards"), ("/nat", "NAT"), ("/pinholes", "Pinholes"),
+        ("/firewall", "Firewall"), ("/mac-filters", "MAC filters"), ("/logging", "Logging"), ("/settings", "Settings"),
+    ];
+
+    [Theory]
+    [InlineData(Panel.DesktopWidth, false)]
+    [InlineData(Panel.DesktopWidth, true)]
+    [InlineData(Panel.PhoneWidth, false)]
+    [InlineData(Panel.PhoneWidth, true)]
+    public async Task AxeFindsNoViolationOnAnyPage(int width, bool dark)
+    {
+        await SeedAsync();
+        await using var panel = await Panel.OpenAsync(chromium, TheLab, width);
+        var page = panel.Page;
+        await page.EmulateMediaAsync(new() { ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light });
+        // Every page is checked before the test fails, so one run lists everything.
+        var found = new List<string>();
+        async Task CheckAsync(string screen) => found.AddRange((await Axe.ViolationsAsync(page)).Select(v => $"{screen}: {v}"));
+
+        await page.GotoAsync("/login");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Log in", Level = 1 })).ToBeVisibleAsync();
+        await CheckAsync("/login");
+
+        await panel.LoginAsync();
+        foreach (var (path, heading) in MenuPages)
+        {
+            await page.GotoAsync(path);
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
+            await panel.WaitInteractiveAsync();
+            await OpenAddFormsAsync(page, path);
+            await CheckAsync(path);
+        }
+
+        // A refused Save: messages linked to their fields and a live summary.
+        await page.GotoAsync("/port-forwards");
+        await panel.WaitInteractiveAsync();
+        await OpenAddFormsAsync(page, "/port-forwards");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.Locator("main form [aria-invalid=true]").First).ToBeVisibleAsync();
+        await CheckAsync("/port-forwards, a refused Save");
+
+        // The two-step delete asks in the row itself.
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {LongName}" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete" })).ToBeVisibleAsync();
+        await CheckAsync("/port-forwards, asking to delete");
+
+        Assert.True(found.Count == 0, $"axe at {width}px, {(dark ? "dark" : "light")}:\n{string.Join('\n', found)}");
+    }
+}

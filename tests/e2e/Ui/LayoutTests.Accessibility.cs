@@ -1,3 +1,4 @@
+using Gateway.Tests.E2e.Lab;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -6,7 +7,7 @@ namespace Gateway.Tests.E2e.Ui;
 /// <summary>
 /// axe-core (tests/e2e/Ui/Axe.cs) finds no WCAG 2.0/2.1 A/AA or best-practice violation on the login page and on every
 /// page of the menu, with its rows and Add forms shown, at a 1280 px desktop and a 390 px phone, in light and in dark
-/// mode; on Port forwards also with a refused Save's messages and a delete being asked about.
+/// mode; on Port forwards also with a refused Save's messages and a delete being asked about, and with a change on trial.
 /// </summary>
 public sealed partial class LayoutTests
 {
@@ -58,6 +59,17 @@ public sealed partial class LayoutTests
         await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {LongName}" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete" })).ToBeVisibleAsync();
         await CheckAsync("/port-forwards, asking to delete");
+
+        // A write on trial (commit-confirmed, asked for over REST with the policy as it is): the banner, until kept.
+        var policy = await Api.GetJsonAsync("/api/v1/mac-filters/policy");
+        await Api.PutJsonAsync("/api/v1/mac-filters/policy?confirm=3600", policy);
+        await page.GotoAsync("/");
+        await panel.WaitInteractiveAsync();
+        var banner = page.GetByTestId("confirm-banner");
+        await Expect(banner.GetByRole(AriaRole.Button, new() { Name = "Keep these changes" })).ToBeEnabledAsync();
+        await CheckAsync("/, a change on trial");
+        await banner.GetByRole(AriaRole.Button, new() { Name = "Keep these changes" }).ClickAsync();
+        await Expect(banner).ToHaveCountAsync(0);
 
         Assert.True(found.Count == 0, $"axe at {width}px, {(dark ? "dark" : "light")}:\n{string.Join('\n', found)}");
     }

@@ -5,9 +5,10 @@ using static Microsoft.Playwright.Assertions;
 namespace Gateway.Tests.E2e.Ui;
 
 /// <summary>
-/// axe-core (tests/e2e/Ui/Axe.cs) finds no WCAG 2.0/2.1 A/AA or best-practice violation on the login page and on every
-/// page of the menu, with its rows and Add forms shown, at a 1280 px desktop and a 390 px phone, in light and in dark
-/// mode; on Port forwards also with a refused Save's messages and a delete being asked about, and with a change on trial.
+/// axe-core (tests/e2e/Ui/Axe.cs) finds no WCAG 2.0/2.1 A/AA or best-practice violation on the login page, on every
+/// page of the menu with its rows and Add forms shown, and on the not-found page, at a 1280 px desktop and a 390 px
+/// phone, in light and in dark mode; also in the states with their own markup: a refused Save, a delete being asked
+/// about, a new API token shown once, and a change on trial.
 /// </summary>
 public sealed partial class LayoutTests
 {
@@ -47,6 +48,10 @@ public sealed partial class LayoutTests
             await CheckAsync(path);
         }
 
+        await page.GotoAsync("/no-such-page");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not found", Level = 1 })).ToBeVisibleAsync();
+        await CheckAsync("/no-such-page");
+
         // A refused Save: messages linked to their fields and a live summary.
         await page.GotoAsync("/port-forwards");
         await panel.WaitInteractiveAsync();
@@ -59,6 +64,14 @@ public sealed partial class LayoutTests
         await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {LongName}" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete" })).ToBeVisibleAsync();
         await CheckAsync("/port-forwards, asking to delete");
+
+        // A new API token, shown once with its Copy button.
+        await page.GotoAsync("/settings");
+        await panel.WaitInteractiveAsync();
+        await page.GetByLabel("Token name").FillAsync($"axe {width} {(dark ? "dark" : "light")}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create token" }).ClickAsync();
+        await Expect(page.GetByLabel("New API token")).Not.ToHaveValueAsync("");
+        await CheckAsync("/settings, a new token");
 
         // A write on trial (commit-confirmed, asked for over REST with the policy as it is): the banner, until kept.
         var policy = await Api.GetJsonAsync("/api/v1/mac-filters/policy");

@@ -53,6 +53,7 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await page.GetByLabel("Confirm password").FillAsync(Lab.Lab.AdminPassword);
         await panel.AssertEveryInputHasAVisibleLabelAsync("Setup, password step");
         await panel.ScreenshotAsync("setup-1-password");
+        await Axe.AssertNoViolationsAsync(page, "Setup, password step");
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
 
         // Step 2: the agent's live list of links is offered; the lab's WAN link and LAN bridge are in it.
@@ -85,6 +86,7 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await lanLinks.GetByRole(AriaRole.Radio, new() { Name = TheLab.LanInterface }).CheckAsync();
         await panel.AssertEveryInputHasAVisibleLabelAsync("Setup, interfaces step");
         await panel.ScreenshotAsync("setup-2-interfaces");
+        await Axe.AssertNoViolationsAsync(page, "Setup, interfaces step");
         // The longest step still fits a phone.
         await page.SetViewportSizeAsync(Panel.PhoneWidth, 844);
         await panel.AssertNoSidewaysScrollAsync("Setup, interfaces step");
@@ -93,6 +95,10 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         Assert.Equal(1, stepRows);
         await Expect(page.Locator("ol.steps > li[aria-current=step]")).ToContainTextAsync("Interfaces");
         await panel.ScreenshotAsync("setup-2-interfaces-phone");
+        await Axe.AssertNoViolationsAsync(page, "Setup, interfaces step on a phone");
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await Axe.AssertNoViolationsAsync(page, "Setup, interfaces step on a phone in dark mode");
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
         await page.SetViewportSizeAsync(Panel.DesktopWidth, 900);
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
 
@@ -107,6 +113,7 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await Expect(page.GetByLabel("Masquerade LAN traffic to the internet")).ToBeCheckedAsync();
         await panel.AssertEveryInputHasAVisibleLabelAsync("Setup, LAN step");
         await panel.ScreenshotAsync("setup-3-lan");
+        await Axe.AssertNoViolationsAsync(page, "Setup, LAN step");
         // The same words as Settings for an empty and for a malformed value.
         await lanAddress.FillAsync("");
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
@@ -115,6 +122,7 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
         await Expect(page.GetByText("An IPv4 address with its prefix length, written address/prefix.", new() { Exact = true })).ToBeVisibleAsync();
         await Expect(lanAddress).ToHaveAttributeAsync("aria-invalid", "true");
+        await Axe.AssertNoViolationsAsync(page, "Setup, LAN step refusing a value");
         await lanAddress.FillAsync(Lab.Lab.LanCidr);
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
 
@@ -126,6 +134,7 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await Expect(review).Not.ToContainTextAsync("••");
         await Expect(page.GetByText("ppp*", new() { Exact = true })).ToBeVisibleAsync();
         await panel.ScreenshotAsync("setup-4-review");
+        await Axe.AssertNoViolationsAsync(page, "Setup, review step");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
 
         // Logged in on the dashboard, and the agent applied the first ruleset.

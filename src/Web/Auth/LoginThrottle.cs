@@ -12,7 +12,9 @@ namespace Gateway.Web.Auth;
 /// <see cref="MaxFailures"/> per address, <see cref="MaxNetworkFailures"/> per network,
 /// <see cref="MaxGlobalFailures"/> in all — the global ceiling bounds guessing from any number of addresses,
 /// at the price that such a flood also blocks the owner's login for up to 15 minutes (console recovery and
-/// existing sessions and tokens still work). A success clears the address's own bucket only.
+/// existing sessions and tokens still work). A success clears the address's own bucket and takes its reserved
+/// attempt back out of the network and global buckets (otherwise every successful login would count there as a
+/// failure: 20 from the owner's /24 within the window would lock the owner out).
 /// Callers reserve an attempt with <see cref="BeginAttempt"/> before the (slow) password check: checking
 /// first and recording the failure afterwards would let a burst of parallel guesses all pass the check.
 /// Kept in memory: a restart forgets the counts (an attacker can't cause one from the network).
@@ -28,7 +30,7 @@ public sealed class LoginThrottle(TimeProvider time)
 
     // One lock for all buckets: logins are rare, and a reservation must see the three buckets consistently.
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
 
     public static string KeyOf(HttpContext context) => KeyOf(context.Connection.RemoteIpAddress);
 
@@ -109,11 +111,27 @@ public sealed class LoginThrottle(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// The attempt <see cref="BeginAttempt"/> reserved succeeded: forgets the address's failures and removes one
+    /// reservation from its network and global buckets (the newest: the count is what blocks, and an older entry
+    /// left in place only ages out sooner).
+    /// </summary>
     public void RecordSuccess(string key)
     {
         lock (_lock)
         {
             _failures.Remove(key);
+            foreach (var (bucket, _) in Buckets(key).Skip(1))
+            {
+                if (_failures.TryGetValue(bucket, out var entries) && entries.Count > 0)
+                {
+                    entries.RemoveAt(entries.Count - 1);
+                    if (entries.Count == 0)
+                    {
+                        _failures.Remove(bucket);
+                    }
+                }
+            }
         }
     }
 
@@ -143,7 +161,7 @@ public sealed class LoginThrottle(TimeProvider time)
                 else if (queue.Count >= limit)
                 {
                     // The bucket frees a slot when its (count - limit + 1)-th oldest failure ages out.
-                    var until = queue.ElementAt(queue.Count - limit) + Window - now;
+                    var until = queue[queue.Count - limit] + Window - now;
                     wait = until > wait ? until : wait;
                 }
             }
@@ -156,21 +174,25 @@ public sealed class LoginThrottle(TimeProvider time)
     {
         foreach (var (bucket, _) in Buckets(key))
         {
-            if (!_failures.TryGetValue(bucket, out var queue))
+            if (!_failures.TryGetValue(bucket, out var entries))
             {
-                _failures[bucket] = queue = new Queue<DateTimeOffset>();
+                _failures[bucket] = entries = [];
             }
 
-            Prune(queue, now);
-            queue.Enqueue(now);
+            Prune(entries, now);
+            entries.Add(now);
         }
     }
 
-    private static void Prune(Queue<DateTimeOffset> queue, DateTimeOffset now)
+    // Entries are in time order: the aged-out ones are a prefix.
+    private static void Prune(List<DateTimeOffset> entries, DateTimeOffset now)
     {
-        while (queue.Count > 0 && now - queue.Peek() >= Window)
+        var aged = 0;
+        while (aged < entries.Count && now - entries[aged] >= Window)
         {
-            queue.Dequeue();
+            aged++;
         }
+
+        entries.RemoveRange(0, aged);
     }
 }

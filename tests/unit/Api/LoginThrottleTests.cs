@@ -28,6 +28,35 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
+    public void Successful_logins_do_not_fill_the_network_or_the_global_bucket()
+    {
+        var time = new ManualTime();
+        var throttle = new LoginThrottle(time);
+
+        // The owner logs in again and again from two addresses of one /24, within one window.
+        for (var i = 0; i < LoginThrottle.MaxGlobalFailures + 10; i++)
+        {
+            var key = $"192.168.50.{10 + (i % 2)}";
+            Assert.Equal(TimeSpan.Zero, throttle.BeginAttempt(key));
+            throttle.RecordSuccess(key);
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.False(throttle.IsBlocked("192.168.50.12"));
+        Assert.False(throttle.IsBlocked("198.51.100.1"));
+
+        // Failures still count in the network: twenty from the /24, four per address, block its other addresses.
+        for (var i = 0; i < LoginThrottle.MaxNetworkFailures; i++)
+        {
+            var key = $"192.168.50.{100 + (i / 4)}";
+            Assert.Equal(TimeSpan.Zero, throttle.BeginAttempt(key));
+        }
+
+        Assert.True(throttle.IsBlocked("192.168.50.12"));
+        Assert.False(throttle.IsBlocked("198.51.100.1"));
+    }
+
+    [Fact]
     public void A_success_clears_the_record()
     {
         var throttle = new LoginThrottle(new ManualTime());

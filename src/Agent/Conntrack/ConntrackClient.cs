@@ -82,6 +82,48 @@ public sealed class ConntrackClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Deletes every entry whose ct mark is one of <paramref name="marks"/>. A few marks: one kernel-side filtered
+    /// flush each (<see cref="DeleteByMark"/>). Many (a restore gives every forward a new id, so all 10,000 old
+    /// marks go at once): each filtered flush walks the whole table and costs a round trip, 10,000 of them about a
+    /// second even on an empty table, so the table is dumped once and only the matching entries are deleted, each
+    /// by its original tuple. An entry that went away in between is not an error.
+    /// </summary>
+    public void DeleteByMarks(IReadOnlyCollection<uint> marks)
+    {
+        ArgumentNullException.ThrowIfNull(marks);
+        if (marks.Count <= FilteredFlushLimit)
+        {
+            foreach (var mark in marks)
+            {
+                DeleteByMark(mark);
+            }
+
+            return;
+        }
+
+        var wanted = marks.ToHashSet();
+        var found = new List<byte[]>();
+        lock (_lock)
+        {
+            _socket.Request(Nl.CtMsgGet, Nl.FlagRequest | Nl.FlagDump, [], (batch, seq) => NetlinkMessages.CollectByMark(batch, seq, wanted, found));
+            foreach (var entry in found)
+            {
+                try
+                {
+                    _socket.RequestRaw(Nl.CtType(Nl.CtMsgDelete), Nl.FlagRequest | Nl.FlagAck, entry, (batch, seq) => NetlinkMessages.ParseDump(batch, seq, new ConntrackTally()));
+                }
+                catch (ConntrackException ex) when (ex.Errno == 2)
+                {
+                    // ENOENT: it timed out or closed since the dump.
+                }
+            }
+        }
+    }
+
+    /// <summary>Up to this many marks, <see cref="DeleteByMarks"/> sends one filtered flush per mark.</summary>
+    public const int FilteredFlushLimit = 16;
+
     /// <summary>nf_conntrack_max of this namespace, or -1 when the module is not loaded yet.</summary>
     public static long ReadMax()
     {

@@ -16,7 +16,8 @@ namespace Gateway.Agent.Conntrack;
 public ref struct NetlinkAttributeReader
 {
     public const int HeaderSize = 4;
-    private const ushort NestedFlag = 0x8000;
+    /// <summary>NLA_F_NESTED: set on the type of an attribute that holds attributes.</summary>
+    public const ushort NestedFlag = 0x8000;
     private const ushort NetByteOrderFlag = 0x4000;
 
     private ReadOnlySpan<byte> _remaining;

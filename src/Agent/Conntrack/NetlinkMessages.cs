@@ -92,6 +92,47 @@ public static class NetlinkMessages
         });
     }
 
+    /// <summary>
+    /// Adds to <paramref name="found"/> a delete request body for each entry of a dump batch whose ct mark is in
+    /// <paramref name="marks"/>: its nfgenmsg (family) and its CTA_TUPLE_ORIG attribute as the dump gave it, which is
+    /// what IPCTNL_MSG_CT_DELETE looks an entry up by.
+    /// </summary>
+    public static BatchEnd CollectByMark(ReadOnlySpan<byte> batch, uint sequence, IReadOnlySet<uint> marks, List<byte[]> found)
+    {
+        ArgumentNullException.ThrowIfNull(marks);
+        ArgumentNullException.ThrowIfNull(found);
+        return Walk(batch, sequence, (type, family, attributes) =>
+        {
+            if (type != Nl.CtType(Nl.CtMsgNew))
+            {
+                return;
+            }
+
+            ParseEntry(attributes, out _, out var mark);
+            if (mark == 0 || !marks.Contains(mark))
+            {
+                return;
+            }
+
+            var reader = new NetlinkAttributeReader(attributes);
+            while (reader.Next())
+            {
+                if (reader.Type == Nl.CtaTupleOrig)
+                {
+                    var length = NetlinkAttributeReader.HeaderSize + reader.Payload.Length;
+                    var body = new byte[Nl.NfgenmsgSize + NetlinkAttributeReader.Align(length)];
+                    body[0] = family;
+                    body[1] = Nl.NfnetlinkV0;
+                    BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(Nl.NfgenmsgSize), (ushort)length);
+                    BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(Nl.NfgenmsgSize + 2), Nl.CtaTupleOrig | NetlinkAttributeReader.NestedFlag);
+                    reader.Payload.CopyTo(body.AsSpan(Nl.NfgenmsgSize + NetlinkAttributeReader.HeaderSize));
+                    found.Add(body);
+                    return;
+                }
+            }
+        });
+    }
+
     /// <summary>Protocol number of the original tuple and the ct mark (0 when absent) of one entry's attributes.</summary>
     public static void ParseEntry(ReadOnlySpan<byte> attributes, out byte protocol, out uint mark)
     {

@@ -33,10 +33,7 @@ public sealed partial class RulesetKernel(NftApplier applier) : IRulesetKernel
     {
         ArgumentNullException.ThrowIfNull(marks);
         using var conntrack = new ConntrackClient();
-        foreach (var mark in marks)
-        {
-            conntrack.DeleteByMark(mark);
-        }
+        conntrack.DeleteByMarks(marks);
     }
 
     public IReadOnlyDictionary<int, RuleHits> ReadCounters()

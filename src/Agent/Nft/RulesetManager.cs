@@ -788,7 +788,9 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         {
             kernel.DeleteConnectionsByMark(stale);
 
-            LogClosed(string.Join(",", stale.Select(m => "0x" + m.ToString("x", System.Globalization.CultureInfo.InvariantCulture))));
+            // A restore retires every forward's mark: name a few, count the rest, rather than log 10,000 of them.
+            var named = string.Join(",", stale.Take(8).Select(m => "0x" + m.ToString("x", System.Globalization.CultureInfo.InvariantCulture)));
+            LogClosed(stale.Count > 8 ? $"{named} and {stale.Count - 8} more" : named);
         }
         catch (ConntrackException ex)
         {

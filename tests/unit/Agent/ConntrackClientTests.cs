@@ -78,6 +78,47 @@ public sealed class ConntrackClientTests
     }
 
     [Fact]
+    public void Deleting_many_marks_at_once_removes_exactly_their_entries_in_one_pass()
+    {
+        ThrowawayNamespace.Run(() =>
+        {
+            EnableConntrack();
+            // 40 entries over marks 1..20 (two each), 10 with mark 500, 5 without a mark.
+            for (var i = 0; i < 40; i++)
+            {
+                Insert("tcp", 31000 + i, (uint)(1 + (i % 20)));
+            }
+
+            for (var i = 0; i < 10; i++)
+            {
+                Insert("udp", 32000 + i, 500u);
+            }
+
+            for (var i = 0; i < 5; i++)
+            {
+                Insert("tcp", 33000 + i, 0u);
+            }
+
+            // An IPv6 entry with a listed mark: its delete must carry its own family.
+            var v6 = ThrowawayNamespace.Exec("conntrack", "-I", "-p", "tcp", "-s", "2001:db8::1", "-d", "2001:db8::2", "--sport", "34000",
+                "--dport", "80", "-t", "120", "--state", "ESTABLISHED", "-m", "7");
+            Assert.True(v6.ExitCode == 0, v6.Stderr);
+
+            using var client = new ConntrackClient();
+            Assert.Equal(56, client.Dump().Total);
+            // More marks than the filtered-flush path takes, most with no entries at all.
+            var marks = Enumerable.Range(1, 1000).Select(m => (uint)m).Where(m => m != 500).ToList();
+            Assert.True(marks.Count > ConntrackClient.FilteredFlushLimit);
+            client.DeleteByMarks(marks);
+
+            var tally = client.Dump();
+            Assert.Equal(15, tally.Total);
+            Assert.Equal(10, tally.ByMark[500]);
+            Assert.Single(tally.ByMark);
+        });
+    }
+
+    [Fact]
     public void An_empty_table_dumps_as_zero()
     {
         ThrowawayNamespace.Run(() =>

@@ -527,6 +527,11 @@ public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixt
             var network = page.GetByRole(AriaRole.Region, new() { Name = "Network" });
             await Expect(network.GetByText("up", new() { Exact = true }).First).ToBeVisibleAsync();
             await Expect(page.GetByTestId("conntrack-total")).ToBeVisibleAsync();
+            // The LAN row lists br-lan's addresses, the configured one among them: no second row repeats it.
+            await Expect(network).ToContainTextAsync(Lab.Lab.LanCidr);
+            var text = await network.InnerTextAsync();
+            Assert.Equal(1, text.Split(Lab.Lab.LanCidr).Length - 1);
+            Assert.DoesNotContain("LAN address", text, StringComparison.Ordinal);
         }
         else if (screen == "Settings")
         {

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Gateway.Agent.Conntrack;
 
 namespace Gateway.Agent.Nft;
@@ -35,47 +34,30 @@ public static class NftGeneration
     }
 
     /// <summary>The generation in a reply batch to <paramref name="sequence"/>, or null when the batch holds no reply to it.</summary>
+    /// <exception cref="ConntrackException">The kernel answered with an error.</exception>
+    /// <exception cref="InvalidDataException">The reply was malformed or lacked the generation.</exception>
     internal static uint? Parse(ReadOnlySpan<byte> batch, uint sequence)
     {
-        while (batch.Length >= Nl.NlmsgHeaderSize)
+        uint? generation = null;
+        NetlinkMessages.Walk(batch, sequence, (type, _, attributes) =>
         {
-            var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(batch);
-            var type = BinaryPrimitives.ReadUInt16LittleEndian(batch[4..]);
-            var seq = BinaryPrimitives.ReadUInt32LittleEndian(batch[8..]);
-            if (length < Nl.NlmsgHeaderSize || length > batch.Length)
+            if (type != ((SubsysNftables << 8) | MsgNewGen))
             {
-                throw new InvalidDataException($"Malformed netlink data: message length {length}.");
+                return;
             }
 
-            var body = batch[Nl.NlmsgHeaderSize..length];
-            var aligned = NetlinkAttributeReader.Align(length);
-            batch = aligned >= batch.Length ? [] : batch[aligned..];
-            if (seq != sequence)
+            var reader = new NetlinkAttributeReader(attributes);
+            while (reader.Next())
             {
-                continue;
-            }
-
-            if (type == Nl.MsgError)
-            {
-                var error = body.Length >= 4 ? -BinaryPrimitives.ReadInt32LittleEndian(body) : 0;
-                throw new ConntrackException($"nftables generation request failed: errno {error}", error);
-            }
-
-            if (type == ((SubsysNftables << 8) | MsgNewGen) && body.Length >= Nl.NfgenmsgSize)
-            {
-                var reader = new NetlinkAttributeReader(body[Nl.NfgenmsgSize..]);
-                while (reader.Next())
+                if (reader.Type == AttributeGenId)
                 {
-                    if (reader.Type == AttributeGenId)
-                    {
-                        return reader.ReadU32BigEndian();
-                    }
+                    generation = reader.ReadU32BigEndian();
+                    return;
                 }
-
-                throw new InvalidDataException("Malformed netlink data: no NFTA_GEN_ID in the generation reply.");
             }
-        }
 
-        return null;
+            throw new InvalidDataException("Malformed netlink data: no NFTA_GEN_ID in the generation reply.");
+        });
+        return generation;
     }
 }

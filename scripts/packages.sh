@@ -1,9 +1,9 @@
 # Debian packages Gateway needs, and a helper that installs only the missing ones.
 # Sourced by run.sh and test.sh.
-# run.sh: the lab (iproute2, procps for sysctl), the kernel tools, nc for the commands it prints, the AOT toolchain.
+# run.sh: the lab (iproute2, procps for sysctl), the kernel tools, nc and jq for the commands it and the README print, the AOT toolchain.
 # The agent's NativeAOT publish (run.sh, test.sh, bench) links natively: clang (the SDK's preferred driver; it falls back to gcc) and zlib.
 AOT_PACKAGES=(clang zlib1g-dev)
-RUN_PACKAGES=(nftables conntrack iproute2 procps netcat-openbsd "${AOT_PACKAGES[@]}")
+RUN_PACKAGES=(nftables conntrack iproute2 procps netcat-openbsd jq "${AOT_PACKAGES[@]}")
 # e2e tests: a real FTP server (pyftpdlib, started with Debian's /usr/bin/python3) and client (curl);
 # hping3 for SYN floods, spoofed sources and bare ACKs; ping for the WAN-ping switch; a TFTP server and
 # client (tftpd-hpa, tftp-hpa) for the tftp helper — the tests run in.tftpd themselves inside a namespace.

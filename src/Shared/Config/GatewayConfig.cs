@@ -22,7 +22,10 @@ public sealed record GatewayConfig(
     IReadOnlyList<Redirect>? Redirects = null,
     IReadOnlyList<PolicyRoute>? PolicyRoutes = null,
     HelperSettings? Helpers = null,
-    IReadOnlyList<Pinhole>? Pinholes = null)
+    IReadOnlyList<Pinhole>? Pinholes = null,
+    DhcpSettings? Dhcp = null,
+    IReadOnlyList<StaticLease>? StaticLeases = null,
+    DnsSettings? Dns = null)
 {
     /// <summary>Traffic rules in the order they run.</summary>
     public IReadOnlyList<TrafficRule> Rules { get; init; } = Rules ?? [];
@@ -39,4 +42,12 @@ public sealed record GatewayConfig(
 
     /// <summary>IPv6 pinholes (inbound to LAN hosts, no NAT); they apply only while <c>network.lanIpv6</c> is set.</summary>
     public IReadOnlyList<Pinhole> Pinholes { get; init; } = Pinholes ?? [];
+
+    /// <summary>DHCP on the LAN; off in a snapshot without it (see <see cref="DhcpSettings"/>).</summary>
+    public DhcpSettings Dhcp { get; init; } = Dhcp ?? DhcpSettings.Off;
+
+    public IReadOnlyList<StaticLease> StaticLeases { get; init; } = StaticLeases ?? [];
+
+    /// <summary>The LAN resolver; off in a snapshot without it.</summary>
+    public DnsSettings Dns { get; init; } = Dns ?? DnsSettings.Off;
 }

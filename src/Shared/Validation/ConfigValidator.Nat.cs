@@ -258,6 +258,7 @@ public static partial class ConfigValidator
             Redirect r => r.Id,
             PolicyRoute r => r.Id,
             Pinhole p => p.Id,
+            StaticLease l => l.Id,
             _ => 0,
         }).ToList(), errors, list);
     }

@@ -72,6 +72,7 @@ public static partial class ConfigValidator
         ValidateProtection(config.Protection, errors, "protection");
         ValidateNatExtras(config, errors);
         ValidatePinholes(config.Pinholes, errors);
+        ValidateLanServices(config, errors);
         return errors;
     }
 

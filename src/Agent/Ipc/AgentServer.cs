@@ -312,6 +312,9 @@ public sealed partial class AgentServer(
                 return new InterfacesReply(LinkLister.List(), rulesets.AgentAddresses);
             case GetNeighboursRequest:
                 return new NeighboursReply(NeighbourTable.Read());
+            case GetLeasesRequest:
+                // No LAN DHCP server runs yet: nothing has been handed out.
+                return new LeasesReply([]);
             case GetRulesetRequest:
                 var table = await Task.Run(applier.ListTable, cancellationToken).ConfigureAwait(false);
                 var routing = await Task.Run(() => rulesets.DescribeRoutingAsync(cancellationToken), cancellationToken).ConfigureAwait(false);

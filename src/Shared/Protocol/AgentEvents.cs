@@ -10,6 +10,7 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(InterfacesReply), "interfaces")]
 [JsonDerivedType(typeof(RulesetReply), "ruleset")]
 [JsonDerivedType(typeof(NeighboursReply), "neighbours")]
+[JsonDerivedType(typeof(LeasesReply), "leases")]
 [JsonDerivedType(typeof(ConntrackSample), "conntrack")]
 [JsonDerivedType(typeof(LogEvent), "log")]
 [JsonDerivedType(typeof(CountersSample), "counters")]
@@ -42,7 +43,23 @@ public sealed record HelloReply(int Protocol, string AgentVersion, long AppliedR
 public sealed record AppliedEvent(long Revision, bool Ok, string? Error, double DurationMs, string? ConfigDigest = null) : AgentEvent;
 
 /// <param name="AgentAddresses">Addresses the agent itself put on links (1:1 NAT's <c>addAddress</c>), "a.b.c.d" each.</param>
-public sealed record InterfacesReply(IReadOnlyList<LinkInfo> Interfaces, IReadOnlyList<string>? AgentAddresses = null) : AgentEvent;
+/// <param name="FirstBootLan">
+/// While the agent serves first boot (<c>FirstBoot:LanInterface</c> set, nothing applied yet): the link and address it
+/// serves, the only link setup may come from. Null otherwise.
+/// </param>
+public sealed record InterfacesReply(IReadOnlyList<LinkInfo> Interfaces, IReadOnlyList<string>? AgentAddresses = null, FirstBootLan? FirstBootLan = null) : AgentEvent;
+
+/// <summary>The link and address ("192.168.1.1/24") the agent serves before setup.</summary>
+public sealed record FirstBootLan(string Interface, string Address);
+
+/// <summary>The leases the agent's dnsmasq has handed out now (IPv4, and IPv6 when there are any).</summary>
+public sealed record LeasesReply(IReadOnlyList<DhcpLease> Leases) : AgentEvent;
+
+/// <summary>
+/// One lease: <paramref name="ExpiresAt"/> null for an infinite lease; <paramref name="Static"/> when it is an
+/// enabled static lease's MAC and address. <paramref name="Hostname"/> is the name the client sent, if any.
+/// </summary>
+public sealed record DhcpLease(string Mac, string Address, string? Hostname, DateTimeOffset? ExpiresAt, bool Static);
 
 /// <summary>A network link as the router sees it. Addresses are "a.b.c.d/len" (IPv6 too).</summary>
 /// <param name="DefaultRoute">The main routing table's default route (either family) leaves through this link: an uplink.</param>

@@ -11,6 +11,7 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(GetRulesetRequest), "get-ruleset")]
 [JsonDerivedType(typeof(GetNeighboursRequest), "get-neighbours")]
 [JsonDerivedType(typeof(ConfirmRequest), "confirm")]
+[JsonDerivedType(typeof(GetLeasesRequest), "get-leases")]
 public abstract record AgentRequest
 {
     /// <summary>
@@ -39,3 +40,6 @@ public sealed record GetRulesetRequest : AgentRequest;
 
 /// <summary>The agent answers with <see cref="NeighboursReply"/>: its namespace's IPv4 neighbour (ARP) table.</summary>
 public sealed record GetNeighboursRequest : AgentRequest;
+
+/// <summary>The agent answers with <see cref="LeasesReply"/>: what its dnsmasq has handed out on the LAN now.</summary>
+public sealed record GetLeasesRequest : AgentRequest;

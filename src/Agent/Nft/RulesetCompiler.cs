@@ -363,6 +363,7 @@ public static partial class RulesetCompiler
         w.Line(1, "chain input {");
         w.Line(2, "type filter hook input priority filter; policy drop;");
         w.Line(2, "iif \"lo\" counter accept");
+        JumpToRecheck(w, config, RuleChain.Input);
         w.Line(2, "ct state established,related counter accept");
         if (protection.SynFlood.Enabled)
         {
@@ -426,6 +427,7 @@ public static partial class RulesetCompiler
         w.Line(1, "chain forward {");
         w.Line(2, "type filter hook forward priority filter; policy drop;");
         WriteIpv6ForwardGate(w, config);
+        JumpToRecheck(w, config, RuleChain.Forward);
         w.Line(2, "ct state established,related counter accept");
         if (config.Protection.SynFlood.Enabled)
         {

@@ -107,16 +107,38 @@ public sealed class ConntrackClient : IDisposable
         lock (_lock)
         {
             _socket.Request(Nl.CtMsgGet, Nl.FlagRequest | Nl.FlagDump, [], (batch, seq) => NetlinkMessages.CollectByMark(batch, seq, wanted, found));
-            foreach (var entry in found)
+            DeleteEach(found);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the entries carrying <paramref name="mark"/> whose original destination is <paramref name="destination"/>
+    /// (a pinhole's connections to one address): one dump, then each match by its original tuple.
+    /// </summary>
+    public void DeleteByMarkAndDestination(uint mark, System.Net.IPAddress destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var address = destination.GetAddressBytes();
+        var found = new List<byte[]>();
+        var marks = new HashSet<uint> { mark };
+        lock (_lock)
+        {
+            _socket.Request(Nl.CtMsgGet, Nl.FlagRequest | Nl.FlagDump, [], (batch, seq) => NetlinkMessages.CollectByMark(batch, seq, marks, found, address));
+            DeleteEach(found);
+        }
+    }
+
+    private void DeleteEach(List<byte[]> found)
+    {
+        foreach (var entry in found)
+        {
+            try
             {
-                try
-                {
-                    _socket.RequestRaw(Nl.CtType(Nl.CtMsgDelete), Nl.FlagRequest | Nl.FlagAck, entry, (batch, seq) => NetlinkMessages.ParseDump(batch, seq, new ConntrackTally()));
-                }
-                catch (ConntrackException ex) when (ex.Errno == 2)
-                {
-                    // ENOENT: it timed out or closed since the dump.
-                }
+                _socket.RequestRaw(Nl.CtType(Nl.CtMsgDelete), Nl.FlagRequest | Nl.FlagAck, entry, (batch, seq) => NetlinkMessages.ParseDump(batch, seq, new ConntrackTally()));
+            }
+            catch (ConntrackException ex) when (ex.Errno == 2)
+            {
+                // ENOENT: it timed out or closed since the dump.
             }
         }
     }

@@ -37,7 +37,12 @@ internal static class Nl
     public const ushort CtaMarkMask = 21;
 
     // enum ctattr_tuple / ctattr_l4
+    public const ushort CtaTupleIp = 1;
     public const ushort CtaTupleProto = 2;
+
+    // enum ctattr_ip
+    public const ushort CtaIpV4Dst = 2;
+    public const ushort CtaIpV6Dst = 4;
     public const ushort CtaProtoNum = 1;
 
     // enum ctattr_stats_global

@@ -95,9 +95,10 @@ public static class NetlinkMessages
     /// <summary>
     /// Adds to <paramref name="found"/> a delete request body for each entry of a dump batch whose ct mark is in
     /// <paramref name="marks"/>: its nfgenmsg (family) and its CTA_TUPLE_ORIG attribute as the dump gave it, which is
-    /// what IPCTNL_MSG_CT_DELETE looks an entry up by.
+    /// what IPCTNL_MSG_CT_DELETE looks an entry up by. With <paramref name="destination"/> (4 or 16 address bytes),
+    /// only entries whose original destination is that address.
     /// </summary>
-    public static BatchEnd CollectByMark(ReadOnlySpan<byte> batch, uint sequence, IReadOnlySet<uint> marks, List<byte[]> found)
+    public static BatchEnd CollectByMark(ReadOnlySpan<byte> batch, uint sequence, IReadOnlySet<uint> marks, List<byte[]> found, byte[]? destination = null)
     {
         ArgumentNullException.ThrowIfNull(marks);
         ArgumentNullException.ThrowIfNull(found);
@@ -109,7 +110,7 @@ public static class NetlinkMessages
             }
 
             ParseEntry(attributes, out _, out var mark);
-            if (mark == 0 || !marks.Contains(mark))
+            if (mark == 0 || !marks.Contains(mark) || (destination is not null && !OriginalDestinationIs(attributes, destination)))
             {
                 return;
             }
@@ -131,6 +132,40 @@ public static class NetlinkMessages
                 }
             }
         });
+    }
+
+    /// <summary>Whether the original tuple's destination address of one entry's attributes is <paramref name="address"/>.</summary>
+    public static bool OriginalDestinationIs(ReadOnlySpan<byte> attributes, ReadOnlySpan<byte> address)
+    {
+        var wanted = address.Length == 16 ? Nl.CtaIpV6Dst : Nl.CtaIpV4Dst;
+        var reader = new NetlinkAttributeReader(attributes);
+        while (reader.Next())
+        {
+            if (reader.Type != Nl.CtaTupleOrig)
+            {
+                continue;
+            }
+
+            var tuple = reader.Nested();
+            while (tuple.Next())
+            {
+                if (tuple.Type != Nl.CtaTupleIp)
+                {
+                    continue;
+                }
+
+                var ip = tuple.Nested();
+                while (ip.Next())
+                {
+                    if (ip.Type == wanted)
+                    {
+                        return ip.Payload.SequenceEqual(address);
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Protocol number of the original tuple and the ct mark (0 when absent) of one entry's attributes.</summary>

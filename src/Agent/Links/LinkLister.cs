@@ -13,6 +13,7 @@ public static class LinkLister
         var links = new List<LinkInfo>();
         var uplinks = Uplinks.Read();
         var masters = Masters();
+        var foreign = ForeignAddresses.Read();
         foreach (var nic in NetworkInterface.GetAllNetworkInterfaces().OrderBy(n => n.Name, StringComparer.Ordinal))
         {
             var bytes = nic.GetPhysicalAddress().GetAddressBytes();
@@ -25,7 +26,8 @@ public static class LinkLister
                 .ToList();
             // Unknown is what a link without carrier detection (lo, some veths) reports while usable.
             var up = nic.OperationalStatus is OperationalStatus.Up or OperationalStatus.Unknown;
-            links.Add(new LinkInfo(nic.Name, mac, addresses, up, uplinks.Contains(nic.Name, StringComparer.Ordinal), masters.GetValueOrDefault(nic.Name)));
+            links.Add(new LinkInfo(nic.Name, mac, addresses, up, uplinks.Contains(nic.Name, StringComparer.Ordinal), masters.GetValueOrDefault(nic.Name),
+                foreign.Gateway(nic.Name), foreign.Neighbours(nic.Name)));
         }
 
         return links;

@@ -21,6 +21,12 @@ public sealed partial class NeighbourWatcher(RulesetManager rulesets, ILogger<Ne
     // Events come in bursts (one host: NEWNEIGH for each of its addresses); one pass after a short quiet serves all.
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// The longest a change waits for its pass while events keep coming: an address that stops resolving to a MAC
+    /// pinhole's MAC leaves its set within this (plus one pass) however busy the neighbour table is.
+    /// </summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(500);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
@@ -59,14 +65,16 @@ public sealed partial class NeighbourWatcher(RulesetManager rulesets, ILogger<Ne
 
     /// <summary>
     /// The event loop over a subscribed socket with a receive timeout: <paramref name="sync"/>(false) once a burst
-    /// of IPv6 neighbour events has gone quiet, (true) every <see cref="FullInterval"/> and after lost events.
+    /// of IPv6 neighbour events has gone quiet or, while they keep coming, <see cref="MaxDelay"/> after the first
+    /// one not synced yet; (true) every <see cref="FullInterval"/> and after lost events.
     /// </summary>
     public static void Watch(NetlinkSocket socket, Action<bool> sync, CancellationToken stoppingToken)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(sync);
-        var sinceFull = Stopwatch.StartNew();
-        var dirty = false;
+        var clock = Stopwatch.StartNew();
+        var sinceFull = TimeSpan.Zero;
+        var debounce = new SyncDebounce(MaxDelay);
         while (!stoppingToken.IsCancellationRequested)
         {
             bool quiet;
@@ -74,26 +82,28 @@ public sealed partial class NeighbourWatcher(RulesetManager rulesets, ILogger<Ne
             {
                 var batch = socket.ReceiveEvents();
                 quiet = batch.IsEmpty;
-                dirty |= TouchesIpv6(batch);
+                if (TouchesIpv6(batch))
+                {
+                    debounce.Changed(clock.Elapsed);
+                }
             }
             catch (ConntrackException ex) when (ex.Errno == NetlinkSocket.ENoBufs)
             {
                 // Events were lost: only a full pass knows the truth.
-                dirty = false;
-                sinceFull.Restart();
+                debounce.Clear();
+                sinceFull = clock.Elapsed;
                 sync(true);
                 continue;
             }
 
-            if (sinceFull.Elapsed >= FullInterval)
+            if (clock.Elapsed - sinceFull >= FullInterval)
             {
-                sinceFull.Restart();
-                dirty = false;
+                sinceFull = clock.Elapsed;
+                debounce.Clear();
                 sync(true);
             }
-            else if (dirty && quiet)
+            else if (debounce.Due(clock.Elapsed, quiet))
             {
-                dirty = false;
                 sync(false);
             }
         }

@@ -44,6 +44,34 @@ public static class Uplinks
         return [.. links.Distinct(StringComparer.Ordinal)];
     }
 
+    /// <summary>Each link's IPv4 default gateway ("a.b.c.d") in this namespace; a link without one is absent.</summary>
+    public static IReadOnlyDictionary<string, string> Ipv4Gateways() => ParseIpv4Gateways(TryRead(Ipv4Routes));
+
+    /// <summary>
+    /// The gateways of the usable default routes in <c>/proc/net/route</c> text, by link (the first per link).
+    /// The Gateway column is the address's four bytes as a host-order (little-endian) hex number; 0 means on-link.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ParseIpv4Gateways(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var gateways = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n').Skip(1))
+        {
+            var fields = line.Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 8
+                && fields[1] == "00000000"
+                && fields[7] == "00000000"
+                && IsUsable(fields[3], fields[0])
+                && uint.TryParse(fields[2], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var raw)
+                && raw != 0)
+            {
+                gateways.TryAdd(fields[0], new System.Net.IPAddress(raw).ToString());
+            }
+        }
+
+        return gateways;
+    }
+
     /// <summary>
     /// Links of the usable default routes in <c>/proc/net/ipv6_route</c> text: destination all zero with prefix
     /// length 00, route up, not a reject route (the kernel keeps an unreachable default on <c>lo</c>).

@@ -100,8 +100,7 @@ public static partial class RulesetCompiler
         var match = $"iifname \"{wan}\" oifname \"{lan}\" meta nfproto ipv6 {NewTcp}";
         if (syn.PerSource)
         {
-            var rate = Invariant($"limit rate over {syn.RatePerSecond}/second burst {syn.Burst} packets");
-            w.Line(2, $"{match} add @dos_syn6 {{ ip6 saddr & {Ipv6Slash64} {rate} }} counter jump dos_drop");
+            MeterLines6(w, match, "dos_syn", "dos_syn_spill", syn.RatePerSecond, syn.Burst);
         }
         else
         {

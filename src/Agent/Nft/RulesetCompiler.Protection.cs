@@ -15,18 +15,36 @@ public static partial class RulesetCompiler
     /// <summary>Packets conntrack has no established flow for: anti-spoofing checks only these.</summary>
     private const string UnvouchedState = "ct state new,invalid,untracked";
 
+    /// <summary>An IPv6 source's site: a /48 is what one customer is usually given, so what one attacker holds without spoofing.</summary>
+    private const string Ipv6Slash48 = "ffff:ffff:ffff::";
+
+    /// <summary>
+    /// Elements of each per-source meter set. A home router meets far fewer distinct sources in a minute (an
+    /// element goes a minute after its source's last packet); only a flood of forged or scattered sources fills it.
+    /// </summary>
+    public const int MeterSetSize = 65535;
+
+    /// <summary>A /48 meter lets a site as much as this many hosts (per-/64 keys) at their own limit together.</summary>
+    public const int SiteFactor = 4;
+
     private static void WriteDosSets(Writer w, Protection protection)
     {
         w.Line();
-        w.Line(1, "# Per-source meters: an element per source, gone a minute after its last packet.");
+        w.Line(1, "# Per-source meters: an element per source (IPv6: per /64, and per /48 for a whole site), gone a minute");
+        w.Line(1, "# after its last packet. A full set can't take a new source: those share one spill limit instead.");
         DynamicSet(w, "dos_icmp4", "ipv4_addr");
         DynamicSet(w, "dos_icmp6", "ipv6_addr");
+        DynamicSet(w, "dos_icmp6_site", "ipv6_addr");
+        var icmp = protection.IcmpLimit;
+        w.Line(1, Invariant($"limit dos_icmp_spill {{ rate over {icmp.RatePerSecond}/second burst {icmp.Burst} packets }}"));
         if (protection.SynFlood.Enabled)
         {
             if (protection.SynFlood.PerSource)
             {
                 DynamicSet(w, "dos_syn4", "ipv4_addr");
                 DynamicSet(w, "dos_syn6", "ipv6_addr");
+                DynamicSet(w, "dos_syn6_site", "ipv6_addr");
+                w.Line(1, Invariant($"limit dos_syn_spill {{ rate over {protection.SynFlood.RatePerSecond}/second burst {protection.SynFlood.Burst} packets }}"));
             }
             else
             {
@@ -37,7 +55,31 @@ public static partial class RulesetCompiler
     }
 
     private static void DynamicSet(Writer w, string name, string type) =>
-        w.Line(1, $"set {name} {{ type {type}; flags dynamic, timeout; timeout 1m; size 65535; }}");
+        w.Line(1, Invariant($"set {name} {{ type {type}; flags dynamic, timeout; timeout 1m; size {MeterSetSize}; }}"));
+
+    /// <summary>
+    /// The meter lines for one kind of packet (<paramref name="match"/>): per source; a source the full set could
+    /// not take (the <c>add</c> fails and the rule matches nothing) to the shared <paramref name="spill"/> limit, so a
+    /// full set never means "unlimited"; and for IPv6 the same again per /48, so the 65,536 /64s of one site share
+    /// <see cref="SiteFactor"/> sources' worth.
+    /// </summary>
+    private static void MeterLines(Writer w, string match4, string match6, string set, string spill, int rate, int burst)
+    {
+        var limit = Invariant($"limit rate over {rate}/second burst {burst} packets");
+        w.Line(2, $"{match4} add @{set}4 {{ ip saddr {limit} }} counter jump dos_drop");
+        w.Line(2, $"{match4} ip saddr != @{set}4 limit name \"{spill}\" counter jump dos_drop");
+        MeterLines6(w, match6, set, spill, rate, burst);
+    }
+
+    private static void MeterLines6(Writer w, string match6, string set, string spill, int rate, int burst)
+    {
+        var limit = Invariant($"limit rate over {rate}/second burst {burst} packets");
+        var site = Invariant($"limit rate over {rate * SiteFactor}/second burst {burst * SiteFactor} packets");
+        w.Line(2, $"{match6} add @{set}6 {{ ip6 saddr & {Ipv6Slash64} {limit} }} counter jump dos_drop");
+        w.Line(2, $"{match6} ip6 saddr & {Ipv6Slash64} != @{set}6 limit name \"{spill}\" counter jump dos_drop");
+        w.Line(2, $"{match6} add @{set}6_site {{ ip6 saddr & {Ipv6Slash48} {site} }} counter jump dos_drop");
+        w.Line(2, $"{match6} ip6 saddr & {Ipv6Slash48} != @{set}6_site limit name \"{spill}\" counter jump dos_drop");
+    }
 
     private static void WriteDosDrop(Writer w, LoggingPolicy logging)
     {
@@ -84,10 +126,8 @@ public static partial class RulesetCompiler
         }
 
         var icmp = protection.IcmpLimit;
-        var rate = Invariant($"limit rate over {icmp.RatePerSecond}/second burst {icmp.Burst} packets");
         w.Line(2, "# Echo requests per source, also those of a ping already under way.");
-        w.Line(2, $"icmp type echo-request add @dos_icmp4 {{ ip saddr {rate} }} counter jump dos_drop");
-        w.Line(2, $"icmpv6 type echo-request add @dos_icmp6 {{ ip6 saddr & {Ipv6Slash64} {rate} }} counter jump dos_drop");
+        MeterLines(w, "icmp type echo-request", "icmpv6 type echo-request", "dos_icmp", "dos_icmp_spill", icmp.RatePerSecond, icmp.Burst);
         WritePolicyJump(w, config, lan, lanCidr);
         w.Line(1, "}");
     }
@@ -102,9 +142,7 @@ public static partial class RulesetCompiler
 
         if (syn.PerSource)
         {
-            var rate = Invariant($"limit rate over {syn.RatePerSecond}/second burst {syn.Burst} packets");
-            w.Line(2, $"{match} meta nfproto ipv4 {NewTcp} add @dos_syn4 {{ ip saddr {rate} }} counter jump dos_drop");
-            w.Line(2, $"{match} meta nfproto ipv6 {NewTcp} add @dos_syn6 {{ ip6 saddr & {Ipv6Slash64} {rate} }} counter jump dos_drop");
+            MeterLines(w, $"{match} meta nfproto ipv4 {NewTcp}", $"{match} meta nfproto ipv6 {NewTcp}", "dos_syn", "dos_syn_spill", syn.RatePerSecond, syn.Burst);
         }
         else
         {

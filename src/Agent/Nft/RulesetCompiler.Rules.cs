@@ -25,6 +25,46 @@ public static partial class RulesetCompiler
 
     private static bool HasRules(GatewayConfig config, RuleChain chain) => config.Rules.Any(r => r.Enabled && r.Chain == chain);
 
+    /// <summary>The chain established packets of <paramref name="chain"/> are rechecked in (<see cref="RecheckRules"/>).</summary>
+    private static string RecheckChainName(RuleChain chain) => RulesChainName(chain) + "_recheck";
+
+    /// <summary>Whether an accept rule marks what it admits (input and forward: output has no established accept to outlive it).</summary>
+    private static bool MarksConnections(TrafficRule rule) => rule.Action == RuleAction.Accept && rule.Chain != RuleChain.Output;
+
+    /// <summary>A drop or reject rule that established packets meet too: one without a rate (a rate is about new connections).</summary>
+    private static bool IsRecheckedDeny(TrafficRule rule) => rule.Action != RuleAction.Accept && rule.Limit is null;
+
+    /// <summary>
+    /// The rules an established connection's packets (original direction: what the first packet looked like) meet
+    /// again, so a drop or reject rule added or changed later cuts what is already open: every enabled rule up to the
+    /// last drop/reject without a rate, the accepts among them kept (whatever the rate: the connection may have come
+    /// in through one) so order still decides. No counters and no logs there: hits count connections, not packets.
+    /// A deny there drops; the connection's ends then time out. Output has none: its packets walk the rules anyway.
+    /// Removing an accept is the other half: accepts mark their connections (<see cref="CtMarks.Rule"/>) and the
+    /// agent deletes a retired rule's connections by mark (RulesetManager.StaleMarks).
+    /// </summary>
+    private static List<TrafficRule> RecheckRules(GatewayConfig config, RuleChain chain)
+    {
+        if (chain == RuleChain.Output)
+        {
+            return [];
+        }
+
+        var rules = config.Rules.Where(r => r.Enabled && r.Chain == chain).ToList();
+        var last = rules.FindLastIndex(IsRecheckedDeny);
+        return last < 0 ? [] : [.. rules.Take(last + 1).Where(r => r.Action == RuleAction.Accept || IsRecheckedDeny(r))];
+    }
+
+    /// <summary>The line in front of a base chain's established accept that sends established packets to the recheck.</summary>
+    private static void JumpToRecheck(Writer w, GatewayConfig config, RuleChain chain)
+    {
+        if (RecheckRules(config, chain).Count > 0)
+        {
+            w.Line(2, "# Connections already open meet the drop/reject rules again: a rule added later cuts them too.");
+            w.Line(2, $"ct state established,related ct direction original jump {RecheckChainName(chain)}");
+        }
+    }
+
     /// <summary>
     /// One counter object per rule, disabled ones too, starting from the kernel's current values so an apply
     /// never sends <c>hits</c> backwards.
@@ -90,6 +130,12 @@ public static partial class RulesetCompiler
                     ? null
                     : $"{LimitedLog} log prefix \"{Prefix(FirewallCategory.Rule, rule.Id)}\" level {level.ToWord()}";
                 var counted = $"{Match(rule, family)}counter name \"{RuleCounterName(rule.Id)}\"";
+                if (MarksConnections(rule))
+                {
+                    // The mark goes on in the rule's own chain: a second line with the same match would spend its rate twice.
+                    verdict = [$"ct mark 0 ct mark set {Hex(CtMarks.Rule(rule.Id))}", .. verdict];
+                }
+
                 if (log is null && verdict.Count == 1)
                 {
                     w.Line(2, $"{counted} {verdict[0]}{NftText.Comment(rule.Name)}");
@@ -103,6 +149,7 @@ public static partial class RulesetCompiler
             }
 
             w.Line(1, "}");
+            WriteRecheckChain(w, config, chain);
         }
 
         foreach (var (rule, log, lines) in verdictChains)
@@ -123,8 +170,27 @@ public static partial class RulesetCompiler
         }
     }
 
+    private static void WriteRecheckChain(Writer w, GatewayConfig config, RuleChain chain)
+    {
+        var rules = RecheckRules(config, chain);
+        if (rules.Count == 0)
+        {
+            return;
+        }
+
+        w.Line();
+        w.Line(1, $"chain {RecheckChainName(chain)} {{");
+        foreach (var rule in rules)
+        {
+            var verdict = rule.Action == RuleAction.Accept ? "accept" : "drop";
+            w.Line(2, $"{Match(rule, ConfigValidator.EffectiveFamily(rule), withLimit: false)}{verdict}{NftText.Comment(rule.Name)}");
+        }
+
+        w.Line(1, "}");
+    }
+
     /// <summary>The rule's match, each part followed by a space; empty for a rule that matches everything.</summary>
-    private static string Match(TrafficRule rule, RuleFamily family)
+    private static string Match(TrafficRule rule, RuleFamily family, bool withLimit = true)
     {
         var match = new StringBuilder();
         if (family != RuleFamily.Any)
@@ -170,7 +236,7 @@ public static partial class RulesetCompiler
             match.Append(' ');
         }
 
-        if (rule.Limit is { } limit)
+        if (withLimit && rule.Limit is { } limit)
         {
             match.Append(CultureInfo.InvariantCulture, $"limit rate {limit.RatePerSecond}/second burst {limit.Burst} packets ");
         }

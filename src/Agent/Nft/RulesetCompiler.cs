@@ -25,7 +25,7 @@ namespace Gateway.Agent.Nft;
 /// <c>ppp1</c> or a new VLAN gets nothing the WAN does not. Order: loopback, established, the SYN meter (any
 /// link but the LAN; the LAN is exempt so the admin can't rate-limit themselves out of the panel, and it sits
 /// before the rules so an accept rule can't bypass it), <c>rules_input</c>, LAN accept, DHCP/DHCPv6 client
-/// answers and neighbour discovery on any link, WAN ping if allowed, then the dropped-input log and drop or
+/// answers on the WAN link only (the one link the router is a DHCP client on), neighbour discovery on any link, WAN ping if allowed, then the dropped-input log and drop or
 /// reject.</item>
 /// <item>Traffic rules live in <c>rules_input</c> / <c>rules_forward</c> / <c>rules_output</c>, jumped to after
 /// established/related and before the built-in defaults. Each rule counts into its own named counter object
@@ -92,8 +92,11 @@ public static partial class RulesetCompiler
     /// forwarded (no NAT, no port forwards, no LAN→WAN). The router's own services answer only on links that do
     /// not carry the default route (<paramref name="uplinks"/>), and only to sources that route back out of the
     /// link they came in on: before setup there is no configured LAN to trust, so "not the uplink, and on-link"
-    /// is the best stand-in. The router's own DHCP lease and neighbour discovery keep working on every link
-    /// (they reach no service), so the uplink keeps its address while locked down.
+    /// is the best stand-in. Neighbour discovery works on every link. DHCP/DHCPv6 client answers are accepted on
+    /// the uplinks, so an uplink that got its address (and default route) by DHCP renews it while locked down;
+    /// with no uplink at all they are accepted on every link, because then no link reaches the internet and the
+    /// link that will become the uplink may still be waiting for its first lease (whose default route is what
+    /// would name it).
     /// </summary>
     public static string Lockdown(IReadOnlyCollection<string> uplinks)
     {
@@ -107,8 +110,8 @@ public static partial class RulesetCompiler
         w.Line(2, "iif \"lo\" counter accept");
         w.Line(2, "ct state established,related counter accept");
         w.Line(2, "ct state invalid counter drop");
-        WriteClientAnswers(w);
         var names = uplinks.Where(FieldRules.IsInterfaceName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        WriteClientAnswers(w, names);
         if (names.Count > 0)
         {
             w.Line(2, "# Links that carry the default route: nothing arriving there reaches the router's services.");
@@ -360,6 +363,7 @@ public static partial class RulesetCompiler
         w.Line(1, "chain input {");
         w.Line(2, "type filter hook input priority filter; policy drop;");
         w.Line(2, "iif \"lo\" counter accept");
+        JumpToRecheck(w, config, RuleChain.Input);
         w.Line(2, "ct state established,related counter accept");
         if (protection.SynFlood.Enabled)
         {
@@ -371,7 +375,7 @@ public static partial class RulesetCompiler
         WriteRedirectAccept(w, config);
         w.Line(2, "# The LAN always reaches the router, so the admin can't be locked out.");
         w.Line(2, $"iifname \"{lan}\" counter accept");
-        WriteClientAnswers(w);
+        WriteClientAnswers(w, [Interface(config.Network.WanInterface)]);
         WriteIpv6Input(w, config);
         if (protection.WanPing)
         {
@@ -394,12 +398,26 @@ public static partial class RulesetCompiler
         w.Line(1, "}");
     }
 
-    /// <summary>Answers to the router's own DHCP/DHCPv6 leases and neighbour discovery, on any link: they are broadcast or multicast, so conntrack can't match them.</summary>
-    private static void WriteClientAnswers(Writer w)
+    /// <summary>
+    /// Answers to the router's own DHCP/DHCPv6 leases (broadcast or from a server conntrack never saw a request to,
+    /// so <c>ct state established</c> can't match them), only on <paramref name="clientLinks"/>: elsewhere a packet
+    /// from port 67 would reach whatever listens on 68 from anyone. An empty list means every link (lockdown with
+    /// no uplink). Neighbour discovery on any link.
+    /// </summary>
+    private static void WriteClientAnswers(Writer w, IReadOnlyList<string> clientLinks)
     {
-        w.Line(2, "# The router's own DHCP/DHCPv6 leases and neighbour discovery (broadcast/multicast, so conntrack can't match them).");
-        w.Line(2, "meta nfproto ipv4 udp sport 67 udp dport 68 counter accept");
-        w.Line(2, "meta nfproto ipv6 udp sport 547 udp dport 546 counter accept");
+        var on = clientLinks.Count switch
+        {
+            0 => string.Empty,
+            1 => $"iifname \"{clientLinks[0]}\" ",
+            _ => $"iifname {{ {string.Join(", ", clientLinks.Select(l => $"\"{l}\""))} }} ",
+        };
+        w.Line(2, clientLinks.Count == 0
+            ? "# The router's own DHCP/DHCPv6 leases, on any link while none is an uplink."
+            : "# The router's own DHCP/DHCPv6 leases, only on the link(s) it is a DHCP client on.");
+        w.Line(2, $"{on}meta nfproto ipv4 udp sport 67 udp dport 68 counter accept");
+        w.Line(2, $"{on}meta nfproto ipv6 udp sport 547 udp dport 546 counter accept");
+        w.Line(2, "# Neighbour discovery (multicast, so conntrack can't match it).");
         w.Line(2, "icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert } counter accept");
     }
 
@@ -409,6 +427,7 @@ public static partial class RulesetCompiler
         w.Line(1, "chain forward {");
         w.Line(2, "type filter hook forward priority filter; policy drop;");
         WriteIpv6ForwardGate(w, config);
+        JumpToRecheck(w, config, RuleChain.Forward);
         w.Line(2, "ct state established,related counter accept");
         if (config.Protection.SynFlood.Enabled)
         {

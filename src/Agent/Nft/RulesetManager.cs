@@ -741,9 +741,10 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
 
     /// <summary>
     /// The ct marks (<see cref="CtMarks"/>) whose connections must go after moving from <paramref name="previous"/>
-    /// to <paramref name="next"/>: forwards, 1:1 entries, redirects, IPv6 pinholes and policy routes that were enabled and are now
-    /// removed, disabled, or changed in a way packets see. A policy route whose slot moved counts as changed (its
-    /// table, rule and packet mark are the slot's number).
+    /// to <paramref name="next"/>: forwards, 1:1 entries, redirects, IPv6 pinholes, policy routes and input/forward
+    /// accept rules that were enabled and are now removed, disabled, or changed in a way packets see. A policy route
+    /// whose slot moved counts as changed (its table, rule and packet mark are the slot's number). A rule's rate is
+    /// about new connections, so changing it alone cuts nothing.
     /// </summary>
     public static IReadOnlyList<uint> StaleMarks(GatewayConfig? previous, GatewayConfig next)
     {
@@ -758,8 +759,13 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
         marks.AddRange(Stale(previous.Redirects, next.Redirects, r => r.Enabled, r => r.Id, r => r with { Name = string.Empty }).Select(CtMarks.Redirect));
         marks.AddRange(Stale(previous.Pinholes, next.Pinholes, p => p.Enabled, p => p.Id, p => p with { Name = string.Empty }).Select(CtMarks.Pinhole));
         marks.AddRange(Stale(Slotted(previous), Slotted(next), _ => true, p => p.Route.Id, p => (p.Route with { Name = string.Empty }, p.Slot)).Select(CtMarks.PolicyRoute));
+        marks.AddRange(Stale(MarkingRules(previous), MarkingRules(next), r => r.Enabled, r => r.Id, r => r with { Name = string.Empty, LogLevel = null, Limit = null }).Select(CtMarks.Rule));
         return marks;
     }
+
+    /// <summary>The rules whose accepted connections carry their mark (RulesetCompiler.MarksConnections).</summary>
+    private static IEnumerable<TrafficRule> MarkingRules(GatewayConfig config) =>
+        config.Rules.Where(r => r.Action == RuleAction.Accept && r.Chain != RuleChain.Output);
 
     private static List<(PolicyRoute Route, int Slot)> Slotted(GatewayConfig config) =>
         [.. config.PolicyRoutes.Where(r => r.Enabled).OrderBy(r => r.Id).Select((r, slot) => (r, slot))];

@@ -17,6 +17,7 @@ public sealed record AddedAddresses(IReadOnlyList<AddedAddress> Addresses);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
 [JsonSerializable(typeof(AddedAddresses))]
+[JsonSerializable(typeof(LoosenedFilters))]
 internal sealed partial class RoutingJsonContext : JsonSerializerContext;
 
 /// <summary>
@@ -29,6 +30,9 @@ public sealed class AddedAddressesFile(string directory)
     public const string FileName = "added-addresses.json";
 
     public string FilePath => Path.Combine(directory, FileName);
+
+    /// <summary>The agent's state directory, where the other records of kernel settings it changed live too.</summary>
+    public string StateDirectory => directory;
 
     /// <summary>The recorded addresses; empty when there is no file.</summary>
     /// <exception cref="InvalidDataException">The file exists but can't be parsed.</exception>

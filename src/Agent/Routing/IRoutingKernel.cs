@@ -46,4 +46,22 @@ public interface IRoutingKernel
     /// (the higher of <c>all</c> and the link's) is strict; true when it changed something.
     /// </summary>
     bool LoosenReversePathFilter(string link);
+
+    /// <summary>
+    /// The link's own <c>rp_filter</c> value while the effective mode is strict (what <see cref="LoosenReversePathFilter"/>
+    /// would change, read before it does), otherwise null.
+    /// </summary>
+    string? StrictReversePathFilter(string link);
+
+    /// <summary>
+    /// Puts <paramref name="value"/> back as the link's <c>rp_filter</c> if the link exists and the value is still
+    /// the 2 the agent wrote (someone else's later change stays); true when it wrote.
+    /// </summary>
+    bool RestoreReversePathFilter(string link, string value);
+
+    /// <summary>
+    /// Why <paramref name="address"/> belongs to another host on <paramref name="link"/> (its default gateway, or a
+    /// resolved neighbour entry with a MAC that is not the router's), or null (<see cref="Links.ForeignAddresses"/>).
+    /// </summary>
+    string? ForeignClaim(string link, string address);
 }

@@ -164,28 +164,75 @@ public sealed class RoutingKernel : IRoutingKernel
 
     public bool LoosenReversePathFilter(string link)
     {
-        ArgumentNullException.ThrowIfNull(link);
-        var name = $"net/ipv4/conf/{link}/rp_filter";
-        try
+        if (StrictReversePathFilter(link) is null)
+        {
+            return false;
+        }
+
+        ReversePathFilter(link, () => Sysctl.Write(ReversePathSysctl(link), "2"));
+        return true;
+    }
+
+    public string? StrictReversePathFilter(string link) =>
+        ReversePathFilter(link, () =>
         {
             // The kernel applies max(conf.all, conf.<link>): 2 on the link is loose whatever "all" says.
-            var effective = Math.Max(Mode("net/ipv4/conf/all/rp_filter"), Mode(name));
-            if (effective != 1)
+            var own = Sysctl.Read(ReversePathSysctl(link));
+            return Math.Max(Mode(Sysctl.Read("net/ipv4/conf/all/rp_filter")), Mode(own)) == 1 ? own.Trim() : null;
+        });
+
+    public bool RestoreReversePathFilter(string link, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return ReversePathFilter(link, () =>
+        {
+            var name = ReversePathSysctl(link);
+            try
             {
+                if (Mode(Sysctl.Read(name)) != 2)
+                {
+                    return false;
+                }
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // The link is gone, and its setting with it.
                 return false;
             }
 
-            Sysctl.Write(name, "2");
+            Sysctl.Write(name, value);
             return true;
+        });
+    }
+
+    public string? ForeignClaim(string link, string address) => Gateway.Agent.Links.ForeignAddresses.Read().Claim(link, address);
+
+    private static string ReversePathSysctl(string link) =>
+        Gateway.Shared.Validation.FieldRules.IsInterfaceName(link)
+            ? $"net/ipv4/conf/{link}/rp_filter"
+            : throw new RoutingException($"rp_filter of {link}: not a link name", 0);
+
+    private static int Mode(string? text) =>
+        int.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
+
+    private static T ReversePathFilter<T>(string link, Func<T> action)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        try
+        {
+            return action();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new RoutingException($"rp_filter of {link}: {ex.Message}", 0);
         }
-
-        static int Mode(string sysctl) =>
-            int.TryParse(Sysctl.Read(sysctl), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
     }
+
+    private static void ReversePathFilter(string link, Action action) => ReversePathFilter(link, () =>
+    {
+        action();
+        return true;
+    });
 
     private int IndexOf(string link) =>
         Links().FirstOrDefault(l => l.Name == link)?.Index ?? throw new RoutingException($"link {link} does not exist", Rtnl.ENoDev);

@@ -15,6 +15,7 @@ namespace Gateway.Agent.Routing;
 /// </summary>
 public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddressesFile file, ILogger logger)
 {
+    private readonly LoosenedFiltersFile _loosened = new(file.StateDirectory);
     private List<AddedAddress>? _added;
     private IReadOnlyList<string> _agentAddresses = [];
     private HashSet<string> _failures = new(StringComparer.Ordinal);
@@ -211,6 +212,13 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
 
             if (!ours)
             {
+                // The web refuses these too, but the table may have changed since (or the snapshot came from elsewhere).
+                if (kernel.ForeignClaim(wan, address) is { } claim)
+                {
+                    failures.Add($"{address} {claim}: not added to {wan}, its 1:1 entry gets no address");
+                    continue;
+                }
+
                 added.Add(record);
                 Publish(added);
             }
@@ -324,22 +332,7 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
             changes.Add($"removed ip route {route}");
         }
 
-        foreach (var device in wanted.Select(r => r.Device!).Distinct(StringComparer.Ordinal).Where(d => links.Any(l => l.Name == d)))
-        {
-            // Replies to a policy's traffic come back on its out link while the main table's route to their source
-            // points elsewhere: a strict reverse-path filter would drop every one of them.
-            try
-            {
-                if (kernel.LoosenReversePathFilter(device))
-                {
-                    changes.Add($"set net.ipv4.conf.{device}.rp_filter to 2 (loose)");
-                }
-            }
-            catch (RoutingException ex)
-            {
-                failures.Add(ex.Message);
-            }
-        }
+        ReconcileReversePath(wanted, links, changes, failures);
 
         foreach (var route in wanted.Where(w => !present.Contains(w)))
         {
@@ -358,6 +351,60 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
             catch (RoutingException ex)
             {
                 failures.Add($"adding ip route {route}: {ex.Message}; that traffic follows the main table");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replies to a policy's traffic come back on its out link while the main table's route to their source points
+    /// elsewhere: a strict reverse-path filter would drop every one of them, so each out link is made loose, and the
+    /// value found there is recorded first. A recorded link no policy route uses any more gets that value back.
+    /// </summary>
+    private void ReconcileReversePath(IReadOnlyList<RoutingRoute> wanted, IReadOnlyList<KernelLink> links, List<string> changes, List<string> failures)
+    {
+        var recorded = _loosened.Load().ToList();
+        var used = wanted.Select(r => r.Device!).ToHashSet(StringComparer.Ordinal);
+        foreach (var device in used.Where(d => links.Any(l => l.Name == d)).Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                if (kernel.StrictReversePathFilter(device) is not { } previous)
+                {
+                    continue;
+                }
+
+                if (recorded.All(r => r.Link != device))
+                {
+                    recorded.Add(new LoosenedFilter(device, previous));
+                    _loosened.Save(recorded);
+                }
+
+                if (kernel.LoosenReversePathFilter(device))
+                {
+                    changes.Add($"set net.ipv4.conf.{device}.rp_filter to 2 (loose)");
+                }
+            }
+            catch (RoutingException ex)
+            {
+                failures.Add(ex.Message);
+            }
+        }
+
+        foreach (var stale in recorded.Where(r => !used.Contains(r.Link)).ToList())
+        {
+            try
+            {
+                if (kernel.RestoreReversePathFilter(stale.Link, stale.Previous))
+                {
+                    changes.Add($"set net.ipv4.conf.{stale.Link}.rp_filter back to {stale.Previous}");
+                }
+
+                recorded.Remove(stale);
+                _loosened.Save(recorded);
+            }
+            catch (RoutingException ex)
+            {
+                failures.Add(ex.Message);
             }
         }
     }

@@ -64,7 +64,20 @@ public sealed record DhcpLease(string Mac, string Address, string? Hostname, Dat
 /// <summary>A network link as the router sees it. Addresses are "a.b.c.d/len" (IPv6 too).</summary>
 /// <param name="DefaultRoute">The main routing table's default route (either family) leaves through this link: an uplink.</param>
 /// <param name="Master">The link this one is enslaved to (a bridge port's bridge, e.g. "br-lan"); null when none.</param>
-public sealed record LinkInfo(string Name, string? Mac, IReadOnlyList<string> Addresses, bool Up, bool DefaultRoute = false, string? Master = null);
+/// <param name="Gateway">The IPv4 default route's gateway through this link ("a.b.c.d"); null when none.</param>
+/// <param name="Neighbours">
+/// IPv4 addresses other hosts answer for on this link: resolved ARP entries whose MAC is none of the router's own
+/// ("a.b.c.d" each); null from an agent that predates it.
+/// </param>
+public sealed record LinkInfo(
+    string Name,
+    string? Mac,
+    IReadOnlyList<string> Addresses,
+    bool Up,
+    bool DefaultRoute = false,
+    string? Master = null,
+    string? Gateway = null,
+    IReadOnlyList<string>? Neighbours = null);
 
 /// <param name="Text">The live <c>table inet gateway</c> as the kernel lists it, or empty when absent.</param>
 public sealed record RulesetReply(string Text) : AgentEvent;

@@ -13,6 +13,7 @@ public static class CtMarks
     public const uint RedirectKind = 0x0200_0000;
     public const uint PolicyRouteKind = 0x0300_0000;
     public const uint PinholeKind = 0x0400_0000;
+    public const uint RuleKind = 0x0500_0000;
 
     public static uint PortForward(int id) => (uint)id & IdMask;
 
@@ -23,6 +24,12 @@ public static class CtMarks
     public static uint PolicyRoute(int id) => PolicyRouteKind | ((uint)id & IdMask);
 
     public static uint Pinhole(int id) => PinholeKind | ((uint)id & IdMask);
+
+    /// <summary>
+    /// An input or forward accept rule's mark, set on the connections it admits that carry no other mark (a
+    /// forward's, 1:1's, redirect's or policy route's mark stays, and that entry cuts them when it goes).
+    /// </summary>
+    public static uint Rule(int id) => RuleKind | ((uint)id & IdMask);
 }
 
 /// <summary>

@@ -93,7 +93,8 @@ public sealed class OneToOneService(StateWriter writer, AgentLink link)
     /// <summary>
     /// An enabled entry's external address must not be one the router already holds on a link (its WAN address,
     /// an alias someone configured): redirecting all of it to a LAN host would take it from the router, and turning
-    /// the entry off would not give it back. Addresses the agent added for 1:1 entries are fine. Without the agent
+    /// the entry off would not give it back. Nor one another host holds there (the link's gateway, an address in the
+    /// router's neighbour table). Addresses the agent added for 1:1 entries are fine. Without the agent
     /// the router's addresses are unknown, so the check is skipped rather than refusing every write while it restarts.
     /// </summary>
     internal async Task<Outcome<OneToOneNat>?> HeldByTheRouterAsync(OneToOneNat entry, CancellationToken ct)
@@ -127,6 +128,16 @@ public sealed class OneToOneService(StateWriter writer, AgentLink link)
                     var message = $"{entry.ExternalAddress} is already on the router's link {linkInfo.Name}, and Gateway did not put it there: use another address, or remove it from the link first.";
                     return Outcome<OneToOneNat>.Conflict(message, new Dictionary<string, string[]> { ["externalAddress"] = [message] });
                 }
+            }
+
+            // Another host's address on that link (the uplink's gateway, a neighbour): answering ARP for it would take it.
+            var other = linkInfo.Gateway == entry.ExternalAddress ? "the gateway of"
+                : (linkInfo.Neighbours ?? []).Contains(entry.ExternalAddress) ? "answered for by another host on"
+                : null;
+            if (other is not null)
+            {
+                var message = $"{entry.ExternalAddress} is {other} the router's link {linkInfo.Name}: use an address nobody else holds.";
+                return Outcome<OneToOneNat>.Conflict(message, new Dictionary<string, string[]> { ["externalAddress"] = [message] });
             }
         }
 

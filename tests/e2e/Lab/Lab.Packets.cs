@@ -49,15 +49,16 @@ public sealed partial class Lab
         TcpConversation.OpenAsync(fromNs, ip, port, sourceIp, timeout);
 
     /// <summary>Sends one datagram and returns the marker of the UDP echo server that answered, or null.</summary>
+    /// <param name="sourcePort">The local port to send from; 0 lets the kernel pick.</param>
     public static async Task<string?> UdpExchangeAsync(
-        string fromNs, string ip, int port, string? sourceIp = null, TimeSpan? timeout = null)
+        string fromNs, string ip, int port, string? sourceIp = null, TimeSpan? timeout = null, int sourcePort = 0)
     {
         var family = IPAddress.Parse(ip).AddressFamily;
         var any = family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
         using var socket = NetNs.Run(fromNs, () =>
         {
             var s = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
-            s.Bind(new IPEndPoint(sourceIp is null ? any : IPAddress.Parse(sourceIp), 0));
+            s.Bind(new IPEndPoint(sourceIp is null ? any : IPAddress.Parse(sourceIp), sourcePort));
             return s;
         });
         var token = $"token-{Guid.NewGuid():N}";

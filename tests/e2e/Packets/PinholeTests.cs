@@ -11,7 +11,7 @@ namespace Gateway.Tests.E2e.Packets;
 /// runs <c>lanIpv6: auto</c> with the router's LAN address put on br-lan by hand, as a prefix delegation
 /// client would, so a renumbering is a kernel change only.
 /// </summary>
-public sealed class PinholeTests(PinholeTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<PinholeTests.Fixture>, IAsyncLifetime
+public sealed partial class PinholeTests(PinholeTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<PinholeTests.Fixture>, IAsyncLifetime
 {
     public sealed class Fixture : LabFixture
     {

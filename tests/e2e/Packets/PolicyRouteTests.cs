@@ -152,6 +152,47 @@ public sealed class PolicyRouteTests(PolicyRouteTests.Fixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task TheLooseReversePathFilterAPolicyNeededIsRestoredWhenThePolicyGoes()
+    {
+        const string key = "net.ipv4.conf.wan2.rp_filter";
+        // A strict filter, as a distribution's sysctl.d would leave it: the policy needs it loose.
+        await _lab.MustAsync(_lab.RouterNs, $"sysctl -qw net.ipv4.conf.all.rp_filter=0 {key}=1");
+        async Task<string?> Mode() => await _lab.RouterSysctlAsync(key);
+        var id = await CreatePolicyAsync();
+        var deleted = false;
+        try
+        {
+            Assert.Equal("2", await Eventually.EqualAsync(Mode, "2", Reconcile));
+
+            await _api.DeleteAsync(_lab, NatApi.PolicyRoutes, id);
+            deleted = true;
+            var after = await Eventually.EqualAsync(Mode, "1", Reconcile);
+            output.WriteLine($"{key} after the policy went: {after}");
+            Assert.Equal("1", after);
+
+            // A restarted agent still knows what to put back: the previous value is kept in its state directory.
+            id = await CreatePolicyAsync();
+            deleted = false;
+            Assert.Equal("2", await Eventually.EqualAsync(Mode, "2", Reconcile));
+            await _lab.StopAgentAsync();
+            await _lab.StartAgentAsync();
+            await _lab.WaitAppliedAsync(_api);
+            await _api.DeleteAsync(_lab, NatApi.PolicyRoutes, id);
+            deleted = true;
+            Assert.Equal("1", await Eventually.EqualAsync(Mode, "1", Reconcile));
+        }
+        finally
+        {
+            if (!deleted)
+            {
+                await _api.DeleteAsync(_lab, NatApi.PolicyRoutes, id);
+            }
+
+            await _lab.MustAsync(_lab.RouterNs, $"sysctl -qw {key}=0");
+        }
+    }
+
+    [Fact]
     public async Task DisablingThePolicyCutsItsConnectionsAndSendsNewOnesThroughTheMainUplink()
     {
         var id = await CreatePolicyAsync();

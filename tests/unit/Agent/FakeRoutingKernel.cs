@@ -95,7 +95,19 @@ internal sealed class FakeRoutingKernel : IRoutingKernel
 
     public HashSet<string> StrictReversePath { get; } = [];
 
-    public bool LoosenReversePathFilter(string link) => StrictReversePath.Remove(link);
+    /// <summary>Links the agent made loose (2), from strict (1).</summary>
+    public HashSet<string> LooseReversePath { get; } = [];
+
+    public bool LoosenReversePathFilter(string link) => StrictReversePath.Remove(link) && LooseReversePath.Add(link);
+
+    public string? StrictReversePathFilter(string link) => StrictReversePath.Contains(link) ? "1" : null;
+
+    public bool RestoreReversePathFilter(string link, string value) => LooseReversePath.Remove(link) && StrictReversePath.Add(link);
+
+    /// <summary>Addresses other hosts hold, by "link address", with the reason the real kernel would give.</summary>
+    public Dictionary<string, string> Claims { get; } = [];
+
+    public string? ForeignClaim(string link, string address) => Claims.GetValueOrDefault($"{link} {address}");
 
     /// <summary>What the kernel does on <c>ip link set dev down</c>: the link's routes go.</summary>
     public void SetLink(string name, bool up)

@@ -185,7 +185,11 @@ public sealed class Ipv6RuntimeTests : IDisposable
 
         public bool Refuse { get; set; }
 
+        public List<(uint Mark, string Address)> Cut { get; } = [];
+
         public IReadOnlyList<KernelNeighbour> Ipv6Neighbours() => [.. Neighbours];
+
+        public void DeleteConnections(uint mark, string address) => Cut.Add((mark, address));
 
         public NftResult Run(string script)
         {
@@ -229,6 +233,30 @@ public sealed class Ipv6RuntimeTests : IDisposable
         kernel.Neighbours.Clear();
         sync.Sync(config, full: false);
         Assert.Equal("flush set inet gateway ph_mac_7\nflush set inet gateway ph_mac_8\n", kernel.Scripts[^1]);
+    }
+
+    [Fact]
+    public void An_address_that_leaves_a_set_takes_that_pinholes_connections_to_it_along()
+    {
+        var kernel = new FakePinholeKernel();
+        var sync = new PinholeSync(kernel, NullLogger<PinholeSync>.Instance);
+        var config = Config(pinholes: [MacPinhole(7), MacPinhole(8, "02:00:00:00:00:20")]);
+        kernel.Neighbours.Add(new KernelNeighbour("br-lan", "2001:db8:1::10", HostMac, true));
+        kernel.Neighbours.Add(new KernelNeighbour("br-lan", "2001:db8:1::11", HostMac, true));
+        sync.Sync(config, full: true);
+        Assert.Empty(kernel.Cut);
+
+        // Another host claims ::11: it moves from pinhole 7's set to pinhole 8's.
+        kernel.Neighbours[1] = kernel.Neighbours[1] with { Mac = "02:00:00:00:00:20" };
+        sync.Sync(config, full: false);
+        Assert.Equal([(0x0400_0007u, "2001:db8:1::11")], kernel.Cut);
+
+        // Its owner takes it back: pinhole 8's connections to it go, also when a full pass is what notices.
+        kernel.Cut.Clear();
+        kernel.Neighbours[1] = kernel.Neighbours[1] with { Mac = HostMac };
+        sync.Forget();
+        sync.Sync(config, full: true);
+        Assert.Equal([(0x0400_0008u, "2001:db8:1::11")], kernel.Cut);
     }
 
     [Fact]

@@ -150,6 +150,48 @@ public sealed class RoutingReconcilerTests : IDisposable
     }
 
     [Fact]
+    public void An_external_address_another_host_holds_on_the_wan_is_not_added_and_the_failure_says_why()
+    {
+        _routing.Claims["wan0 198.51.100.1"] = "is the gateway of wan0's default route";
+        var reconciler = NewReconciler();
+
+        reconciler.Reconcile(Config(oneToOne: [OneToOne(1, "198.51.100.1"), OneToOne(2, "198.51.100.20")]));
+
+        Assert.DoesNotContain("add address 198.51.100.1 wan0", _routing.Calls);
+        Assert.Contains("add address 198.51.100.20 wan0", _routing.Calls);
+        Assert.Equal([new AddedAddress("wan0", "198.51.100.20")], new AddedAddressesFile(_stateDir).Load());
+    }
+
+    [Fact]
+    public void A_loosened_reverse_path_filter_gets_its_value_back_when_no_policy_needs_it_also_after_a_restart()
+    {
+        _routing.StrictReversePath.Add("wan2");
+        NewReconciler().Reconcile(Config(routes: [Policy(1)]));
+        Assert.Equal(["wan2"], _routing.LooseReversePath);
+
+        // A restarted agent (a new reconciler) finds the record in the state directory.
+        var changes = NewReconciler().Reconcile(Config());
+
+        Assert.Contains("set net.ipv4.conf.wan2.rp_filter back to 1", changes);
+        Assert.Equal(["wan2"], _routing.StrictReversePath);
+        Assert.Empty(_routing.LooseReversePath);
+        Assert.Empty(new LoosenedFiltersFile(_stateDir).Load());
+    }
+
+    [Fact]
+    public void A_reverse_path_filter_the_agent_did_not_loosen_is_never_touched()
+    {
+        // Loose already (the owner's choice): no record, nothing to put back.
+        _routing.LooseReversePath.Add("wan2");
+        var reconciler = NewReconciler();
+        reconciler.Reconcile(Config(routes: [Policy(1)]));
+        var changes = reconciler.Reconcile(Config());
+
+        Assert.DoesNotContain(changes, c => c.Contains("rp_filter", StringComparison.Ordinal));
+        Assert.Equal(["wan2"], _routing.LooseReversePath);
+    }
+
+    [Fact]
     public void A_route_whose_link_is_down_waits_and_is_added_once_the_link_is_up()
     {
         var reconciler = NewReconciler();

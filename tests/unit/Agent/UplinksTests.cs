@@ -18,6 +18,8 @@ public sealed class UplinksTests
 
         Assert.Equal(["wan0", "ppp0"], Uplinks.ParseIpv4(route));
         Assert.Empty(Uplinks.ParseIpv4("Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"));
+        // The gateway column is host-order hex: 0100710A is 10.113.0.1. An on-link default (ppp0) has none.
+        Assert.Equal(new Dictionary<string, string> { ["wan0"] = "10.113.0.1" }, Uplinks.ParseIpv4Gateways(route));
     }
 
     [Fact]

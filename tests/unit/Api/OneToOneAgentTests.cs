@@ -59,6 +59,33 @@ public sealed class OneToOneAgentTests(ReadyGatewayApplication app) : IClassFixt
     }
 
     [Fact]
+    public async Task The_uplinks_gateway_or_an_address_another_host_answers_for_there_is_409()
+    {
+        using var client = app.CreateAuthorizedClient();
+        await using var agent = new FakeAgent(app.SocketPath)
+        {
+            Interfaces =
+            [
+                new LinkInfo("br-lan", "02:00:00:00:00:01", ["192.168.1.1/24"], true),
+                new LinkInfo("wan0", "02:00:00:00:00:02", ["198.51.100.2/24"], true, DefaultRoute: true, Gateway: "198.51.100.1", Neighbours: ["198.51.100.1", "198.51.100.9"]),
+            ],
+        };
+        await WaitForAgentAsync(client, agent);
+        var revision = await app.DesiredRevisionInDatabaseAsync();
+
+        var gateway = await client.PostAsJsonAsync("/api/v1/one-to-one", new { name = "gateway", externalAddress = "198.51.100.1", internalAddress = "192.168.1.30" });
+        Assert.Contains("gateway of the router's link wan0", await gateway.Content.ReadAsStringAsync());
+        await NatApiTests.AssertConflictAsync(gateway, "externalAddress");
+        var neighbour = await client.PostAsJsonAsync("/api/v1/one-to-one", new { name = "neighbour", externalAddress = "198.51.100.9", internalAddress = "192.168.1.31" });
+        Assert.Contains("another host on the router's link wan0", await neighbour.Content.ReadAsStringAsync());
+        await NatApiTests.AssertConflictAsync(neighbour, "externalAddress");
+        Assert.Equal(revision, await app.DesiredRevisionInDatabaseAsync());
+
+        // An address nobody answers for on the uplink is fine.
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/one-to-one", new { name = "free", externalAddress = "198.51.100.10", internalAddress = "192.168.1.32" })).StatusCode);
+    }
+
+    [Fact]
     public async Task One_to_one_connection_counts_from_the_agent_show_in_conntrack_and_on_the_link()
     {
         using var client = app.CreateAuthorizedClient();

@@ -183,6 +183,7 @@ public sealed class ConfirmPanelTests(ConfirmPanelTests.Fixture fixture, Chromiu
         // A panel trial, kept by a plain REST write, whose answer says so.
         await panel.OpenFromMenuAsync("Settings", "Settings");
         await SetLanInterfaceAsync(panel.Page, "lan1");
+        await Expect(panel.Page.GetByTestId("confirm-banner")).ToBeVisibleAsync(); // the save is through
         var panelTrial = await ConfirmProbe.DesiredAsync(Api);
         var deadline = await ConfirmProbe.WaitPendingAsync(Api, panelTrial);
         using (var plain = await Api.PostAsJsonAsync("/api/v1/port-forwards", new { name = "script-plain", protocol = "tcp", externalPort = 8722, internalAddress = Lab.Lab.Lan1Ip, internalPort = 8722 }))

@@ -94,6 +94,9 @@ public sealed class Program
 
         var app = builder.Build();
 
+        // Before anything else acts on it: a request for another host name, or a write from another origin, is refused.
+        app.UseGatewayHostGuard();
+
         // REST answers errors as problem+json; pages get the Blazor error and not-found pages.
         app.UseWhen(context => ApiProblems.IsApi(context.Request), api =>
         {

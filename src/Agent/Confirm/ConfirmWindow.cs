@@ -11,8 +11,10 @@ namespace Gateway.Agent.Confirm;
 /// revision before the deadline the previous snapshot is applied again (whole replace, through the same
 /// <see cref="RulesetManager"/> path, so it is the last-good state again) and every client hears
 /// <see cref="RevertedEvent"/> — and every client that says hello until a newer revision is applied.
-/// Writes during a window are folded into it: the new revision becomes the pending one, the restore point stays the
-/// last confirmed state; a write with <c>confirmSeconds</c> restarts the deadline, one without keeps it.
+/// A write with <c>confirmSeconds</c> during a window is folded into it: the new revision becomes the pending one, the
+/// deadline restarts, and the restore point stays the last confirmed state. A newer revision without it confirms the
+/// window (as a plain commit after JunOS's <c>commit confirmed</c>): a write that was answered as done is never undone
+/// behind its writer's back. The pending revision sent again (a reconnecting client) changes nothing.
 /// The timer runs on <see cref="TimeProvider"/>; after a restart <see cref="Start"/> runs it on to the same deadline,
 /// or reverts at once when the deadline passed while the agent was down.
 /// </summary>
@@ -118,6 +120,12 @@ public sealed partial class ConfirmWindow(RulesetManager rulesets, ClientHub hub
                 LogOpened(window.Revision, window.Deadline, window.PreviousRevision);
                 hub.Broadcast(new ConfirmStateEvent(window.ToPending()));
             }
+            else if (window is null && state.Window is { } confirmed)
+            {
+                _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                LogConfirmedByWrite(confirmed.Revision, request.Revision);
+                hub.Broadcast(new ConfirmStateEvent(null));
+            }
 
             return result;
         }
@@ -179,9 +187,12 @@ public sealed partial class ConfirmWindow(RulesetManager rulesets, ClientHub hub
         var now = time.GetUtcNow();
         if (open is not null)
         {
-            return request.ConfirmSeconds is { } seconds
-                ? open with { Revision = request.Revision, Deadline = now.AddSeconds(seconds), Seconds = seconds }
-                : open with { Revision = request.Revision };
+            if (request.ConfirmSeconds is { } seconds)
+            {
+                return open with { Revision = request.Revision, Deadline = now.AddSeconds(seconds), Seconds = seconds };
+            }
+
+            return request.Revision == open.Revision ? open : null;
         }
 
         // Without an applied snapshot (first apply, lockdown) there is nothing to go back to but the lockdown itself,
@@ -285,6 +296,9 @@ public sealed partial class ConfirmWindow(RulesetManager rulesets, ClientHub hub
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Revision {Revision} must be confirmed by {Deadline:O}, or revision {Previous} comes back")]
     private partial void LogOpened(long revision, DateTimeOffset deadline, long previous);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Revision {Revision} was confirmed by revision {Later}, applied without a window")]
+    private partial void LogConfirmedByWrite(long revision, long later);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Revision {Revision} was confirmed")]
     private partial void LogConfirmed(long revision);

@@ -7,7 +7,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Gateway.Web.Api;
 
 /// <summary>A request body read as JSON, or the 400 that says which field was wrong.</summary>
-internal readonly record struct Body<T>(T? Value, ValidationProblem? Problem)
+/// <param name="Oversized">The body was over the limit (a route that answers 413 for that reads it here).</param>
+internal readonly record struct Body<T>(T? Value, ValidationProblem? Problem, bool Oversized = false)
     where T : class;
 
 /// <summary>
@@ -154,7 +155,7 @@ internal static class JsonBody
 
     private static Body<T> TooLarge<T>(int limit)
         where T : class =>
-        Fail<T>("body", $"The body is larger than {limit / 1024 / 1024} MiB.");
+        Fail<T>("body", limit >= 1024 * 1024 ? $"The body is larger than {limit / 1024 / 1024} MiB." : $"The body is larger than {limit / 1024} KiB.") with { Oversized = true };
 
     internal static Body<T> Fail<T>(string field, string message)
         where T : class =>

@@ -1,4 +1,6 @@
+using Gateway.Web.Security;
 using Gateway.Web.State;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gateway.Web.Api;
@@ -17,14 +19,25 @@ public static class SetupApi
             .WithName("CompleteSetup")
             .WithSummary("Sets the admin password and the network; works once, then 409.")
             .Accepts<SetupInput>("application/json")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return group;
     }
 
     private static async Task<Results<Created<SetupStatus>, ValidationProblem, ProblemHttpResult>> CompleteAsync(
-        HttpRequest request, SetupService setup, CancellationToken ct)
+        HttpRequest request, SetupService setup, IOptions<SecurityOptions> security, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<SetupInput>(request, JsonBody.ItemLimit, ct);
+        // Nobody is signed in yet: the unauthenticated limit (Security:DefaultBodyLimit) stays, and over it is a 413.
+        var limit = (int)Math.Min(security.Value.DefaultBodyLimit, JsonBody.ItemLimit);
+        var body = await JsonBody.ReadAsync<SetupInput>(request, limit, ct);
+        if (body.Oversized)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "The body is too large.",
+                detail: $"Setup takes at most {limit / 1024} KiB.");
+        }
+
         if (body.Problem is { } bad)
         {
             return bad;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Gateway.Shared.Protocol;
 using Gateway.Shared.Validation;
-using Gateway.Web.State;
 
 namespace Gateway.Web.Auth;
 
@@ -16,11 +15,8 @@ namespace Gateway.Web.Auth;
 /// agent only loopback is allowed: fail closed. IPv6 link-local clients are refused because the web can't tell
 /// which link a link-local address sits on; the owner uses the LAN's IPv4 or global IPv6 address for setup.
 /// </remarks>
-public sealed class SetupClients(AgentLink agent, TimeProvider time)
+public sealed class SetupClients(Security.RouterLinks routerLinks)
 {
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
-    private IReadOnlyList<LinkInfo>? _links;
-    private DateTimeOffset _linksAt;
 
     public async ValueTask<bool> IsAllowedAsync(IPAddress? remote, CancellationToken ct)
     {
@@ -30,7 +26,7 @@ public sealed class SetupClients(AgentLink agent, TimeProvider time)
             return true;
         }
 
-        var links = await LinksAsync(ct);
+        var links = await routerLinks.GetAsync(ct);
         return links is not null && IsOnLanSide(remote, links);
     }
 
@@ -80,25 +76,5 @@ public sealed class SetupClients(AgentLink agent, TimeProvider time)
             && Ipv6.TryParse(remote.ToString(), out var address6)
             && v6.PrefixLength > 0
             && v6.Contains(address6);
-    }
-
-    private async ValueTask<IReadOnlyList<LinkInfo>?> LinksAsync(CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        if (_links is { } cached && now - _linksAt < CacheFor)
-        {
-            return cached;
-        }
-
-        try
-        {
-            var links = await agent.GetInterfacesAsync(ct);
-            (_links, _linksAt) = (links, now);
-            return links;
-        }
-        catch (AgentUnavailableException)
-        {
-            return null;
-        }
     }
 }

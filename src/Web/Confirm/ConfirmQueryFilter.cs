@@ -4,8 +4,9 @@ namespace Gateway.Web.Confirm;
 
 /// <summary>
 /// On every REST v1 write: <c>?confirm=&lt;seconds&gt;</c> (5–3600) asks for a commit-confirmed apply; anything else
-/// there is a 400 naming <c>confirm</c>, before the write runs. Without it the write applies and stays, as before —
-/// REST never gets the panel's automatic window.
+/// there is a 400 naming <c>confirm</c>, before the write runs. Without it the write applies and stays — REST never
+/// gets the panel's automatic window — and, inside a pending trial, confirms that trial: the answer then carries
+/// <c>Gateway-Confirmed-Trial: &lt;revision&gt;</c>.
 /// </summary>
 internal sealed class ConfirmQueryFilter : IEndpointFilter
 {
@@ -37,7 +38,15 @@ internal sealed class ConfirmQueryFilter : IEndpointFilter
             seconds = parsed;
         }
 
-        http.RequestServices.GetRequiredService<ApplyConfirmation>().FromRest(seconds);
-        return await next(context);
+        var confirmation = http.RequestServices.GetRequiredService<ApplyConfirmation>();
+        confirmation.FromRest(seconds);
+        var result = await next(context);
+        if (confirmation.ConfirmedTrial is { } trial)
+        {
+            // Set only by a committed write: the answer says this plain write kept the trial that was pending.
+            http.Response.Headers[ApplyConfirmation.ConfirmedTrialHeader] = trial.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return result;
     }
 }

@@ -84,6 +84,11 @@ internal sealed class OperationTransformer : IOpenApiOperationTransformer
                     Maximum = "3600",
                 },
             });
+            // A confirm out of range is a 400 naming it, on every write that takes one (DELETE has no body to list it).
+            Add(responses, "400", operation.RequestBody is null
+                ? "A query parameter is out of range (confirm): errors names it."
+                : "A field is missing or wrong, or a query parameter is out of range (confirm): errors names each one.",
+                "HttpValidationProblemDetails", context.Document);
         }
 
         DescribeQuery(operation);

@@ -36,10 +36,16 @@ public static class SecurityExtensions
             circuits.DisconnectedCircuitRetentionPeriod = options.DisconnectedCircuitRetention;
         });
         builder.Services.AddSingleton<CircuitGate>();
+        builder.Services.AddSingleton<RouterLinks>();
+        builder.Services.AddOptions<HostNamesOptions>().Bind(builder.Configuration.GetSection("Web"));
+        builder.Services.AddSingleton<IRouterHostNames, ConfiguredHostNames>();
         // Global hub options reach the panel's hub too (it is the only hub).
         builder.Services.Configure<HubOptions>(hubs => hubs.AddFilter<CircuitlessConnections>());
         return builder;
     }
+
+    /// <summary>The <c>Host</c> and <c>Origin</c> check (<see cref="HostGuard"/>); call first, before anything acts on a request.</summary>
+    public static IApplicationBuilder UseGatewayHostGuard(this IApplicationBuilder app) => app.UseMiddleware<HostGuard>();
 
     /// <summary>Headers, refused-request handling and the <c>/_blazor</c> gate; call after UseAuthentication.</summary>
     public static IApplicationBuilder UseGatewaySecurity(this IApplicationBuilder app) => app.UseMiddleware<SecurityMiddleware>();

@@ -11,7 +11,7 @@ public sealed record ApiTokenInfo(int Id, string Name, DateTimeOffset CreatedAt,
 public sealed record CreatedApiToken(int Id, string Name, string Token);
 
 /// <summary>Bearer tokens for scripts: created, listed without secrets, revoked.</summary>
-public sealed class ApiTokenService(StateWriter writer, TimeProvider time, ApiTokenCache cache)
+public sealed class ApiTokenService(StateWriter writer, TimeProvider time, ApiTokenCache cache, AdminSecurityStamp stamp)
 {
     /// <summary>Last-used times are written at most this often per token, so a busy script doesn't write per request.</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
@@ -59,7 +59,8 @@ public sealed class ApiTokenService(StateWriter writer, TimeProvider time, ApiTo
         }
 
         var hash = ApiTokenFormat.Hash(token);
-        if (cache.TryGet(hash, out var known) && known.LastUsedAt is { } used && time.GetUtcNow() - used < LastUsedResolution)
+        // The stamp is in memory and re-read at most every few seconds: a console revoke reaches the cache through it.
+        if (cache.TryGet(hash, await stamp.CurrentAsync(ct), out var known) && known.LastUsedAt is { } used && time.GetUtcNow() - used < LastUsedResolution)
         {
             return known;
         }

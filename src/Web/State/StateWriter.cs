@@ -113,6 +113,7 @@ public sealed class StateWriter(
             if (desiredState)
             {
                 cache.Committed(revision);
+                confirmation?.Committed();
                 patch?.Invoke(revision);
                 if (wholeState is not null)
                 {

@@ -138,7 +138,7 @@ public sealed class CommitConfirmedTests(CommitConfirmedTests.Fixture fixture) :
     }
 
     [Fact]
-    public async Task ASecondWriteInsideTheWindowIsFoldedIntoItAndRevertedWithIt()
+    public async Task AWriteWithConfirmInsideTheWindowExtendsItAndTheRevertCoversBoth()
     {
         await _lab.WaitAppliedAsync(_api);
         var table = await ConfirmProbe.TableAsync(_lab);
@@ -147,15 +147,64 @@ public sealed class CommitConfirmedTests(CommitConfirmedTests.Fixture fixture) :
         var risky = await PutLanAsync(WrongLan, 15);
         var deadline = await ConfirmProbe.WaitPendingAsync(_api, risky);
 
-        // A plain write during the window becomes the pending revision; the deadline and the restore point stay.
-        await _api.PostJsonAsync("/api/v1/port-forwards", new { name = "folded", protocol = "tcp", externalPort = 8601, internalAddress = Lan1Ip, internalPort = 7601 });
+        // A write with ?confirm during the window becomes the pending revision with a later deadline; the restore
+        // point stays the state before the first trial write.
+        await _api.PostJsonAsync("/api/v1/port-forwards?confirm=20", new { name = "folded", protocol = "tcp", externalPort = 8601, internalAddress = Lan1Ip, internalPort = 7601 });
         var folded = await ConfirmProbe.DesiredAsync(_api);
-        Assert.Equal(deadline, await ConfirmProbe.WaitPendingAsync(_api, folded));
+        Assert.True(await ConfirmProbe.WaitPendingAsync(_api, folded) > deadline);
         Assert.Contains("folded", await ConfirmProbe.TableAsync(_lab), StringComparison.Ordinal);
 
         await ConfirmProbe.WaitRevertStoredAsync(_api, folded, TimeSpan.FromSeconds(60));
         Assert.Equal(table, await ConfirmProbe.TableAsync(_lab));
         Assert.Equal(config, await ConfirmProbe.ConfigAsync(_api));
         Assert.True(await LanReachesThePanelAsync());
+    }
+
+    [Fact]
+    public async Task APlainDeleteInsideATrialConfirmsItAndIsNeverUndone()
+    {
+        await _lab.WaitAppliedAsync(_api);
+        await using var server = _lab.StartTcpEchoServer(_lab.Lan1Ns, 7602, "exposed");
+        var forward = await _api.PostJsonAsync("/api/v1/port-forwards", new { name = "exposed", protocol = "tcp", externalPort = 8602, internalAddress = Lan1Ip, internalPort = 7602 });
+        var id = forward!["id"]!.GetValue<int>();
+        await _lab.WaitAppliedAsync(_api);
+        Assert.Equal("exposed", await TcpExchangeAsync(_lab.WanNs, RouterWanIp, 8602));
+
+        // Someone (another tab, a script) puts protection on trial for 8 s...
+        var protection = await _api.GetJsonAsync("/api/v1/protection");
+        protection["wanPing"] = !protection["wanPing"]!.GetValue<bool>();
+        await _api.PutJsonAsync("/api/v1/protection?confirm=8", protection);
+        var trial = await ConfirmProbe.DesiredAsync(_api);
+        var deadline = await ConfirmProbe.WaitPendingAsync(_api, trial);
+
+        // ...and the owner closes the exposure with a plain DELETE: it confirms the trial and says so.
+        using (var deleted = await _api.DeleteAsync($"/api/v1/port-forwards/{id}"))
+        {
+            await ApiExtensions.ExpectStatusAsync(deleted, HttpStatusCode.NoContent, "plain delete inside a trial");
+            Assert.Equal(trial.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Assert.Single(deleted.Headers.GetValues("Gateway-Confirmed-Trial")));
+        }
+
+        var closed = await ConfirmProbe.DesiredAsync(_api);
+        Assert.True(await Eventually.TrueAsync(async () => await ConfirmProbe.PendingAsync(_api) is null, TimeSpan.FromSeconds(20)));
+        await _lab.WaitAppliedAsync(_api);
+
+        // Past the deadline nothing came back: the forward stays deleted and closed, the protection change stays.
+        await ConfirmProbe.SleepPastAsync(deadline, TimeSpan.FromSeconds(3));
+        Assert.Equal(closed, await ConfirmProbe.DesiredAsync(_api));
+        using (var gone = await _api.GetAsync($"/api/v1/port-forwards/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        }
+
+        Assert.DoesNotContain(await _api.GetJsonArrayAsync("/api/v1/port-forwards"), f => f!["name"]!.GetValue<string>() == "exposed");
+        Assert.Null(await TcpExchangeAsync(_lab.WanNs, RouterWanIp, 8602, timeout: TimeSpan.FromSeconds(2)));
+        Assert.Equal(protection["wanPing"]!.GetValue<bool>(), (await _api.GetJsonAsync("/api/v1/protection"))["wanPing"]!.GetValue<bool>());
+        Assert.DoesNotContain($"revision {trial} was not confirmed", await ConfirmProbe.AgentLogAsync(_lab), StringComparison.Ordinal);
+
+        // A plain write with nothing pending says nothing.
+        using var plain = await _api.PostAsJsonAsync("/api/v1/port-forwards", new { name = "later", protocol = "tcp", externalPort = 8603, internalAddress = Lan1Ip, internalPort = 7603 });
+        await ApiExtensions.ExpectStatusAsync(plain, HttpStatusCode.Created, "plain write, nothing pending");
+        Assert.False(plain.Headers.Contains("Gateway-Confirmed-Trial"));
     }
 }

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.Tests.Unit.Agent;
 
-/// <summary>The commit-confirmed window over a fake kernel and a fake clock: open, confirm, revert, fold, restart.</summary>
+/// <summary>The commit-confirmed window over a fake kernel and a fake clock: open, confirm, revert, fold, confirm by a plain write, restart.</summary>
 public sealed class ConfirmWindowTests : IDisposable
 {
     private readonly string _stateDir = Path.Combine(Path.GetTempPath(), $"gw-confirm-{Environment.ProcessId}-{Guid.NewGuid():N}");
@@ -109,31 +109,56 @@ public sealed class ConfirmWindowTests : IDisposable
     }
 
     [Fact]
-    public async Task A_second_write_is_folded_into_the_window_and_the_restore_point_stays_the_last_confirmed_state()
+    public async Task A_second_write_with_a_window_is_folded_into_it_and_the_restore_point_stays_the_last_confirmed_state()
     {
         var (rulesets, window) = NewAgent();
         await window.ApplyAsync(new ApplyRequest(3, Config()));
         await window.ApplyAsync(new ApplyRequest(4, Config(lan: "eth9"), ConfirmSeconds: 5));
         _time.Advance(TimeSpan.FromSeconds(3));
 
-        // A risky write restarts the deadline; a plain one keeps it; both become the pending revision.
+        // A write with a window restarts the deadline and becomes the pending revision.
         var folded = await window.ApplyAsync(new ApplyRequest(5, Config(lan: "eth9", mode: MacFilterMode.AllowListed), ConfirmSeconds: 5));
         Assert.True(folded.Ok, folded.Error);
         Assert.Equal(new PendingConfirmation(5, _time.GetUtcNow().AddSeconds(5), 3), window.Pending);
-        await window.ApplyAsync(new ApplyRequest(6, Config(lan: "eth9")));
-        Assert.Equal(new PendingConfirmation(6, _time.GetUtcNow().AddSeconds(5), 3), window.Pending);
+
+        // The pending revision sent again without one (a reconnecting web) leaves the window as it is.
+        Assert.True((await window.ApplyAsync(new ApplyRequest(5, Config(lan: "eth9", mode: MacFilterMode.AllowListed)))).Ok);
+        Assert.Equal(new PendingConfirmation(5, _time.GetUtcNow().AddSeconds(5), 3), window.Pending);
 
         await ExpireAsync(window, 4);
-        Assert.Equal(6, rulesets.AppliedRevision);
+        Assert.Equal(5, rulesets.AppliedRevision);
         await ExpireAsync(window, 1);
         Assert.Equal(3, rulesets.AppliedRevision);
         Assert.Equal(Json(Config()), Json(rulesets.AppliedConfig!));
 
         // The web may reconnect with the reverted revision before it hears of the revert: refused, a newer one is not.
-        var stale = await window.ApplyAsync(new ApplyRequest(6, Config(lan: "eth9")));
+        var stale = await window.ApplyAsync(new ApplyRequest(5, Config(lan: "eth9")));
         Assert.False(stale.Ok);
         Assert.Equal(3, rulesets.AppliedRevision);
-        Assert.True((await window.ApplyAsync(new ApplyRequest(7, Config()))).Ok);
+        Assert.True((await window.ApplyAsync(new ApplyRequest(6, Config()))).Ok);
+    }
+
+    [Fact]
+    public async Task A_newer_write_without_a_window_confirms_the_pending_one_and_nothing_is_reverted()
+    {
+        var (rulesets, window) = NewAgent();
+        await window.ApplyAsync(new ApplyRequest(3, Config()));
+        await window.ApplyAsync(new ApplyRequest(4, Config(lan: "eth9"), ConfirmSeconds: 5));
+
+        var plain = await window.ApplyAsync(new ApplyRequest(5, Config(lan: "eth9", mode: MacFilterMode.AllowListed)));
+        Assert.True(plain.Ok, plain.Error);
+        Assert.Null(window.Pending);
+        Assert.Contains("Revision 4 was confirmed by revision 5, applied without a window", _log.Lines);
+
+        await ExpireAsync(window, 10);
+        Assert.Equal(5, rulesets.AppliedRevision);
+        Assert.Equal(Json(Config(lan: "eth9", mode: MacFilterMode.AllowListed)), Json(rulesets.AppliedConfig!));
+        Assert.DoesNotContain(_log.Lines, l => l.Contains("not confirmed", StringComparison.Ordinal));
+
+        // Persisted: an agent restarted afterwards has nothing pending either.
+        var (_, restarted) = NewAgent();
+        await restarted.StartAsync();
+        Assert.Null(restarted.Pending);
     }
 
     [Fact]

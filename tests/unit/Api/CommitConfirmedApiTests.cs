@@ -102,6 +102,82 @@ public sealed class CommitConfirmedApiTests : IAsyncLifetime
         Assert.Empty((await client.GetFromJsonAsync<JsonElement>("/api/v1/config")).GetProperty("portForwards").EnumerateArray());
     }
 
+    [Fact]
+    public async Task A_plain_write_inside_a_pending_trial_confirms_it_and_says_so_while_a_confirm_write_extends_it()
+    {
+        var (agent, client) = await ConnectedAsync();
+        await using var connected = agent;
+        using (var first = await client.PostAsJsonAsync("/api/v1/port-forwards", PortForwardApiTests.Forward(8080)))
+        {
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+            Assert.False(first.Headers.Contains(TrialHeader)); // nothing pending: nothing to say
+        }
+
+        var id = (await (await client.GetAsync("/api/v1/port-forwards")).Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("id").GetInt32();
+        await agent.NextAsync<ApplyRequest>();
+
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/port-forwards?confirm=30", PortForwardApiTests.Forward(8081))).StatusCode);
+        var trial = await agent.NextAsync<ApplyRequest>();
+        Assert.Equal(30, trial.ConfirmSeconds);
+        await PendingAsync(agent, client, trial.Revision);
+
+        // With ?confirm inside the window: it extends it (its own window goes to the agent), and confirms nothing.
+        using (var extend = await client.PostAsJsonAsync("/api/v1/port-forwards?confirm=20", PortForwardApiTests.Forward(8082)))
+        {
+            Assert.Equal(HttpStatusCode.Created, extend.StatusCode);
+            Assert.False(extend.Headers.Contains(TrialHeader));
+        }
+
+        var extended = await agent.NextAsync<ApplyRequest>();
+        Assert.Equal(20, extended.ConfirmSeconds);
+        await PendingAsync(agent, client, extended.Revision);
+
+        // A plain DELETE inside the window: applied without a window (the agent confirms the trial on it), and its
+        // answer names the trial it kept.
+        using (var plain = await client.DeleteAsync($"/api/v1/port-forwards/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, plain.StatusCode);
+            Assert.Equal($"{extended.Revision}", Assert.Single(plain.Headers.GetValues(TrialHeader)));
+        }
+
+        Assert.Null((await agent.NextAsync<ApplyRequest>()).ConfirmSeconds);
+    }
+
+    [Fact]
+    public async Task A_trial_not_yet_sent_is_kept_by_a_plain_write_and_never_opens_a_window()
+    {
+        var (agent, client) = await ConnectedAsync();
+        await using var connected = agent;
+        agent.ApplyGate = new SemaphoreSlim(0);
+
+        // The first write's apply is held at the agent, so the trial after it waits in the database, unsent.
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/port-forwards", PortForwardApiTests.Forward(8080))).StatusCode);
+        var held = await agent.NextAsync<ApplyRequest>();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/port-forwards?confirm=30", PortForwardApiTests.Forward(8081))).StatusCode);
+        var trial = await _app.DesiredRevisionInDatabaseAsync();
+        using (var plain = await client.PostAsJsonAsync("/api/v1/port-forwards", PortForwardApiTests.Forward(8082)))
+        {
+            Assert.Equal(HttpStatusCode.Created, plain.StatusCode);
+            Assert.Equal($"{trial}", Assert.Single(plain.Headers.GetValues(TrialHeader)));
+        }
+
+        agent.ApplyGate.Release(10);
+        var next = await agent.NextAsync<ApplyRequest>();
+        Assert.Equal(trial + 1, next.Revision); // the burst coalesced into one apply, which carries no window
+        Assert.Null(next.ConfirmSeconds);
+        Assert.True(held.Revision < trial);
+    }
+
+    private const string TrialHeader = "Gateway-Confirmed-Trial";
+
+    /// <summary>The agent reports <paramref name="revision"/> on trial; returns once the web shows it.</summary>
+    private static async Task PendingAsync(FakeAgent agent, HttpClient client, long revision)
+    {
+        await agent.PushAsync(new ConfirmStateEvent(new PendingConfirmation(revision, new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero), 1)));
+        await WaitForStatusAsync(client, s => s.GetProperty("pendingConfirmation") is { ValueKind: JsonValueKind.Object } p
+            && p.GetProperty("revision").GetInt64() == revision);
+    }
+
     private static async Task<JsonElement> WaitForStatusAsync(HttpClient client, Func<JsonElement, bool> condition)
     {
         // A hang guard, not a timing assertion.

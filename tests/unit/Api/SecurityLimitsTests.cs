@@ -28,6 +28,25 @@ public sealed class SecurityLimitsTests
     }
 
     [Fact]
+    public async Task A_100_KiB_setup_body_is_413_and_setup_stays_undone()
+    {
+        await using var app = new SecurityHttpApplication();
+        using var client = app.CreateApiClient();
+        var setup = System.Text.Json.JsonSerializer.Serialize(GatewayApplication.ValidSetup) + new string(' ', 100 * 1024);
+
+        // Announced with Content-Length, and chunked (no length up front: the read itself stops at the limit). Raw
+        // sockets: the server answers before the client has sent it all, which HttpClient reports as a reset.
+        var bytes = Encoding.UTF8.GetBytes(setup);
+        var announced = await RawPostAsync(app, $"Content-Length: {bytes.Length}", bytes, "/api/v1/setup", "application/json");
+        Assert.StartsWith("HTTP/1.1 413 ", announced, StringComparison.Ordinal);
+        var chunked = await RawPostAsync(app, "Transfer-Encoding: chunked", [.. Encoding.ASCII.GetBytes($"{bytes.Length:x}\r\n"), .. bytes, .. "\r\n0\r\n\r\n"u8], "/api/v1/setup", "application/json");
+        Assert.StartsWith("HTTP/1.1 413 ", chunked, StringComparison.Ordinal);
+
+        Assert.Contains("\"completed\":false", await client.GetStringAsync("/api/v1/setup"), StringComparison.Ordinal);
+        await app.CompleteSetupAsync();
+    }
+
+    [Fact]
     public async Task A_signed_in_config_restore_may_still_be_large()
     {
         await using var app = new SecurityHttpApplication();
@@ -120,13 +139,14 @@ public sealed class SecurityLimitsTests
     }
 
     /// <summary>POST /account/login over a raw socket: headers, then <paramref name="body"/>; returns the status line.</summary>
-    private static async Task<string> RawPostAsync(SecurityHttpApplication app, string lengthHeader, byte[] body)
+    private static async Task<string> RawPostAsync(SecurityHttpApplication app, string lengthHeader, byte[] body,
+        string path = "/account/login", string contentType = "application/x-www-form-urlencoded")
     {
         using var tcp = new System.Net.Sockets.TcpClient();
         await tcp.ConnectAsync(app.BaseAddress.Host, app.BaseAddress.Port);
         var stream = tcp.GetStream();
-        var head = $"POST /account/login HTTP/1.1\r\nHost: {app.BaseAddress.Authority}\r\n"
-            + $"Content-Type: application/x-www-form-urlencoded\r\n{lengthHeader}\r\n\r\n";
+        var head = $"POST {path} HTTP/1.1\r\nHost: {app.BaseAddress.Authority}\r\n"
+            + $"Content-Type: {contentType}\r\n{lengthHeader}\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
         try
         {

@@ -55,6 +55,40 @@ public sealed class CliResetPasswordTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_in_constant_use_stops_working_within_15_s_of_a_console_revoke()
+    {
+        // A script using its token continuously: every answer comes from the web's token cache, never the database.
+        using var script = _app.CreateClientWithToken(_app.Token);
+        using var stop = new CancellationTokenSource();
+        var answers = new System.Collections.Concurrent.ConcurrentQueue<(TimeSpan At, HttpStatusCode Status)>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var loop = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var response = await script.GetAsync("/api/v1/status", CancellationToken.None);
+                answers.Enqueue((clock.Elapsed, response.StatusCode));
+                await Task.Delay(50, CancellationToken.None);
+            }
+        });
+
+        Assert.True(await EventuallyAsync(() => Task.FromResult(answers.Count(a => a.Status == HttpStatusCode.OK) >= 5), TimeSpan.FromSeconds(15)));
+        var revokedAt = clock.Elapsed;
+        var (code, _, _) = await RunAsync(new ResetPasswordOptions(false, RevokeTokens: true, false), NewPassword);
+        Assert.Equal(ResetPasswordCommand.Ok, code);
+
+        var refused = await EventuallyAsync(() => Task.FromResult(answers.Any(a => a.At > revokedAt && a.Status == HttpStatusCode.Unauthorized)), TimeSpan.FromSeconds(15));
+        var firstRefused = answers.FirstOrDefault(a => a.At > revokedAt && a.Status == HttpStatusCode.Unauthorized).At;
+        await EventuallyAsync(() => Task.FromResult(answers.Count(a => a.At > firstRefused) >= 5), TimeSpan.FromSeconds(5));
+        await stop.CancelAsync();
+        await loop;
+
+        Assert.True(refused, "the revoked token still worked 15 s after the console deleted it");
+        // Once refused, refused for good (no answer from a cache that was filled again).
+        Assert.DoesNotContain(answers, a => a.At > firstRefused && a.Status != HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Generate_prints_a_password_that_then_works()
     {
         var (code, stdout, _) = await RunAsync(new ResetPasswordOptions(Generate: true, false, false), PasswordGenerator.Generate());

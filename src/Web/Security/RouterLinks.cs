@@ -1,0 +1,35 @@
+using Gateway.Shared.Protocol;
+using Gateway.Web.State;
+
+namespace Gateway.Web.Security;
+
+/// <summary>
+/// The router's links as the agent last reported them, kept for a few seconds (a singleton): the setup gate and the
+/// host check ask on requests, and one agent round trip per request would be too many.
+/// </summary>
+public sealed class RouterLinks(AgentLink agent, TimeProvider time)
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
+    private (IReadOnlyList<LinkInfo> Links, DateTimeOffset At)? _cached;
+
+    /// <summary>The links, or null when the agent can't be asked (callers fail closed).</summary>
+    public async ValueTask<IReadOnlyList<LinkInfo>?> GetAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_cached is { } cached && now - cached.At < CacheFor)
+        {
+            return cached.Links;
+        }
+
+        try
+        {
+            var links = await agent.GetInterfacesAsync(ct);
+            _cached = (links, now);
+            return links;
+        }
+        catch (AgentUnavailableException)
+        {
+            return null;
+        }
+    }
+}

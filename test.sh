@@ -21,7 +21,8 @@ scripts/package.sh
 results="$ROOT/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
 passed=0; failed=0; skipped=0; status=0
-for project in tests/unit tests/e2e; do
+# unit: pure, no root or kernel; kernel: throwaway namespaces, nft and netlink; e2e: namespace labs and a browser.
+for project in tests/unit tests/kernel tests/e2e; do
   name=$(basename "$project")
   echo "== $project"
   set +e

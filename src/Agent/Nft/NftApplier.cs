@@ -61,9 +61,6 @@ public sealed class NftApplier
         return Run(script);
     }
 
-    /// <summary>Removes the table (used by tests and benchmarks; the agent itself never deletes it).</summary>
-    public NftResult DeleteTable() => Run($"delete table inet {RulesetCompiler.TableName}");
-
     /// <summary>Runs a script in one libnftables context.</summary>
     public static NftResult Run(string script) => Run(script, 0);
 

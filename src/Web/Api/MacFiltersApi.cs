@@ -4,27 +4,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gateway.Web.Api;
 
-/// <summary>/api/v1/mac-filters: CRUD (MACs stored normalised; a duplicate → 409) and the filter mode at /policy.</summary>
+/// <summary>/api/v1/mac-filters: the list (MACs stored normalised; a duplicate → 409), this device, and the filter mode at /policy.</summary>
 public static class MacFiltersApi
 {
     public static RouteGroupBuilder MapMacFilters(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/mac-filters").WithTags("MAC filters").RequireApiAuth();
-        group.MapGet("/", (HttpContext http, MacFilterService filters) =>
-                TaggedJson<IReadOnlyList<MacFilter>>.FromSnapshotAsync(http, "mac-filters", c => c.MacFilters, filters.ListAsync))
-            .WithName("ListMacFilters");
-        group.MapGet("/{id:int}", GetAsync).WithName("GetMacFilter");
-        group.MapPost("/", CreateAsync)
-            .WithName("CreateMacFilter")
-            .Accepts<MacFilterInput>("application/json")
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPut("/{id:int}", UpdateAsync)
-            .WithName("UpdateMacFilter")
-            .Accepts<MacFilterInput>("application/json")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapDelete("/{id:int}", DeleteAsync).WithName("DeleteMacFilter")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+        var endpoints = routes.MapListResource<MacFilterService, MacFilter, MacFilterInput>(
+            "mac-filters", "MAC filters", "MacFilters", "MacFilter", c => c.MacFilters, conflicts: true);
+        endpoints.Delete.ProducesProblem(StatusCodes.Status409Conflict); // the last enabled entry of an allow-list
+        var group = endpoints.Group;
         group.MapGet("/this-device", GetThisDeviceAsync)
             .WithName("GetThisDevice")
             .WithSummary("The calling device as the router sees it on the LAN: address, MAC, and whether that MAC is listed and enabled.")
@@ -41,33 +29,6 @@ public static class MacFiltersApi
         return group;
     }
 
-    private static async Task<Results<Ok<MacFilter>, ProblemHttpResult>> GetAsync(int id, MacFilterService filters, CancellationToken ct) =>
-        await filters.GetAsync(id, ct) is { } filter ? TypedResults.Ok(filter) : ApiResults.NotFound($"No MAC filter with id {id}.");
-
-    private static async Task<Results<Created<MacFilter>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, MacFilterService filters, CancellationToken ct)
-    {
-        var body = await JsonBody.ReadAsync<MacFilterInput>(request, JsonBody.ItemLimit, ct);
-        if (body.Problem is { } bad)
-        {
-            return bad;
-        }
-
-        return ApiResults.Created(await filters.CreateAsync(body.Value!, ct), created => $"/api/v1/mac-filters/{created.Id}");
-    }
-
-    private static async Task<Results<Ok<MacFilter>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        int id, HttpRequest request, MacFilterService filters, CancellationToken ct)
-    {
-        var body = await JsonBody.ReadAsync<MacFilterInput>(request, JsonBody.ItemLimit, ct);
-        if (body.Problem is { } bad)
-        {
-            return bad;
-        }
-
-        return ApiResults.Saved(await filters.UpdateAsync(id, body.Value!, ct));
-    }
-
     private static async Task<Results<Ok<ThisDevice>, ProblemHttpResult>> GetThisDeviceAsync(
         HttpContext context, ThisDeviceService devices, CancellationToken ct)
     {
@@ -82,12 +43,6 @@ public static class MacFiltersApi
         {
             return ApiResults.AgentUnavailable(ex.Message);
         }
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(int id, MacFilterService filters, CancellationToken ct)
-    {
-        var outcome = await filters.DeleteAsync(id, ct);
-        return outcome.Succeeded ? TypedResults.NoContent() : ApiResults.Problem(outcome);
     }
 
     private static async Task<Results<Ok<MacPolicy>, ValidationProblem, ProblemHttpResult>> PutPolicyAsync(HttpRequest request, MacFilterService filters, CancellationToken ct)

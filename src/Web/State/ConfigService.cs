@@ -269,8 +269,6 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
             return null;
         }
 
-        var forwards = await db.PortForwards.AsNoTracking().OrderBy(f => f.Id).ToListAsync(ct);
-        var macs = await db.MacFilters.AsNoTracking().OrderBy(m => m.Id).ToListAsync(ct);
         var policy = await db.MacPolicy.AsNoTracking().SingleAsync(ct);
         var logging = await db.Logging.AsNoTracking().SingleAsync(ct);
         var rules = await RuleService.LoadAllAsync(db, ct);
@@ -278,16 +276,16 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
         var helpers = await db.Helpers.AsNoTracking().SingleAsync(ct);
         return new GatewayConfig(
             network.ToRecord(),
-            forwards.Select(f => f.ToRecord()).ToList(),
-            macs.Select(m => m.ToRecord()).ToList(),
+            await ListTable.LoadByIdAsync<PortForwardEntity, PortForward>(db, ct),
+            await ListTable.LoadByIdAsync<MacFilterEntity, MacFilter>(db, ct),
             new MacPolicy(policy.Mode),
             logging.ToRecord(),
             rules,
             protection.ToRecord(),
-            await OneToOneService.LoadAllAsync(db, ct),
-            await RedirectService.LoadAllAsync(db, ct),
-            await PolicyRouteService.LoadAllAsync(db, ct),
+            await ListTable.LoadByIdAsync<OneToOneEntity, OneToOneNat>(db, ct),
+            await ListTable.LoadByIdAsync<RedirectEntity, Redirect>(db, ct),
+            await ListTable.LoadByIdAsync<PolicyRouteEntity, PolicyRoute>(db, ct),
             helpers.ToRecord(),
-            await PinholeService.LoadAllAsync(db, ct));
+            await ListTable.LoadByIdAsync<PinholeEntity, Pinhole>(db, ct));
     }
 }

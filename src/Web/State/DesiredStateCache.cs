@@ -24,17 +24,17 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
     private static readonly Part[] Parts =
     [
         new(typeof(NetworkSettingsEntity), async (db, ct) => (object?)(await db.Network.AsNoTracking().SingleOrDefaultAsync(ct))?.ToRecord()),
-        new(typeof(PortForwardEntity), async (db, ct) => (object?)(await db.PortForwards.AsNoTracking().OrderBy(f => f.Id).ToListAsync(ct)).ConvertAll(f => f.ToRecord())),
-        new(typeof(MacFilterEntity), async (db, ct) => (object?)(await db.MacFilters.AsNoTracking().OrderBy(m => m.Id).ToListAsync(ct)).ConvertAll(m => m.ToRecord())),
+        ById<PortForwardEntity, PortForward>(),
+        ById<MacFilterEntity, MacFilter>(),
         new(typeof(MacPolicyEntity), async (db, ct) => (object?)new MacPolicy((await db.MacPolicy.AsNoTracking().SingleAsync(ct)).Mode)),
         new(typeof(LoggingPolicyEntity), async (db, ct) => (object?)(await db.Logging.AsNoTracking().SingleAsync(ct)).ToRecord()),
         new(typeof(RuleEntity), async (db, ct) => (object?)await RuleService.LoadAllAsync(db, ct)),
         new(typeof(ProtectionEntity), async (db, ct) => (object?)(await db.Protection.AsNoTracking().SingleAsync(ct)).ToRecord()),
-        new(typeof(OneToOneEntity), async (db, ct) => (object?)await OneToOneService.LoadAllAsync(db, ct)),
-        new(typeof(RedirectEntity), async (db, ct) => (object?)await RedirectService.LoadAllAsync(db, ct)),
-        new(typeof(PolicyRouteEntity), async (db, ct) => (object?)await PolicyRouteService.LoadAllAsync(db, ct)),
+        ById<OneToOneEntity, OneToOneNat>(),
+        ById<RedirectEntity, Redirect>(),
+        ById<PolicyRouteEntity, PolicyRoute>(),
         new(typeof(HelperSettingsEntity), async (db, ct) => (object?)(await db.Helpers.AsNoTracking().SingleAsync(ct)).ToRecord()),
-        new(typeof(PinholeEntity), async (db, ct) => (object?)await PinholeService.LoadAllAsync(db, ct)),
+        ById<PinholeEntity, Pinhole>(),
     ];
 
     private readonly Lock _lock = new();
@@ -378,6 +378,11 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
         c.Network, c.PortForwards, c.MacFilters, c.MacPolicy, c.Logging, c.Rules, c.Protection, c.OneToOne, c.Redirects,
         c.PolicyRoutes, c.Helpers, c.Pinholes,
     ];
+
+    /// <summary>A list kept in id order (every list but the rules, which keep their run order).</summary>
+    private static Part ById<TEntity, TRecord>()
+        where TEntity : class, IListEntity<TRecord> =>
+        new(typeof(TEntity), async (db, ct) => await ListTable.LoadByIdAsync<TEntity, TRecord>(db, ct));
 
     private sealed record Part(Type Entity, Func<GatewayDbContext, CancellationToken, Task<object?>> Load)
     {

@@ -1,5 +1,6 @@
 using Gateway.Shared.Config;
 using Gateway.Shared.Validation;
+using Gateway.Web.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gateway.Web.State;
@@ -40,7 +41,7 @@ public sealed class NetworkService(StateWriter writer)
 
             // 1:1 entries and policy routes are tied to the LAN too: internal hosts and sources inside it, external
             // addresses outside it, and no route out through the LAN link.
-            foreach (var entry in await OneToOneService.LoadAllAsync(db, c))
+            foreach (var entry in await ListTable.LoadByIdAsync<OneToOneEntity, OneToOneNat>(db, c))
             {
                 var entryErrors = new ValidationErrors();
                 ConfigValidator.ValidateOneToOne(entry, settings, entryErrors);
@@ -50,7 +51,7 @@ public sealed class NetworkService(StateWriter writer)
                 }
             }
 
-            foreach (var route in await PolicyRouteService.LoadAllAsync(db, c))
+            foreach (var route in await ListTable.LoadByIdAsync<PolicyRouteEntity, PolicyRoute>(db, c))
             {
                 var routeErrors = new ValidationErrors();
                 ConfigValidator.ValidatePolicyRoute(route, settings, routeErrors);

@@ -1,6 +1,5 @@
 using Gateway.Shared.Config;
 using Gateway.Shared.Validation;
-using Gateway.Web.Data;
 using Gateway.Web.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,78 +9,63 @@ namespace Gateway.Web.State;
 /// 1:1 NAT entries: validated against the current LAN; among enabled entries an external address and an internal
 /// host each appear once (409), and an external address the router already holds, not put there by the agent, is 409.
 /// </summary>
-public sealed class OneToOneService(StateWriter writer, AgentLink link)
+public sealed class OneToOneService(StateWriter writer, DesiredStateCache snapshots, AgentLink link)
+    : ListService<OneToOneNat, OneToOneEntity, OneToOneInput>(writer, snapshots)
 {
-    public Task<IReadOnlyList<OneToOneNat>> ListAsync(CancellationToken ct = default) => writer.ReadAsync(LoadAllAsync, ct);
+    protected override string Noun => "1:1 NAT entry";
 
-    public Task<OneToOneNat?> GetAsync(int id, CancellationToken ct = default) =>
-        writer.ReadAsync(async (db, c) => (await db.OneToOne.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, c))?.ToRecord(), ct);
+    protected override string? NeedsNetworkField => "internalAddress";
 
-    public async Task<Outcome<OneToOneNat>> CreateAsync(OneToOneInput input, CancellationToken ct = default)
+    protected override IReadOnlyList<OneToOneNat> Pick(GatewayConfig config) => config.OneToOne;
+
+    protected override OneToOneNat? ToRecord(OneToOneInput input, int id, ValidationErrors errors, OneToOneNat? stored) => input.ToEntry(id, errors);
+
+    protected override void Validate(OneToOneNat record, NetworkSettings? network, ValidationErrors errors) =>
+        ConfigValidator.ValidateOneToOne(record, network, errors);
+
+    protected override OneToOneEntity NewEntity(OneToOneNat record) => OneToOneEntity.From(record);
+
+    protected override int RecordId(OneToOneNat record) => record.Id;
+
+    /// <summary>Among enabled entries an external address and an internal host each appear once.</summary>
+    protected override Outcome<OneToOneNat>? Conflict(OneToOneNat record, IReadOnlyList<OneToOneNat> stored)
     {
-        if (await PrecheckAsync(0, input, ct) is { } failed)
+        if (!record.Enabled)
         {
-            return failed;
+            return null;
         }
 
-        return await writer.WriteAsync(async (db, c) =>
+        foreach (var other in stored)
         {
-            var checkedEntry = await CheckAsync(db, 0, input, c);
-            if (!checkedEntry.Succeeded)
+            if (other.Id == record.Id || !other.Enabled)
             {
-                return checkedEntry;
+                continue;
             }
 
-            var entity = OneToOneEntity.From(checkedEntry.Value!);
-            db.OneToOne.Add(entity);
-            await db.SaveChangesAsync(c);
-            return Outcome<OneToOneNat>.Created(entity.ToRecord());
-        }, ct);
-    }
+            if (SameAddress(other.ExternalAddress, record.ExternalAddress))
+            {
+                return Clash("externalAddress", $"The enabled 1:1 entry \"{other.Name}\" (id {other.Id}) uses external address {other.ExternalAddress} already.");
+            }
 
-    public async Task<Outcome<OneToOneNat>> UpdateAsync(int id, OneToOneInput input, CancellationToken ct = default)
-    {
-        if (await PrecheckAsync(id, input, ct) is { } failed)
-        {
-            return failed;
+            if (SameAddress(other.InternalAddress, record.InternalAddress))
+            {
+                return Clash("internalAddress", $"The enabled 1:1 entry \"{other.Name}\" (id {other.Id}) maps {other.InternalAddress} already: a host leaves as one address.");
+            }
         }
 
-        return await writer.WriteAsync(async (db, c) =>
-        {
-            var entity = await db.OneToOne.SingleOrDefaultAsync(e => e.Id == id, c);
-            if (entity is null)
-            {
-                return Outcome<OneToOneNat>.NotFound(NoSuchEntry(id));
-            }
-
-            var checkedEntry = await CheckAsync(db, id, input, c);
-            if (!checkedEntry.Succeeded)
-            {
-                return checkedEntry;
-            }
-
-            entity.CopyFrom(checkedEntry.Value!);
-            return Outcome<OneToOneNat>.Ok(entity.ToRecord());
-        }, ct);
+        return null;
     }
-
-    public Task<Outcome<bool>> DeleteAsync(int id, CancellationToken ct = default) =>
-        writer.WriteAsync(async (db, c) =>
-        {
-            var deleted = await db.OneToOne.Where(e => e.Id == id).ExecuteDeleteAsync(c);
-            return deleted == 0 ? Outcome<bool>.NotFound(NoSuchEntry(id)) : Outcome<bool>.Ok(true);
-        }, ct);
 
     /// <summary>
     /// The stored checks, then the question to the agent — outside the write transaction, so a slow agent never
     /// holds the database's write lock. The stored checks run again inside the transaction.
     /// </summary>
-    private async Task<Outcome<OneToOneNat>?> PrecheckAsync(int id, OneToOneInput input, CancellationToken ct)
+    protected override async Task<Outcome<OneToOneNat>?> PrecheckAsync(int id, OneToOneInput input, CancellationToken ct)
     {
-        var checkedEntry = await writer.ReadAsync(async (db, c) =>
+        var checkedEntry = await Writer.ReadAsync(async (db, c) =>
             id != 0 && !await db.OneToOne.AnyAsync(e => e.Id == id, c)
-                ? Outcome<OneToOneNat>.NotFound(NoSuchEntry(id))
-                : await CheckAsync(db, id, input, c), ct);
+                ? Outcome<OneToOneNat>.NotFound(NotFoundMessage(id))
+                : await CheckAsync(db, id, input, stored: null, c), ct);
         if (!checkedEntry.Succeeded)
         {
             return checkedEntry;
@@ -144,66 +128,5 @@ public sealed class OneToOneService(StateWriter writer, AgentLink link)
         return null;
     }
 
-    internal static async Task<IReadOnlyList<OneToOneNat>> LoadAllAsync(GatewayDbContext db, CancellationToken ct) =>
-        (await db.OneToOne.AsNoTracking().OrderBy(e => e.Id).ToListAsync(ct)).Select(e => e.ToRecord()).ToList();
-
-    /// <summary>Input → record, field rules against the current LAN, then uniqueness among the enabled entries.</summary>
-    private static async Task<Outcome<OneToOneNat>> CheckAsync(GatewayDbContext db, int id, OneToOneInput? input, CancellationToken ct)
-    {
-        var errors = new ValidationErrors();
-        if (input is null)
-        {
-            errors.Add("body", "A 1:1 NAT entry is required.");
-            return Outcome<OneToOneNat>.Invalid(errors);
-        }
-
-        var entry = input.ToEntry(id, errors);
-        var network = (await db.Network.AsNoTracking().SingleOrDefaultAsync(ct))?.ToRecord();
-        if (entry is not null)
-        {
-            ConfigValidator.ValidateOneToOne(entry, network, errors);
-        }
-
-        if (network is null)
-        {
-            errors.Add("internalAddress", "Complete setup first: the LAN is not configured.");
-        }
-
-        if (!errors.IsValid)
-        {
-            return Outcome<OneToOneNat>.Invalid(errors);
-        }
-
-        if (!entry!.Enabled)
-        {
-            return Outcome<OneToOneNat>.Ok(entry);
-        }
-
-        foreach (var other in await LoadAllAsync(db, ct))
-        {
-            if (other.Id == id || !other.Enabled)
-            {
-                continue;
-            }
-
-            if (SameAddress(other.ExternalAddress, entry.ExternalAddress))
-            {
-                return Clash("externalAddress", $"The enabled 1:1 entry \"{other.Name}\" (id {other.Id}) uses external address {other.ExternalAddress} already.");
-            }
-
-            if (SameAddress(other.InternalAddress, entry.InternalAddress))
-            {
-                return Clash("internalAddress", $"The enabled 1:1 entry \"{other.Name}\" (id {other.Id}) maps {other.InternalAddress} already: a host leaves as one address.");
-            }
-        }
-
-        return Outcome<OneToOneNat>.Ok(entry);
-    }
-
     private static bool SameAddress(string a, string b) => Ipv4.TryParse(a, out var x) && Ipv4.TryParse(b, out var y) && x == y;
-
-    private static Outcome<OneToOneNat> Clash(string field, string message) =>
-        Outcome<OneToOneNat>.Conflict(message, new Dictionary<string, string[]> { [field] = [message] });
-
-    private static string NoSuchEntry(int id) => $"No 1:1 NAT entry with id {id}.";
 }

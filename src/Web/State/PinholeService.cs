@@ -1,8 +1,6 @@
 using Gateway.Shared.Config;
 using Gateway.Shared.Validation;
-using Gateway.Web.Data;
 using Gateway.Web.Data.Entities;
-using Microsoft.EntityFrameworkCore;
 
 namespace Gateway.Web.State;
 
@@ -11,69 +9,23 @@ namespace Gateway.Web.State;
 /// <c>network.lanIpv6</c> is set). Among enabled pinholes, two for the same host (same suffix, or same MAC), an
 /// overlapping protocol and overlapping ports are one opening written twice: 409.
 /// </summary>
-public sealed class PinholeService(StateWriter writer)
+public sealed class PinholeService(StateWriter writer, DesiredStateCache snapshots)
+    : ListService<Pinhole, PinholeEntity, PinholeInput>(writer, snapshots)
 {
-    public Task<IReadOnlyList<Pinhole>> ListAsync(CancellationToken ct = default) => writer.ReadAsync(LoadAllAsync, ct);
+    protected override string Noun => "pinhole";
 
-    public Task<Pinhole?> GetAsync(int id, CancellationToken ct = default) =>
-        writer.ReadAsync(async (db, c) => (await db.Pinholes.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, c))?.ToRecord(), ct);
+    protected override IReadOnlyList<Pinhole> Pick(GatewayConfig config) => config.Pinholes;
 
-    public Task<Outcome<Pinhole>> CreateAsync(PinholeInput input, CancellationToken ct = default)
-    {
-        var checkedPinhole = Check(0, input);
-        if (!checkedPinhole.Succeeded)
-        {
-            return Task.FromResult(checkedPinhole);
-        }
+    protected override Pinhole? ToRecord(PinholeInput input, int id, ValidationErrors errors, Pinhole? stored) => input.ToPinhole(id, errors);
 
-        return writer.WriteAsync(async (db, c) =>
-        {
-            if (await ClashAsync(db, checkedPinhole.Value!, c) is { } clash)
-            {
-                return clash;
-            }
+    protected override void Validate(Pinhole record, NetworkSettings? network, ValidationErrors errors) => ConfigValidator.ValidatePinhole(record, errors);
 
-            var entity = PinholeEntity.From(checkedPinhole.Value!);
-            db.Pinholes.Add(entity);
-            await db.SaveChangesAsync(c);
-            return Outcome<Pinhole>.Created(entity.ToRecord());
-        }, ct);
-    }
+    protected override PinholeEntity NewEntity(Pinhole record) => PinholeEntity.From(record);
 
-    public Task<Outcome<Pinhole>> UpdateAsync(int id, PinholeInput input, CancellationToken ct = default) =>
-        writer.WriteAsync(async (db, c) =>
-        {
-            // Not found before invalid, like the other resources.
-            var entity = await db.Pinholes.SingleOrDefaultAsync(p => p.Id == id, c);
-            if (entity is null)
-            {
-                return Outcome<Pinhole>.NotFound(NoSuchPinhole(id));
-            }
+    protected override int RecordId(Pinhole record) => record.Id;
 
-            var checkedPinhole = Check(id, input);
-            if (!checkedPinhole.Succeeded)
-            {
-                return checkedPinhole;
-            }
-
-            if (await ClashAsync(db, checkedPinhole.Value!, c) is { } clash)
-            {
-                return clash;
-            }
-
-            entity.CopyFrom(checkedPinhole.Value!);
-            return Outcome<Pinhole>.Ok(entity.ToRecord());
-        }, ct);
-
-    public Task<Outcome<bool>> DeleteAsync(int id, CancellationToken ct = default) =>
-        writer.WriteAsync(async (db, c) =>
-        {
-            var deleted = await db.Pinholes.Where(p => p.Id == id).ExecuteDeleteAsync(c);
-            return deleted == 0 ? Outcome<bool>.NotFound(NoSuchPinhole(id)) : Outcome<bool>.Ok(true);
-        }, ct);
-
-    internal static async Task<IReadOnlyList<Pinhole>> LoadAllAsync(GatewayDbContext db, CancellationToken ct) =>
-        (await db.Pinholes.AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct)).Select(p => p.ToRecord()).ToList();
+    protected override Outcome<Pinhole>? Conflict(Pinhole record, IReadOnlyList<Pinhole> stored) =>
+        stored.FirstOrDefault(p => p.Id != record.Id && Overlaps(p, record)) is { } other ? Clash("port", ClashMessage(other)) : null;
 
     /// <summary>
     /// True when both are enabled and open the same thing twice: the same host (suffix or MAC, compared as parsed),
@@ -100,38 +52,4 @@ public sealed class PinholeService(StateWriter writer)
         $"The enabled pinhole \"{other.Name}\" (id {other.Id}) opens {other.Protocol.ToString().ToLowerInvariant()} port {Ports(other)} to {other.HostSuffix ?? other.Mac} already: change that one, or pick other ports.";
 
     private static string Ports(Pinhole pinhole) => pinhole.PortEnd is { } end && end != pinhole.Port ? $"{pinhole.Port}–{end}" : $"{pinhole.Port}";
-
-    private static async Task<Outcome<Pinhole>?> ClashAsync(GatewayDbContext db, Pinhole pinhole, CancellationToken ct)
-    {
-        foreach (var other in await LoadAllAsync(db, ct))
-        {
-            if (other.Id != pinhole.Id && Overlaps(other, pinhole))
-            {
-                var message = ClashMessage(other);
-                return Outcome<Pinhole>.Conflict(message, new Dictionary<string, string[]> { ["port"] = [message] });
-            }
-        }
-
-        return null;
-    }
-
-    private static Outcome<Pinhole> Check(int id, PinholeInput? input)
-    {
-        var errors = new ValidationErrors();
-        if (input is null)
-        {
-            errors.Add("body", "A pinhole is required.");
-            return Outcome<Pinhole>.Invalid(errors);
-        }
-
-        var pinhole = input.ToPinhole(id, errors);
-        if (pinhole is not null)
-        {
-            ConfigValidator.ValidatePinhole(pinhole, errors);
-        }
-
-        return errors.IsValid ? Outcome<Pinhole>.Ok(pinhole!) : Outcome<Pinhole>.Invalid(errors);
-    }
-
-    private static string NoSuchPinhole(int id) => $"No pinhole with id {id}.";
 }

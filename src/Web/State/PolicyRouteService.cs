@@ -1,105 +1,41 @@
 using Gateway.Shared.Config;
 using Gateway.Shared.Validation;
-using Gateway.Web.Data;
 using Gateway.Web.Data.Entities;
-using Microsoft.EntityFrameworkCore;
 
 namespace Gateway.Web.State;
 
 /// <summary>Source-based routes: validated against the current LAN; an enabled source takes one route (409).</summary>
-public sealed class PolicyRouteService(StateWriter writer)
+public sealed class PolicyRouteService(StateWriter writer, DesiredStateCache snapshots)
+    : ListService<PolicyRoute, PolicyRouteEntity, PolicyRouteInput>(writer, snapshots)
 {
-    public Task<IReadOnlyList<PolicyRoute>> ListAsync(CancellationToken ct = default) => writer.ReadAsync(LoadAllAsync, ct);
+    protected override string Noun => "policy route";
 
-    public Task<PolicyRoute?> GetAsync(int id, CancellationToken ct = default) =>
-        writer.ReadAsync(async (db, c) => (await db.PolicyRoutes.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, c))?.ToRecord(), ct);
+    protected override string? NeedsNetworkField => "source";
 
-    public Task<Outcome<PolicyRoute>> CreateAsync(PolicyRouteInput input, CancellationToken ct = default) =>
-        writer.WriteAsync(async (db, c) =>
-        {
-            var checkedRoute = await CheckAsync(db, 0, input, c);
-            if (!checkedRoute.Succeeded)
-            {
-                return checkedRoute;
-            }
+    protected override IReadOnlyList<PolicyRoute> Pick(GatewayConfig config) => config.PolicyRoutes;
 
-            var entity = PolicyRouteEntity.From(checkedRoute.Value!);
-            db.PolicyRoutes.Add(entity);
-            await db.SaveChangesAsync(c);
-            return Outcome<PolicyRoute>.Created(entity.ToRecord());
-        }, ct);
+    protected override PolicyRoute? ToRecord(PolicyRouteInput input, int id, ValidationErrors errors, PolicyRoute? stored) => input.ToRoute(id, errors);
 
-    public Task<Outcome<PolicyRoute>> UpdateAsync(int id, PolicyRouteInput input, CancellationToken ct = default) =>
-        writer.WriteAsync(async (db, c) =>
-        {
-            var entity = await db.PolicyRoutes.SingleOrDefaultAsync(r => r.Id == id, c);
-            if (entity is null)
-            {
-                return Outcome<PolicyRoute>.NotFound(NoSuchRoute(id));
-            }
+    protected override void Validate(PolicyRoute record, NetworkSettings? network, ValidationErrors errors) =>
+        ConfigValidator.ValidatePolicyRoute(record, network, errors);
 
-            var checkedRoute = await CheckAsync(db, id, input, c);
-            if (!checkedRoute.Succeeded)
-            {
-                return checkedRoute;
-            }
+    protected override PolicyRouteEntity NewEntity(PolicyRoute record) => PolicyRouteEntity.From(record);
 
-            entity.CopyFrom(checkedRoute.Value!);
-            return Outcome<PolicyRoute>.Ok(entity.ToRecord());
-        }, ct);
+    protected override int RecordId(PolicyRoute record) => record.Id;
 
-    public Task<Outcome<bool>> DeleteAsync(int id, CancellationToken ct = default) =>
-        writer.WriteAsync(async (db, c) =>
-        {
-            var deleted = await db.PolicyRoutes.Where(r => r.Id == id).ExecuteDeleteAsync(c);
-            return deleted == 0 ? Outcome<bool>.NotFound(NoSuchRoute(id)) : Outcome<bool>.Ok(true);
-        }, ct);
-
-    internal static async Task<IReadOnlyList<PolicyRoute>> LoadAllAsync(GatewayDbContext db, CancellationToken ct) =>
-        (await db.PolicyRoutes.AsNoTracking().OrderBy(r => r.Id).ToListAsync(ct)).Select(r => r.ToRecord()).ToList();
-
-    /// <summary>Input → record, field rules against the current LAN, then one enabled route per source.</summary>
-    private static async Task<Outcome<PolicyRoute>> CheckAsync(GatewayDbContext db, int id, PolicyRouteInput? input, CancellationToken ct)
+    protected override Outcome<PolicyRoute>? Conflict(PolicyRoute record, IReadOnlyList<PolicyRoute> stored)
     {
-        var errors = new ValidationErrors();
-        if (input is null)
+        if (!record.Enabled || !Ipv4Cidr.TryParse(record.Source, allowBareAddress: true, out var source))
         {
-            errors.Add("body", "A policy route is required.");
-            return Outcome<PolicyRoute>.Invalid(errors);
+            return null;
         }
 
-        var route = input.ToRoute(id, errors);
-        var network = (await db.Network.AsNoTracking().SingleOrDefaultAsync(ct))?.ToRecord();
-        if (route is not null)
-        {
-            ConfigValidator.ValidatePolicyRoute(route, network, errors);
-        }
-
-        if (network is null)
-        {
-            errors.Add("source", "Complete setup first: the LAN is not configured.");
-        }
-
-        if (!errors.IsValid)
-        {
-            return Outcome<PolicyRoute>.Invalid(errors);
-        }
-
-        if (route!.Enabled && Ipv4Cidr.TryParse(route.Source, allowBareAddress: true, out var source))
-        {
-            // Compared as networks, so "192.168.1.20" and "192.168.1.20/32" are the same source.
-            var other = (await LoadAllAsync(db, ct)).FirstOrDefault(r =>
-                r.Id != id && r.Enabled && Ipv4Cidr.TryParse(r.Source, allowBareAddress: true, out var theirs)
-                && theirs.Network == source.Network && theirs.PrefixLength == source.PrefixLength);
-            if (other is not null)
-            {
-                var message = $"The enabled policy route \"{other.Name}\" (id {other.Id}) routes {other.Source} already: a source leaves through one link.";
-                return Outcome<PolicyRoute>.Conflict(message, new Dictionary<string, string[]> { ["source"] = [message] });
-            }
-        }
-
-        return Outcome<PolicyRoute>.Ok(route);
+        // Compared as networks, so "192.168.1.20" and "192.168.1.20/32" are the same source.
+        var other = stored.FirstOrDefault(r =>
+            r.Id != record.Id && r.Enabled && Ipv4Cidr.TryParse(r.Source, allowBareAddress: true, out var theirs)
+            && theirs.Network == source.Network && theirs.PrefixLength == source.PrefixLength);
+        return other is null
+            ? null
+            : Clash("source", $"The enabled policy route \"{other.Name}\" (id {other.Id}) routes {other.Source} already: a source leaves through one link.");
     }
-
-    private static string NoSuchRoute(int id) => $"No policy route with id {id}.";
 }

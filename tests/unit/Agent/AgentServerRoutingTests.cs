@@ -25,7 +25,7 @@ public sealed class AgentServerRoutingTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = new AgentOptions(SocketPath, Path.Combine(_directory, "state"), [0]);
+        var options = new AgentOptions(SocketPath, Path.Combine(_directory, "state"), [ThisUser.Uid]);
         var reconciler = new RoutingReconciler(_routing, new AddedAddressesFile(options.StateDir), NullLogger.Instance);
         _manager = new RulesetManager(new FakeRulesetKernel(), new LastGoodStore(options.StateDir), NullLogger<RulesetManager>.Instance, reconciler);
         _server = new AgentServer(options, _manager, new NftApplier(), new ClientHub(), NullLogger<AgentServer>.Instance);

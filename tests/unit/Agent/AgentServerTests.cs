@@ -86,7 +86,7 @@ public sealed class AgentServerTests : IAsyncLifetime
     [Fact]
     public async Task Hello_is_answered_with_protocol_version_and_applied_revision()
     {
-        await StartAsync(0);
+        await StartAsync(ThisUser.Uid);
         using var socket = await ConnectAsync();
 
         await SendAsync(socket, new HelloRequest(1));
@@ -103,7 +103,7 @@ public sealed class AgentServerTests : IAsyncLifetime
         Directory.CreateDirectory(Path.GetDirectoryName(SocketPath)!);
         await File.WriteAllTextAsync(SocketPath, "left over by a killed agent");
 
-        await StartAsync(0);
+        await StartAsync(ThisUser.Uid);
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite, File.GetUnixFileMode(SocketPath));
         await AssertAgentStillAnswersAsync();
@@ -112,7 +112,7 @@ public sealed class AgentServerTests : IAsyncLifetime
     [Fact]
     public async Task Malformed_json_closes_that_connection_and_the_agent_keeps_serving()
     {
-        await StartAsync(0);
+        await StartAsync(ThisUser.Uid);
         using var socket = await ConnectAsync();
         var body = "{\"type\":\"hello\",\"protocol\":"u8.ToArray();
         var frame = new byte[4 + body.Length];
@@ -128,7 +128,7 @@ public sealed class AgentServerTests : IAsyncLifetime
     [Fact]
     public async Task An_oversized_frame_closes_that_connection_without_reading_it()
     {
-        await StartAsync(0);
+        await StartAsync(ThisUser.Uid);
         using var socket = await ConnectAsync();
 
         await SendRawAsync(socket, [0x7f, 0xff, 0xff, 0xff]);
@@ -140,7 +140,7 @@ public sealed class AgentServerTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_frame_type_closes_that_connection()
     {
-        await StartAsync(0);
+        await StartAsync(ThisUser.Uid);
         using var socket = await ConnectAsync();
         var body = "{\"type\":\"format-disk\"}"u8.ToArray();
         var frame = new byte[4 + body.Length];
@@ -156,7 +156,7 @@ public sealed class AgentServerTests : IAsyncLifetime
     [Fact]
     public async Task A_peer_whose_uid_is_not_allowed_is_closed_before_any_frame_is_read()
     {
-        await StartAsync(4242);
+        await StartAsync(ThisUser.Stranger);
         using var socket = await ConnectAsync();
 
         try
@@ -174,7 +174,7 @@ public sealed class AgentServerTests : IAsyncLifetime
     [Fact]
     public async Task An_invalid_config_is_refused_with_the_validation_text_and_nothing_applied()
     {
-        await StartAsync(0);
+        await StartAsync(ThisUser.Uid);
         using var socket = await ConnectAsync();
         var config = new GatewayConfig(
             new NetworkSettings("wan0", "br-lan", "192.168.1.1/24"),
@@ -214,7 +214,7 @@ public sealed class AgentServerTests : IAsyncLifetime
     [InlineData("\"hello\"")]
     public async Task Well_formed_json_of_the_wrong_shape_is_refused_or_closes_the_connection_and_never_applies(string json)
     {
-        await StartAsync(0);
+        await StartAsync(ThisUser.Uid);
         using var socket = await ConnectAsync();
         var body = System.Text.Encoding.UTF8.GetBytes(json);
         var frame = new byte[4 + body.Length];
@@ -237,7 +237,7 @@ public sealed class AgentServerTests : IAsyncLifetime
     [Fact]
     public async Task A_deeply_nested_frame_closes_the_connection_and_the_agent_keeps_serving()
     {
-        await StartAsync(0);
+        await StartAsync(ThisUser.Uid);
         using var socket = await ConnectAsync();
         var body = System.Text.Encoding.UTF8.GetBytes("{\"type\":\"hello\",\"x\":" + new string('[', 100_000) + new string(']', 100_000) + "}");
         var frame = new byte[4 + body.Length];
@@ -253,7 +253,7 @@ public sealed class AgentServerTests : IAsyncLifetime
     [Fact]
     public async Task Several_clients_are_served_at_once()
     {
-        await StartAsync(0);
+        await StartAsync(ThisUser.Uid);
         var sockets = new List<Socket>();
         for (var i = 0; i < 5; i++)
         {
@@ -283,7 +283,7 @@ public sealed class AgentServerTests : IAsyncLifetime
     [Fact]
     public async Task Stopping_removes_the_socket_file()
     {
-        await StartAsync(0);
+        await StartAsync(ThisUser.Uid);
         Assert.True(File.Exists(SocketPath));
 
         await _server!.StopAsync(CancellationToken.None);

@@ -29,7 +29,7 @@ public sealed class AgentSocketLimitsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = new AgentOptions(SocketPath, Path.Combine(_directory, "state"), [0]);
+        var options = new AgentOptions(SocketPath, Path.Combine(_directory, "state"), [ThisUser.Uid]);
         var manager = new RulesetManager(new FakeRulesetKernel(), new LastGoodStore(options.StateDir), NullLogger<RulesetManager>.Instance);
         _server = new AgentServer(options, manager, new NftApplier(), new ClientHub(), NullLogger<AgentServer>.Instance, Limits);
         await _server.StartAsync(CancellationToken.None);

@@ -27,7 +27,7 @@ public sealed class ForeignClientTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _app.InitializeAsync();
-        var options = new AgentOptions(_app.SocketPath, Path.Combine(_app.Folder, "agent-state"), [0]);
+        var options = new AgentOptions(_app.SocketPath, Path.Combine(_app.Folder, "agent-state"), [Gateway.Tests.Unit.Agent.ThisUser.Uid]);
         _manager = new RulesetManager(new FakeRulesetKernel(), new LastGoodStore(options.StateDir), NullLogger<RulesetManager>.Instance);
         _server = new AgentServer(options, _manager, new NftApplier(), new ClientHub(), NullLogger<AgentServer>.Instance);
         await _server.StartAsync(CancellationToken.None);

@@ -3,7 +3,7 @@ using Gateway.Shared.Config;
 namespace Gateway.Web.Data.Entities;
 
 /// <summary>A MAC filter entry; <see cref="Mac"/> is stored normalised ("aa:bb:cc:dd:ee:ff") and unique.</summary>
-public sealed class MacFilterEntity : IHasId
+public sealed class MacFilterEntity : IListEntity<MacFilter>
 {
     public int Id { get; set; }
 

@@ -6,7 +6,7 @@ namespace Gateway.Web.Data.Entities;
 /// A 1:1 NAT entry. Its id goes into the entry's conntrack mark (<c>CtMarks.OneToOne</c>), so ids come from an
 /// AUTOINCREMENT column and are never reused after a delete.
 /// </summary>
-public sealed class OneToOneEntity : IHasId
+public sealed class OneToOneEntity : IListEntity<OneToOneNat>
 {
     public int Id { get; set; }
 

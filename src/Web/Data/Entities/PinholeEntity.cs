@@ -6,7 +6,7 @@ namespace Gateway.Web.Data.Entities;
 /// An IPv6 pinhole. Its id goes into its conntrack mark (<c>CtMarks.Pinhole</c>), so ids come from an AUTOINCREMENT
 /// column and are never reused after a delete.
 /// </summary>
-public sealed class PinholeEntity : IHasId
+public sealed class PinholeEntity : IListEntity<Pinhole>
 {
     public int Id { get; set; }
 

@@ -6,7 +6,7 @@ namespace Gateway.Web.Data.Entities;
 /// A source-based route. Its id goes into its conntrack mark (<c>CtMarks.PolicyRoute</c>), and enabled routes
 /// take routing table slots in id order, so ids come from an AUTOINCREMENT column and are never reused.
 /// </summary>
-public sealed class PolicyRouteEntity : IHasId
+public sealed class PolicyRouteEntity : IListEntity<PolicyRoute>
 {
     public int Id { get; set; }
 

@@ -6,7 +6,7 @@ namespace Gateway.Web.Data.Entities;
 /// A port forward. Its id becomes the conntrack mark in the agent, so ids come from an AUTOINCREMENT
 /// column and are never reused after a delete.
 /// </summary>
-public sealed class PortForwardEntity : IHasId
+public sealed class PortForwardEntity : IListEntity<PortForward>
 {
     public int Id { get; set; }
 

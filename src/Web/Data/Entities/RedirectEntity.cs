@@ -6,7 +6,7 @@ namespace Gateway.Web.Data.Entities;
 /// A redirect to one of the router's own ports. Its id goes into its conntrack mark (<c>CtMarks.Redirect</c>),
 /// so ids come from an AUTOINCREMENT column and are never reused after a delete.
 /// </summary>
-public sealed class RedirectEntity : IHasId
+public sealed class RedirectEntity : IListEntity<Redirect>
 {
     public int Id { get; set; }
 

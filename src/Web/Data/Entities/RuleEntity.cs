@@ -6,7 +6,7 @@ namespace Gateway.Web.Data.Entities;
 /// A traffic rule. Rules run in <see cref="Position"/> order (ties by id). The id names the rule's kernel
 /// counter and its log prefix, so ids come from an AUTOINCREMENT column and are never reused after a delete.
 /// </summary>
-public sealed class RuleEntity : IHasId
+public sealed class RuleEntity : IListEntity<TrafficRule>
 {
     public int Id { get; set; }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Gateway.Agent.Nft;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>
 /// The counters read over netlink (NFT_MSG_GETOBJ) in a throwaway namespace: the same names and values

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>Runs a command to completion and captures its output (for nft, unshare, ip netns, conntrack).</summary>
 internal static class ProcessRunner

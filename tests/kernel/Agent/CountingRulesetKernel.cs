@@ -1,7 +1,7 @@
 using Gateway.Agent.Nft;
 using Gateway.Shared.Protocol;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>The real kernel, counting how the manager moved the table: whole replaces and element updates.</summary>
 internal sealed class CountingRulesetKernel(IRulesetKernel inner) : IRulesetKernel

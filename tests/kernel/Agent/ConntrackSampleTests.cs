@@ -4,9 +4,10 @@ using Gateway.Agent.Nft;
 using Gateway.Agent.State;
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
+using Gateway.Tests.Unit.Agent;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>Per-entry counts in a real conntrack table: forwards by bare id, 1:1 entries and pinholes by their kind-tagged marks.</summary>
 public sealed class ConntrackSampleTests : IDisposable

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Gateway.Agent.Nft;
 using Gateway.Shared.Config;
+using Gateway.Tests.Unit.Agent;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>Compiled tables doing their job in a real kernel (throwaway namespace), beyond being accepted.</summary>
 public sealed partial class RulesetCompilerKernelTests

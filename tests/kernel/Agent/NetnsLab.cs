@@ -1,4 +1,4 @@
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>
 /// Hosts around a router for kernel tests: the router is the current <see cref="ThrowawayNamespace"/>, each host

@@ -4,7 +4,7 @@ using Gateway.Agent.Ipc;
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>
 /// The built agent as a real process: started with <c>ip netns exec</c> in a uniquely named namespace made

@@ -4,7 +4,7 @@ using Gateway.Agent.State;
 using Gateway.Shared.Config;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>Validate → compile → apply → close stale connections → persist, in a throwaway namespace.</summary>
 public sealed class RulesetManagerTests : IDisposable
@@ -212,18 +212,5 @@ public sealed class RulesetManagerTests : IDisposable
             Assert.Equal(1, tally.Total);
             Assert.Equal(1, tally.ByMark[7]);
         });
-    }
-
-    [Fact]
-    public void Stale_forward_ids_ignore_names_and_log_levels_but_not_targets()
-    {
-        var before = Config(Forward(1, 80), Forward(2, 81), Forward(3, 82), Forward(4, 83));
-        var after = Config(
-            Forward(1, 80) with { Name = "new name", LogLevel = FirewallLogLevel.Info },
-            Forward(2, 81) with { InternalPort = 8081 },
-            Forward(3, 82) with { Enabled = false });
-
-        Assert.Equal([2, 3, 4], RulesetManager.StaleForwardIds(before, after));
-        Assert.Empty(RulesetManager.StaleForwardIds(null, after));
     }
 }

@@ -1,7 +1,8 @@
 using Gateway.Agent.Conntrack;
 using Gateway.Agent.Nft;
+using Gateway.Tests.Unit.Agent;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>ctnetlink dump, count and delete-by-mark against a real conntrack table in a throwaway namespace.</summary>
 public sealed class ConntrackClientTests

@@ -1,7 +1,8 @@
 using Gateway.Agent.Nft;
 using Gateway.Shared.Config;
+using Gateway.Tests.Unit.Agent;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>The log counters in a real kernel (throwaway namespace): what the shared limit holds back is counted.</summary>
 public sealed class LogCountersKernelTests

@@ -5,7 +5,7 @@ using Gateway.Shared.Config;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>
 /// The equivalence of incremental applies: over random, seeded edit sequences (forwards, MAC filters, 1:1 entries

@@ -8,7 +8,7 @@ using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>The IPv6 runtime against the real kernel, each test in its own throwaway namespace; <c>ip</c>/<c>nft</c> only set up and check.</summary>
 public sealed class Ipv6KernelTests : IDisposable

@@ -1,6 +1,7 @@
 using Gateway.Agent.Nft;
+using Gateway.Tests.Unit.Agent;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>libnftables through P/Invoke, against a real kernel in a throwaway namespace.</summary>
 public sealed class NftApplierTests

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>
 /// An <c>nft -s list table</c> listing made comparable across tables built differently: the kernel lists a hash

@@ -3,7 +3,7 @@ using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>The rtnetlink code against the real kernel, each test in its own throwaway namespace; <c>ip</c> only checks.</summary>
 public sealed class RoutingKernelTests : IDisposable

@@ -1,8 +1,9 @@
 using Gateway.Agent.Nft;
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
+using Gateway.Tests.Unit.Agent;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>
 /// 1:1 NAT, redirects and policy routes moving real packets between namespaces (router = the throwaway namespace,

@@ -2,8 +2,9 @@ using System.Globalization;
 using Gateway.Agent.Nft;
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
+using Gateway.Tests.Unit.Agent;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>
 /// IPv6 through the compiled table with real packets: the router is the throwaway namespace (IPv6 forwarding on,

@@ -1,7 +1,7 @@
 using Gateway.Agent.Nft;
 using Gateway.Shared.Protocol;
 
-namespace Gateway.Tests.Unit.Agent;
+namespace Gateway.Tests.Kernel.Agent;
 
 /// <summary>The real kernel seam in a throwaway namespace: named counters, fingerprints, links, forwarding.</summary>
 public sealed class RulesetKernelTests

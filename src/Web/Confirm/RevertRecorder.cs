@@ -6,7 +6,7 @@ namespace Gateway.Web.Confirm;
 /// <summary>
 /// When the agent reverts an unconfirmed revision, the database follows the kernel: the restored config is stored as
 /// a new desired revision (so <c>GET /api/v1/config</c> shows the old state again and the agent, applying it, keeps
-/// what it already runs). One at a time, in the order the agent sent them, each once per web process (after a restart
+/// what it already runs), unless a write stored after the trial supersedes it. One at a time, in the order the agent sent them, each once per web process (after a restart
 /// a repeat stores the same state again as one more revision, which changes nothing).
 /// </summary>
 public sealed partial class RevertRecorder(AgentLink link, IServiceScopeFactory scopes, ILogger<RevertRecorder> logger) : IHostedService
@@ -44,7 +44,15 @@ public sealed partial class RevertRecorder(AgentLink link, IServiceScopeFactory 
 
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<ApplyConfirmation>().ForRevert();
-            var outcome = await scope.ServiceProvider.GetRequiredService<ConfigService>().ImportAsync(reverted.Config, CancellationToken.None);
+            var outcome = await scope.ServiceProvider.GetRequiredService<ConfigService>().ImportRevertAsync(reverted.Config, reverted.Revision, CancellationToken.None);
+            if (outcome is null)
+            {
+                // A write after the trial confirmed or extended it; the agent applies that write over the revert.
+                _recorded = (reverted.Revision, reverted.RevertedAt);
+                LogSuperseded(reverted.Revision);
+                return true;
+            }
+
             if (!outcome.Succeeded)
             {
                 LogNotStored(reverted.Revision, outcome.Message ?? string.Join("; ", outcome.Errors?.SelectMany(e => e.Value) ?? []));
@@ -68,6 +76,9 @@ public sealed partial class RevertRecorder(AgentLink link, IServiceScopeFactory 
 
     [LoggerMessage(LogLevel.Warning, "The agent reverted: {Reason}. Stored the restored settings as a new revision.")]
     private partial void LogStored(string reason);
+
+    [LoggerMessage(LogLevel.Information, "The agent reverted revision {Revision}, but a later write has been stored since: that write stands, and the agent applies it.")]
+    private partial void LogSuperseded(long revision);
 
     [LoggerMessage(LogLevel.Error, "The agent reverted revision {Revision}, but its restored settings could not be stored: {Error}")]
     private partial void LogNotStored(long revision, string error);

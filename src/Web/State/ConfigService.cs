@@ -107,7 +107,25 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
     /// Items keep their id when it names an item that exists now; other items get fresh ids, so an id that
     /// was deleted earlier (and may still mark conntrack entries in the kernel) never comes back.
     /// </remarks>
-    public async Task<Outcome<GatewayConfig>> ImportAsync(GatewayConfig config, CancellationToken ct = default)
+    public Task<Outcome<GatewayConfig>> ImportAsync(GatewayConfig config, CancellationToken ct = default) =>
+        ImportAsync(config, unlessAfter: null, ct);
+
+    /// <summary>
+    /// Stores the agent's revert of <paramref name="revertedRevision"/>, unless the desired state has moved past it:
+    /// then a later write (one that confirmed the trial, or extended it into a window of its own) was stored after
+    /// the trial, the agent applies that write on top of whatever it reverted to, and storing the revert would undo a
+    /// write whose writer was told it stands. Decided inside the write gate, so no write can slip in between.
+    /// Null when the revert was superseded and nothing was stored.
+    /// </summary>
+    public async Task<Outcome<GatewayConfig>?> ImportRevertAsync(GatewayConfig config, long revertedRevision, CancellationToken ct = default)
+    {
+        var outcome = await ImportAsync(config, unlessAfter: revertedRevision, ct);
+        return outcome.Kind == OutcomeKind.Conflict && outcome.Message == SupersededMessage ? null : outcome;
+    }
+
+    private const string SupersededMessage = "A later write superseded the reverted revision.";
+
+    private async Task<Outcome<GatewayConfig>> ImportAsync(GatewayConfig config, long? unlessAfter, CancellationToken ct)
     {
         var errors = ConfigValidator.Validate(config);
         if (!errors.IsValid)
@@ -128,7 +146,14 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
         config = Canonical(config);
 
         // A restore can change anything: from the panel it is always commit-confirmed.
-        return await writer.WriteAsync((db, c) => ReplaceAsync(db, config, c), ct, desiredState: true, wholeState: stored => stored, risky: true);
+        return await writer.WriteAsync(
+            async (db, c) => unlessAfter is { } reverted && await db.Revision.Select(r => r.DesiredRevision).SingleAsync(c) > reverted
+                ? Outcome<GatewayConfig>.Conflict(SupersededMessage)
+                : await ReplaceAsync(db, config, c),
+            ct,
+            desiredState: true,
+            wholeState: stored => stored,
+            risky: true);
     }
 
     /// <summary>

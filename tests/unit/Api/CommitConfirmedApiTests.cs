@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
+using Gateway.Web.Confirm;
 using Gateway.Web.State;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -166,6 +167,42 @@ public sealed class CommitConfirmedApiTests : IAsyncLifetime
         Assert.Equal(trial + 1, next.Revision); // the burst coalesced into one apply, which carries no window
         Assert.Null(next.ConfirmSeconds);
         Assert.True(held.Revision < trial);
+    }
+
+    [Fact]
+    public async Task A_revert_the_agent_made_just_before_a_plain_write_reached_it_undoes_no_write()
+    {
+        var (agent, client) = await ConnectedAsync();
+        await using var connected = agent;
+        GatewayConfig before;
+        using (var scope = _app.Services.CreateScope())
+        {
+            before = await scope.ServiceProvider.GetRequiredService<ConfigService>().ExportAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/port-forwards?confirm=30", PortForwardApiTests.Forward(8080))).StatusCode);
+        var trial = await agent.NextAsync<ApplyRequest>();
+        await PendingAsync(agent, client, trial.Revision);
+        using (var plain = await client.PostAsJsonAsync("/api/v1/port-forwards", PortForwardApiTests.Forward(8081)))
+        {
+            Assert.Equal(HttpStatusCode.Created, plain.StatusCode);
+            Assert.True(plain.Headers.Contains(TrialHeader));
+        }
+
+        var write = await agent.NextAsync<ApplyRequest>();
+
+        // The trial's deadline passed at the agent while the plain write was on its way: the agent reverted, then
+        // applied the write (trial included) on top. The revert must not be stored over the write it was told stands.
+        var recorder = _app.Services.GetRequiredService<RevertRecorder>();
+        Assert.True(await recorder.RecordAsync(new RevertedEvent(trial.Revision, trial.Revision - 1, before, "not confirmed", DateTimeOffset.UtcNow)));
+
+        Assert.Equal(write.Revision, await _app.DesiredRevisionInDatabaseAsync());
+        var ports = (await client.GetFromJsonAsync<JsonElement>("/api/v1/port-forwards")).EnumerateArray().Select(f => f.GetProperty("externalPort").GetInt32()).Order();
+        Assert.Equal([8080, 8081], ports);
+
+        // A revert of the latest revision is still stored as before.
+        Assert.True(await recorder.RecordAsync(new RevertedEvent(write.Revision, trial.Revision - 1, before, "not confirmed", DateTimeOffset.UtcNow)));
+        Assert.Equal(write.Revision + 1, await _app.DesiredRevisionInDatabaseAsync());
     }
 
     private const string TrialHeader = "Gateway-Confirmed-Trial";

@@ -96,9 +96,10 @@ public static partial class RulesetCompiler
     /// the uplinks, so an uplink that got its address (and default route) by DHCP renews it while locked down;
     /// with no uplink at all they are accepted on every link, because then no link reaches the internet and the
     /// link that will become the uplink may still be waiting for its first lease (whose default route is what
-    /// would name it).
+    /// would name it). With <paramref name="firstBootLan"/> (<c>FirstBoot:LanInterface</c> before setup) only that link
+    /// reaches the router's services (setup page, DHCP, DNS), whether or not any link carries a default route yet.
     /// </summary>
-    public static string Lockdown(IReadOnlyCollection<string> uplinks)
+    public static string Lockdown(IReadOnlyCollection<string> uplinks, string? firstBootLan = null)
     {
         ArgumentNullException.ThrowIfNull(uplinks);
         var w = new Writer(1024);
@@ -119,6 +120,12 @@ public static partial class RulesetCompiler
             {
                 w.Line(2, $"iifname \"{name}\" counter drop");
             }
+        }
+
+        if (firstBootLan is not null && FieldRules.IsInterfaceName(firstBootLan))
+        {
+            w.Line(2, "# Before setup only the first-boot LAN link reaches the router (setup page, DHCP, DNS).");
+            w.Line(2, $"iifname != \"{firstBootLan}\" counter drop");
         }
 
         w.Line(2, "# Only sources on the link they came in on (0.0.0.0 and :: are DHCP/DAD probes, link-local is on-link).");
@@ -371,6 +378,13 @@ public static partial class RulesetCompiler
         }
 
         SynMeter(w, protection.SynFlood, $"iifname != \"{lan}\"");
+        if (config.Dhcp.Enabled || config.Dns.Enabled || config.Network.Ipv6Enabled)
+        {
+            // dnsmasq serves the LAN only: no traffic rule may open its DNS, DHCP or DHCPv6 ports to another link.
+            w.Line(2, "# The LAN's DNS, DHCP and DHCPv6 server answers on the LAN link only.");
+            w.Line(2, $"iifname != \"{lan}\" meta l4proto {{ tcp, udp }} th dport {{ 53, 67, 547 }} counter drop");
+        }
+
         JumpToRules(w, config, RuleChain.Input);
         WriteRedirectAccept(w, config);
         w.Line(2, "# The LAN always reaches the router, so the admin can't be locked out.");

@@ -19,7 +19,7 @@ namespace Gateway.Web.Auth;
 public sealed class SetupClients(AgentLink agent, TimeProvider time)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
-    private IReadOnlyList<LinkInfo>? _links;
+    private InterfacesReply? _links;
     private DateTimeOffset _linksAt;
 
     public async ValueTask<bool> IsAllowedAsync(IPAddress? remote, CancellationToken ct)
@@ -30,8 +30,28 @@ public sealed class SetupClients(AgentLink agent, TimeProvider time)
             return true;
         }
 
-        var links = await LinksAsync(ct);
-        return links is not null && IsOnLanSide(remote, links);
+        var reply = await LinksAsync(ct);
+        return reply is not null && IsOnLanSide(remote, reply.Interfaces, reply.FirstBootLan);
+    }
+
+    /// <summary>
+    /// While the agent serves first boot (<paramref name="firstBoot"/>), only that link's subnet: its firewall lets
+    /// nothing else reach the router, and no other link is the LAN yet. Otherwise <see cref="IsOnLanSide(IPAddress, IReadOnlyList{LinkInfo})"/>.
+    /// </summary>
+    public static bool IsOnLanSide(IPAddress remote, IReadOnlyList<LinkInfo> links, FirstBootLan? firstBoot)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        if (firstBoot is null)
+        {
+            return IsOnLanSide(remote, links);
+        }
+
+        if (remote.IsIPv4MappedToIPv6)
+        {
+            remote = remote.MapToIPv4();
+        }
+
+        return remote.AddressFamily == AddressFamily.InterNetwork && Contains(firstBoot.Address, remote);
     }
 
     /// <summary>True when <paramref name="remote"/> lies inside a prefix of a link that carries no default route.</summary>
@@ -82,7 +102,7 @@ public sealed class SetupClients(AgentLink agent, TimeProvider time)
             && v6.Contains(address6);
     }
 
-    private async ValueTask<IReadOnlyList<LinkInfo>?> LinksAsync(CancellationToken ct)
+    private async ValueTask<InterfacesReply?> LinksAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
         if (_links is { } cached && now - _linksAt < CacheFor)
@@ -92,7 +112,7 @@ public sealed class SetupClients(AgentLink agent, TimeProvider time)
 
         try
         {
-            var links = await agent.GetInterfacesAsync(ct);
+            var links = await agent.GetInterfacesReplyAsync(ct);
             (_links, _linksAt) = (links, now);
             return links;
         }

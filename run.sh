@@ -46,14 +46,31 @@ trap 'exit 130' INT TERM
 
 # A lab left by a run that was killed outright is replaced.
 scripts/lab.sh down "$prefix"
-scripts/lab.sh up "$prefix" wan0 --wan2 >/dev/null
+LAB_LAN_DHCP=1 scripts/lab.sh up "$prefix" wan0 --wan2 >/dev/null
 
 rm -f "$state/agent.sock"   # left behind if a previous agent was killed outright
+# dnsmasq (dropped to its own user) reads its files in $state/dnsmasq: that folder and its parents must be world-readable.
+chmod 0755 "$state"
+# First boot serves DHCP on br-lan at the lab's LAN address (.100-.249) until setup, which then takes over.
 ip netns exec "$router" env Agent__SocketPath="$state/agent.sock" Agent__StateDir="$state/agent" \
+  Agent__DnsmasqDir="$state/dnsmasq" FirstBoot__LanInterface=br-lan FirstBoot__LanAddress=192.168.50.1/24 \
   Agent__AllowedUids__0=0 "$ROOT/artifacts/publish/agent/Gateway.Agent" \
   > >(sed -u 's/^/[agent] /') 2>&1 &
 agent_pid=$!
 for _ in $(seq 100); do [[ -S $state/agent.sock ]] && break; sleep 0.2; done
+
+# The LAN hosts lease their IPv4 address from the router. dhcpcd keeps its state on private tmpfs mounts (ip netns
+# exec gives it its own mount namespace) and runs no hook script, so nothing of the host machine's (its
+# /etc/resolv.conf, /var/lib/dhcpcd) is touched; lab.sh down ends it with the namespace.
+for host in "$lan1" "$lan2"; do
+  name=${host#"$prefix"-}
+  ip netns exec "$host" bash -c 'mount -t tmpfs none /var/lib/dhcpcd && mkdir -p /run/dhcpcd && mount -t tmpfs none /run/dhcpcd &&
+    : >/run/dhcpcd/empty.conf && exec dhcpcd -4 -B --noarp -c /bin/true -f /run/dhcpcd/empty.conf -h "$1" eth0' _ "$name" \
+    > >(sed -u "s/^/[dhcpcd $name] /") 2>&1 &
+done
+lease() { ip -n "$1" -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1 | head -1; }
+for _ in $(seq 100); do [[ -n $(lease "$lan1") && -n $(lease "$lan2") ]] && break; sleep 0.2; done
+lan1_ip=$(lease "$lan1") lan2_ip=$(lease "$lan2")
 
 (cd "$state" && exec env ConnectionStrings__Gateway="Data Source=$state/gateway.db" \
   Agent__SocketPath="$state/agent.sock" ASPNETCORE_URLS=$url \
@@ -69,15 +86,17 @@ cat <<INFO
 
 Gateway: $url   (first visit: the setup page; WAN interface wan0, LAN interface br-lan, LAN 192.168.50.1/24)
 Lab: router $router (br-lan 192.168.50.1, wan0 203.0.113.1 / 2001:db8:113::1 with the default routes,
-     wan2 198.51.100.1), LAN hosts $lan1 (192.168.50.10, 2001:db8:50::10) and $lan2 (192.168.50.11, ::11),
+     wan2 198.51.100.1), LAN hosts $lan1 (${lan1_ip:-no lease yet} by DHCP, 2001:db8:50::10) and $lan2 (${lan2_ip:-no lease yet}, ::11),
      WAN hosts $wan (203.0.113.2) and $wan2 (198.51.100.2), neither with a route to the LAN;
      both also hold 192.0.2.1, an "internet" address reachable through either uplink.
 
-Try a forward: create one for TCP 8080 -> 192.168.50.10:8080 (in the UI or over REST), then
+Names: ip netns exec $lan1 dig +short @192.168.50.1 lan2   (the router's DNS knows DHCP clients by name)
+
+Try a forward: create one for TCP 8080 -> ${lan1_ip:-<lan1's address>}:8080 (in the UI or over REST), then
   ip netns exec $lan1 nc -lk 8080                         # a server on the LAN host
   echo hello | ip netns exec $wan nc -N 203.0.113.1 8080   # connect from the WAN host to the router's WAN address
 
-Try a policy route: source 192.168.50.11, out interface wan2, gateway 198.51.100.2, then
+Try a policy route: source ${lan2_ip:-<lan2's address>}, out interface wan2, gateway 198.51.100.2, then
   ip netns exec $wan2 nc -lk 9000                          # on the second WAN host (run the same on $wan)
   echo hi | ip netns exec $lan2 nc -N 192.0.2.1 9000        # arrives at $wan2 from 198.51.100.1
 

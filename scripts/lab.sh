@@ -4,7 +4,8 @@
 #   lab.sh up <prefix> [wan-ifname] [--wan2]   create <prefix>-router, -lan1, -lan2, -wan (and -wan2)
 #   lab.sh far <prefix>                        add <prefix>-far behind the WAN host over a 1280-byte IPv6 hop
 #   lab.sh down <prefix>                       kill what runs inside them and delete them
-# A second uplink is also made when LAB_WAN2=1 is in the environment.
+# A second uplink is also made when LAB_WAN2=1 is in the environment; with LAB_LAN_DHCP=1 the LAN hosts get no
+# static IPv4 address or route (run.sh has them lease one from the router's DHCP).
 #
 # Topology (everything lives inside the lab's namespaces; the host's own network is not touched):
 #   <prefix>-lan1  eth0 192.168.50.10/24 ─┐                    ┌─ <prefix>-router ───────────────┐
@@ -108,10 +109,11 @@ up() {
   ip -n "$lan2" link set eth0 address "$LAN2_MAC"
   local addr=10
   for host in "$lan1" "$lan2"; do
-    ip -n "$host" addr add "192.168.50.$addr/24" dev eth0
+    # With LAB_LAN_DHCP=1 (run.sh) the LAN hosts get IPv4 from the router's DHCP instead.
+    [[ ${LAB_LAN_DHCP:-0} == 1 ]] || ip -n "$host" addr add "192.168.50.$addr/24" dev eth0
     ip -n "$host" -6 addr add "2001:db8:50::$addr/64" dev eth0 nodad
     ip -n "$host" link set eth0 up
-    ip -n "$host" route add default via 192.168.50.1
+    [[ ${LAB_LAN_DHCP:-0} == 1 ]] || ip -n "$host" route add default via 192.168.50.1
     ip -n "$host" -6 route add default via 2001:db8:50::1 dev eth0
     addr=$((addr + 1))
   done

@@ -35,6 +35,9 @@ builder.Services.AddSingleton(provider => new RoutingReconciler(
     provider.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger<RoutingReconciler>()));
 builder.Services.AddSingleton<IPinholeKernel, PinholeKernel>();
 builder.Services.AddSingleton<PinholeSync>();
+builder.Services.AddSingleton<Gateway.Agent.Lan.DnsmasqSupervisor>();
+builder.Services.AddHostedService(provider => provider.GetRequiredService<Gateway.Agent.Lan.DnsmasqSupervisor>());
+builder.Services.AddSingleton(provider => new Gateway.Agent.Lan.LanServices(options.FirstBoot, provider.GetRequiredService<Gateway.Agent.Lan.DnsmasqSupervisor>()));
 builder.Services.AddSingleton<RulesetManager>();
 builder.Services.AddSingleton<ClientHub>();
 builder.Services.AddSingleton(TimeProvider.System);

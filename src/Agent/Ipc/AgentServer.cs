@@ -23,7 +23,8 @@ public sealed partial class AgentServer(
     ClientHub hub,
     ILogger<AgentServer> logger,
     SocketLimits? limits = null,
-    Confirm.ConfirmWindow? confirm = null) : BackgroundService
+    Confirm.ConfirmWindow? confirm = null,
+    Lan.DnsmasqSupervisor? dnsmasq = null) : BackgroundService
 {
     private readonly SocketLimits _limits = limits ?? SocketLimits.Default;
 
@@ -309,12 +310,12 @@ public sealed partial class AgentServer(
                     ? new ConfirmStateEvent(null, "This agent holds no confirmation windows.")
                     : await confirm.ConfirmAsync(confirmRequest.Revision, cancellationToken).ConfigureAwait(false);
             case GetInterfacesRequest:
-                return new InterfacesReply(LinkLister.List(), rulesets.AgentAddresses);
+                return new InterfacesReply(LinkLister.List(), rulesets.AgentAddresses, rulesets.FirstBootLan);
             case GetNeighboursRequest:
                 return new NeighboursReply(NeighbourTable.Read());
             case GetLeasesRequest:
-                // No LAN DHCP server runs yet: nothing has been handed out.
-                return new LeasesReply([]);
+                // From dnsmasq's lease file; none while it does not run.
+                return new LeasesReply(dnsmasq?.Leases() ?? []);
             case GetRulesetRequest:
                 var table = await Task.Run(applier.ListTable, cancellationToken).ConfigureAwait(false);
                 var routing = await Task.Run(() => rulesets.DescribeRoutingAsync(cancellationToken), cancellationToken).ConfigureAwait(false);

@@ -87,54 +87,6 @@ public static partial class RulesetCompiler
             ? $"{LogPrefix}{category.ToWord()} {value.ToString(CultureInfo.InvariantCulture)} "
             : $"{LogPrefix}{category.ToWord()} ";
 
-    /// <summary>
-    /// The table applied at first boot, or at boot when no last-good snapshot can be restored. Nothing is
-    /// forwarded (no NAT, no port forwards, no LAN→WAN). The router's own services answer only on links that do
-    /// not carry the default route (<paramref name="uplinks"/>), and only to sources that route back out of the
-    /// link they came in on: before setup there is no configured LAN to trust, so "not the uplink, and on-link"
-    /// is the best stand-in. Neighbour discovery works on every link. DHCP/DHCPv6 client answers are accepted on
-    /// the uplinks, so an uplink that got its address (and default route) by DHCP renews it while locked down;
-    /// with no uplink at all they are accepted on every link, because then no link reaches the internet and the
-    /// link that will become the uplink may still be waiting for its first lease (whose default route is what
-    /// would name it).
-    /// </summary>
-    public static string Lockdown(IReadOnlyCollection<string> uplinks)
-    {
-        ArgumentNullException.ThrowIfNull(uplinks);
-        var w = new Writer(1024);
-        w.Line($"table inet {TableName} {{");
-        w.Line(1, "comment \"Gateway: lockdown, nothing is forwarded until a configuration is applied\"");
-        w.Line();
-        w.Line(1, "chain input {");
-        w.Line(2, "type filter hook input priority filter; policy drop;");
-        w.Line(2, "iif \"lo\" counter accept");
-        w.Line(2, "ct state established,related counter accept");
-        w.Line(2, "ct state invalid counter drop");
-        var names = uplinks.Where(FieldRules.IsInterfaceName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        WriteClientAnswers(w, names);
-        if (names.Count > 0)
-        {
-            w.Line(2, "# Links that carry the default route: nothing arriving there reaches the router's services.");
-            foreach (var name in names)
-            {
-                w.Line(2, $"iifname \"{name}\" counter drop");
-            }
-        }
-
-        w.Line(2, "# Only sources on the link they came in on (0.0.0.0 and :: are DHCP/DAD probes, link-local is on-link).");
-        w.Line(2, "meta nfproto ipv4 ip saddr != 0.0.0.0 fib saddr . iif oif missing counter drop");
-        w.Line(2, "meta nfproto ipv6 ip6 saddr != { ::, fe80::/10 } fib saddr . iif oif missing counter drop");
-        w.Line(2, "counter accept");
-        w.Line(1, "}");
-        w.Line();
-        w.Line(1, "chain forward {");
-        w.Line(2, "type filter hook forward priority filter; policy drop;");
-        w.Line(2, "counter drop");
-        w.Line(1, "}");
-        w.Line("}");
-        return w.Build().Text();
-    }
-
     /// <summary>Named counter of packets that reached a log site (before the shared limit).</summary>
     public const string LogTriedCounter = "log_tried";
 
@@ -371,6 +323,13 @@ public static partial class RulesetCompiler
         }
 
         SynMeter(w, protection.SynFlood, $"iifname != \"{lan}\"");
+        if (config.Dhcp.Enabled || config.Dns.Enabled || config.Network.Ipv6Enabled)
+        {
+            // dnsmasq serves the LAN only: no traffic rule may open its DNS, DHCP or DHCPv6 ports to another link.
+            w.Line(2, "# The LAN's DNS, DHCP and DHCPv6 server answers on the LAN link only.");
+            w.Line(2, $"iifname != \"{lan}\" meta l4proto {{ tcp, udp }} th dport {{ 53, 67, 547 }} counter drop");
+        }
+
         JumpToRules(w, config, RuleChain.Input);
         WriteRedirectAccept(w, config);
         w.Line(2, "# The LAN always reaches the router, so the admin can't be locked out.");

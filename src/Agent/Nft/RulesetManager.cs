@@ -21,7 +21,7 @@ namespace Gateway.Agent.Nft;
 /// <paramref name="routing"/> (absent in tests that only look at the table); the MAC pinhole sets are filled after
 /// every apply and kept current between applies through <paramref name="pinholes"/>.
 /// </summary>
-public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore store, ILogger<RulesetManager> logger, RoutingReconciler? routing = null, PinholeSync? pinholes = null)
+public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore store, ILogger<RulesetManager> logger, RoutingReconciler? routing = null, PinholeSync? pinholes = null, Lan.LanServices? lanServices = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly RuleCounters _counters = new();
@@ -65,6 +65,12 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
 
     /// <summary>True while the lockdown table is in the kernel (no snapshot could be applied yet).</summary>
     public bool InLockdown => Volatile.Read(ref _lockdownUplinks) is not null;
+
+    // True from a start without last-good state (setup not done) until the first apply: the first-boot LAN is served.
+    private bool _neverSetUp;
+
+    /// <summary>The first-boot link and address while the agent serves them (setup not done); null otherwise.</summary>
+    public FirstBootLan? FirstBootLan => Volatile.Read(ref _neverSetUp) && _current is null ? lanServices?.FirstBoot : null;
 
     /// <summary>Addresses the agent put on links for 1:1 NAT and holds now.</summary>
     public IReadOnlyList<string> AgentAddresses => routing?.AgentAddresses ?? [];
@@ -131,6 +137,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
             {
                 // First boot: nothing may be forwarded, nor reach the router from the uplink, before setup.
                 LogNoState(store.FilePath);
+                Volatile.Write(ref _neverSetUp, true);
                 Lockdown();
                 return true;
             }
@@ -415,7 +422,8 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
     private bool Lockdown()
     {
         var uplinks = kernel.Uplinks();
-        var result = kernel.Replace(RulesetCompiler.Lockdown(uplinks));
+        var firstBoot = FirstBootLan;
+        var result = kernel.Replace(RulesetCompiler.Lockdown(uplinks, firstBoot?.Interface));
         if (!result.Ok)
         {
             LogLockdownFailed(result.Error);
@@ -429,7 +437,8 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
 
         // No config: the agent wants no 1:1 addresses, no LAN IPv6 address and no policy routing (and cleans up a
         // previous run's). The pinhole sets went with the table.
-        routing?.Reconcile(null);
+        routing?.Reconcile(null, firstBoot);
+        lanServices?.Serve(firstBoot is null ? null : Lan.LanServices.FirstBootConfig(firstBoot));
         pinholes?.Forget();
         LogLockdown(uplinks.Count == 0 ? "none" : string.Join(",", uplinks));
         return true;
@@ -518,7 +527,9 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
             _counters.Observe(ids, carried);
         }
 
+        Volatile.Write(ref _neverSetUp, false);
         routing?.Reconcile(applied.Config);
+        lanServices?.Serve(applied.Config);
         CloseStaleConnections(previous?.Config, applied.Config);
         EnsureForwarding(applied.Config);
 

@@ -4,12 +4,19 @@ using System.Text.Json.Serialization;
 namespace Gateway.Agent.Routing;
 
 /// <summary>
-/// One address the agent put on a link and the link's name: a 1:1 NAT address "a.b.c.d" (/32), or the LAN's static
-/// IPv6 address (<c>network.lanIpv6</c>, /64). Files written before IPv6 have no prefix length: 32.
+/// One address the agent put on a link and the link's name: a 1:1 NAT address "a.b.c.d" (/32), the LAN's static
+/// IPv6 address (<c>network.lanIpv6</c>, /64), or with <paramref name="Lan"/> the LAN's IPv4 address
+/// (<c>network.lanAddress</c>, or the first-boot address). Files written before IPv6 have no prefix length: 32.
 /// </summary>
-public sealed record AddedAddress(string Link, string Address, int PrefixLength = 32)
+public sealed record AddedAddress(string Link, string Address, int PrefixLength = 32, bool Lan = false)
 {
     public bool IsIpv6 => Address.Contains(':', StringComparison.Ordinal);
+
+    /// <summary>A 1:1 NAT address (IPv4, not the LAN's).</summary>
+    public bool IsOneToOne => !IsIpv6 && !Lan;
+
+    /// <summary>The LAN's IPv4 address.</summary>
+    public bool IsLanIpv4 => !IsIpv6 && Lan;
 }
 
 /// <summary>The file's content.</summary>

@@ -18,6 +18,16 @@ public interface IRoutingKernel
     /// <summary>Removes <c>address/32</c> from <paramref name="link"/>; already gone is not an error.</summary>
     void RemoveAddress(string link, string address);
 
+    /// <summary>Adds an IPv4 <c>address/prefixLength</c> (the LAN address) to <paramref name="link"/>; already there is not an error.</summary>
+    void AddIpv4Address(string link, string address, int prefixLength);
+
+    /// <summary>
+    /// Removes an IPv4 <c>address/prefixLength</c> from <paramref name="link"/>, first setting the link's
+    /// <c>promote_secondaries</c> so that deleting a primary address keeps the other addresses of its subnet (the
+    /// kernel would otherwise delete every secondary with it); already gone is not an error.
+    /// </summary>
+    void RemoveIpv4Address(string link, string address, int prefixLength);
+
     /// <summary>Every IPv6 address of every link (link-local ones included).</summary>
     IReadOnlyList<LinkAddress> Ipv6Addresses();
 

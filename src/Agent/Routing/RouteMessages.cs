@@ -379,6 +379,15 @@ public static class RouteMessages
         body.AddRange(header);
         AddBytes(body, Rtnl.IfaLocal, bytes);
         AddBytes(body, Rtnl.IfaAddress, bytes);
+        if (!v6 && prefixLength < 31)
+        {
+            // The subnet's broadcast address, as `ip address add ... brd +` sets it: the kernel does not derive it.
+            var broadcast = (BinaryPrimitives.ReadUInt32BigEndian(bytes) | (uint.MaxValue >> prefixLength));
+            Span<byte> brd = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(brd, broadcast);
+            AddBytes(body, Rtnl.IfaBroadcast, brd);
+        }
+
         return [.. body];
     }
 

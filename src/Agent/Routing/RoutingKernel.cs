@@ -83,6 +83,36 @@ public sealed class RoutingKernel : IRoutingKernel
         return neighbours;
     }
 
+    public void AddIpv4Address(string link, string address, int prefixLength) =>
+        Tolerate(() => Send(Rtnl.NewAddress, Change | Rtnl.FlagCreate | Rtnl.FlagExclusive, RouteMessages.AddressBody(IndexOf(link), address, prefixLength)), Rtnl.EExist);
+
+    public void RemoveIpv4Address(string link, string address, int prefixLength)
+    {
+        if (Links().FirstOrDefault(l => l.Name == link) is not { } found)
+        {
+            return;
+        }
+
+        try
+        {
+            if (Sysctl.Read(PromoteSecondariesSysctl(link)) != "1")
+            {
+                Sysctl.Write(PromoteSecondariesSysctl(link), "1");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new RoutingException($"setting promote_secondaries on {link}: {ex.Message}", 0);
+        }
+
+        Tolerate(() => Send(Rtnl.DeleteAddress, Change, RouteMessages.AddressBody(found.Index, address, prefixLength)), Rtnl.EAddrNotAvail, Rtnl.ENoEnt);
+    }
+
+    private static string PromoteSecondariesSysctl(string link) =>
+        link.Length == 0 || link.Contains('/', StringComparison.Ordinal) || link is "." or ".."
+            ? throw new RoutingException($"not a link name: {link}", 0)
+            : $"net/ipv4/conf/{link}/promote_secondaries";
+
     public void AddAddress(string link, string address) =>
         Tolerate(() => Send(Rtnl.NewAddress, Change | Rtnl.FlagCreate | Rtnl.FlagExclusive, RouteMessages.AddressBody(IndexOf(link), address)), Rtnl.EExist);
 

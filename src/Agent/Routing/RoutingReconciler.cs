@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Agent.Routing;
 
 /// <summary>
-/// Brings the kernel's routing state to what a config wants, touching only what the agent owns: 1:1 NAT addresses
-/// and the LAN's static IPv6 address it added (recorded in <see cref="AddedAddressesFile"/>), and ip rules and routes in priorities/tables
+/// Brings the kernel's routing state to what a config wants, touching only what the agent owns: the LAN address, 1:1
+/// NAT addresses and the LAN's static IPv6 address it added (recorded in <see cref="AddedAddressesFile"/>), and ip rules and routes in priorities/tables
 /// 30000–30999. Adds what is missing, removes what it owns and no longer wants, never anything else. A route whose
 /// out link is missing or down is left out (its fwmark rule stays, so that traffic falls through to the main
 /// table) and added by a later pass once the link is up. Callers serialise calls.
@@ -79,7 +79,8 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
         config is null ? [] : [.. config.PolicyRoutes.Where(r => r.Enabled).OrderBy(r => r.Id)];
 
     /// <summary>One pass (null config: want nothing). Returns what it changed, one line each; failures are logged once.</summary>
-    public IReadOnlyList<string> Reconcile(GatewayConfig? config)
+    /// <param name="firstBoot">While nothing was ever applied: the first-boot LAN link and address to hold instead of the config's.</param>
+    public IReadOnlyList<string> Reconcile(GatewayConfig? config, FirstBootLan? firstBoot = null)
     {
         var changes = new List<string>();
         var failures = new List<string>();
@@ -95,6 +96,7 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
             return changes;
         }
 
+        Step(() => ReconcileLanAddress(WantedLanAddress(config, firstBoot), links, changes, failures), "LAN address", failures);
         Step(() => ReconcileAddresses(config, links, changes, failures), "1:1 addresses", failures);
         Step(() => ReconcileLanIpv6(config, links, changes, failures), "LAN IPv6 address", failures);
         Step(() => ReconcileRules(config, changes), "policy rules", failures);
@@ -138,7 +140,7 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
         var added = _added ?? [];
         if (added.Count > 0)
         {
-            text.Append("# addresses added by the agent (1:1 NAT, static LAN IPv6)\n");
+            text.Append("# addresses added by the agent (LAN address, 1:1 NAT, static LAN IPv6)\n");
             foreach (var address in added)
             {
                 text.Append("ip address ").Append(address.Address).Append('/').Append(address.PrefixLength).Append(" dev ").Append(address.Link).Append('\n');
@@ -173,7 +175,7 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
         var present = kernel.Addresses();
         bool On(string link, string address) => present.Any(p => p.Link == link && p.Address == address);
 
-        foreach (var record in added.Where(a => !a.IsIpv6).ToList())
+        foreach (var record in added.Where(a => a.IsOneToOne).ToList())
         {
             if (record.Link == wan && wanted.Contains(record.Address))
             {
@@ -414,7 +416,7 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
         try
         {
             var loaded = file.Load().ToList();
-            Volatile.Write(ref _agentAddresses, [.. loaded.Where(a => !a.IsIpv6).Select(a => a.Address)]);
+            Volatile.Write(ref _agentAddresses, [.. loaded.Where(a => a.IsOneToOne).Select(a => a.Address)]);
             return loaded;
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
@@ -427,7 +429,7 @@ public sealed partial class RoutingReconciler(IRoutingKernel kernel, AddedAddres
     private void Publish(List<AddedAddress> added)
     {
         // The interfaces reply lists 1:1 addresses only ("a.b.c.d" by contract).
-        Volatile.Write(ref _agentAddresses, [.. added.Where(a => !a.IsIpv6).Select(a => a.Address)]);
+        Volatile.Write(ref _agentAddresses, [.. added.Where(a => a.IsOneToOne).Select(a => a.Address)]);
         file.Save([.. added]);
     }
 

@@ -51,6 +51,7 @@ internal static class Rtnl
     public const int IfAddrSize = 8;
     public const ushort IfaAddress = 1;
     public const ushort IfaLocal = 2;
+    public const ushort IfaBroadcast = 4;
     public const byte IfaFlagNoDad = 0x02;
 
     // struct rtmsg / RTA_*

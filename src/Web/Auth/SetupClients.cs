@@ -26,8 +26,28 @@ public sealed class SetupClients(Security.RouterLinks routerLinks)
             return true;
         }
 
-        var links = await routerLinks.GetAsync(ct);
-        return links is not null && IsOnLanSide(remote, links);
+        var reply = await routerLinks.GetReplyAsync(ct);
+        return reply is not null && IsOnLanSide(remote, reply.Interfaces, reply.FirstBootLan);
+    }
+
+    /// <summary>
+    /// While the agent serves first boot (<paramref name="firstBoot"/>), only that link's subnet: its firewall lets
+    /// nothing else reach the router, and no other link is the LAN yet. Otherwise <see cref="IsOnLanSide(IPAddress, IReadOnlyList{LinkInfo})"/>.
+    /// </summary>
+    public static bool IsOnLanSide(IPAddress remote, IReadOnlyList<LinkInfo> links, FirstBootLan? firstBoot)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        if (firstBoot is null)
+        {
+            return IsOnLanSide(remote, links);
+        }
+
+        if (remote.IsIPv4MappedToIPv6)
+        {
+            remote = remote.MapToIPv4();
+        }
+
+        return remote.AddressFamily == AddressFamily.InterNetwork && Contains(firstBoot.Address, remote);
     }
 
     /// <summary>True when <paramref name="remote"/> lies inside a prefix of a link that carries no default route.</summary>

@@ -10,22 +10,25 @@ namespace Gateway.Web.Security;
 public sealed class RouterLinks(AgentLink agent, TimeProvider time)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
-    private (IReadOnlyList<LinkInfo> Links, DateTimeOffset At)? _cached;
+    private (InterfacesReply Reply, DateTimeOffset At)? _cached;
 
     /// <summary>The links, or null when the agent can't be asked (callers fail closed).</summary>
-    public async ValueTask<IReadOnlyList<LinkInfo>?> GetAsync(CancellationToken ct)
+    public async ValueTask<IReadOnlyList<LinkInfo>?> GetAsync(CancellationToken ct) => (await GetReplyAsync(ct))?.Interfaces;
+
+    /// <summary>The agent's whole interfaces reply (links and the first-boot link), or null when it can't be asked.</summary>
+    public async ValueTask<InterfacesReply?> GetReplyAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
         if (_cached is { } cached && now - cached.At < CacheFor)
         {
-            return cached.Links;
+            return cached.Reply;
         }
 
         try
         {
-            var links = await agent.GetInterfacesAsync(ct);
-            _cached = (links, now);
-            return links;
+            var reply = await agent.GetInterfacesReplyAsync(ct);
+            _cached = (reply, now);
+            return reply;
         }
         catch (AgentUnavailableException)
         {

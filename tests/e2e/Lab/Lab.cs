@@ -39,6 +39,7 @@ public sealed partial class Lab : IAsyncDisposable
     private readonly string _stateDir;
     private readonly string _dotnet;
     private readonly IReadOnlyDictionary<string, string> _webEnvironment;
+    private readonly IReadOnlyDictionary<string, string> _agentEnvironment;
     private readonly List<IAsyncDisposable> _servers = [];
     private readonly List<LabProcess> _nsProcesses = [];
     private readonly List<HttpClient> _clients = [];
@@ -57,6 +58,7 @@ public sealed partial class Lab : IAsyncDisposable
         WebInRouterNamespace = options.WebInRouterNamespace;
         SecondUplink = options.SecondUplink;
         _webEnvironment = options.WebEnvironment;
+        _agentEnvironment = options.AgentEnvironment;
         RouterNs = $"{prefix}-router";
         Lan1Ns = $"{prefix}-lan1";
         Lan2Ns = $"{prefix}-lan2";
@@ -104,6 +106,9 @@ public sealed partial class Lab : IAsyncDisposable
 
     public string AgentStateDir => Path.Combine(_stateDir, "agent-state");
 
+    /// <summary>Where the agent writes its dnsmasq's files (and dnsmasq its leases).</summary>
+    public string DnsmasqDir => Path.Combine(_stateDir, "dnsmasq");
+
     public string DatabasePath => Path.Combine(_stateDir, "gateway.db");
 
     public static async Task<Lab> StartAsync(LabOptions? options = null, CancellationToken ct = default)
@@ -132,6 +137,12 @@ public sealed partial class Lab : IAsyncDisposable
 
         Directory.CreateDirectory(ArtifactsDir);
         Directory.CreateDirectory(AgentStateDir);
+        // dnsmasq (dropped to its own user) must reach DnsmasqDir inside: whatever the umask, the lab folder is 0755.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_stateDir, (UnixFileMode)0b111_101_101);
+        }
+
 
         string[] upArguments = SecondUplink ? [LabScript, "up", _prefix, WanInterface, "--wan2"] : [LabScript, "up", _prefix, WanInterface];
         var up = await RunAsync("bash", upArguments, TimeSpan.FromSeconds(30));
@@ -169,8 +180,15 @@ public sealed partial class Lab : IAsyncDisposable
             ["Agent__SocketPath"] = AgentSocketPath,
             ["Agent__StateDir"] = AgentStateDir,
             ["Agent__AllowedUids__0"] = "0",
+            // The lab's own folder (0755, under /tmp): dnsmasq re-reads its files as its own user.
+            ["Agent__DnsmasqDir"] = DnsmasqDir,
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         };
+        foreach (var (key, value) in _agentEnvironment)
+        {
+            environment[key] = value;
+        }
+
         _agent = LabProcess.Start("agent", "ip", ["netns", "exec", RouterNs, .. agentCommand], environment, _stateDir,
             Path.Combine(ArtifactsDir, "agent.log"));
         await WaitUntilAsync(TimeSpan.FromSeconds(60), _agent, AgentAnswersHelloAsync, "the agent to answer hello on its socket");

@@ -24,4 +24,7 @@ public sealed class LabOptions
 
     /// <summary>Extra environment for the web process (settings such as <c>Apply__ConfirmSeconds</c>).</summary>
     public IReadOnlyDictionary<string, string> WebEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Extra environment for the agent process (settings such as <c>FirstBoot__LanInterface</c>).</summary>
+    public IReadOnlyDictionary<string, string> AgentEnvironment { get; init; } = new Dictionary<string, string>();
 }

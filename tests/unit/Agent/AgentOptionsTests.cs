@@ -36,6 +36,8 @@ public sealed class AgentOptionsTests
     [InlineData("Agent:SocketPath", "relative.sock", "Agent:SocketPath")]
     [InlineData("Agent:StateDir", "state", "Agent:StateDir")]
     [InlineData("Agent:AllowedUids:0", "root", "Agent:AllowedUids:0")]
+    [InlineData("Agent:DnsmasqDir", "dnsmasq", "Agent:DnsmasqDir")]
+    [InlineData("FirstBoot:LanInterface", "eth1\" x", "FirstBoot:LanInterface")]
     [InlineData("Agent:AllowedUids:0", "-1", "Agent:AllowedUids:0")]
     public void Bad_values_give_a_one_line_reason_naming_the_key(string key, string value, string named)
     {
@@ -50,5 +52,27 @@ public sealed class AgentOptionsTests
     {
         Assert.False(AgentOptions.TryRead(Configuration(("Agent:SocketPath", "/" + new string('a', 120))), out _, out var error));
         Assert.Contains("107", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_dnsmasq_directory_and_first_boot_lan_have_defaults_and_first_boot_is_off_without_an_interface()
+    {
+        Assert.True(AgentOptions.TryRead(Configuration(("FirstBoot:LanAddress", "10.0.0.1/24")), out var off, out _));
+        Assert.Equal("/var/lib/gateway/dnsmasq", off.DnsmasqDir);
+        Assert.Null(off.FirstBoot);
+
+        Assert.True(AgentOptions.TryRead(Configuration(("FirstBoot:LanInterface", "eth1")), out var on, out _));
+        Assert.Equal(new Gateway.Shared.Protocol.FirstBootLan("eth1", "192.168.1.1/24"), on.FirstBoot);
+    }
+
+    [Theory]
+    [InlineData("192.168.1.0/24")]
+    [InlineData("192.168.1.1")]
+    [InlineData("192.168.1.1/31")]
+    [InlineData("bogus")]
+    public void A_first_boot_address_that_is_not_a_host_with_its_prefix_is_refused(string address)
+    {
+        Assert.False(AgentOptions.TryRead(Configuration(("FirstBoot:LanInterface", "eth1"), ("FirstBoot:LanAddress", address)), out _, out var error));
+        Assert.Contains("FirstBoot:LanAddress", error, StringComparison.Ordinal);
     }
 }

@@ -79,7 +79,7 @@ public sealed class AgentServerRoutingTests : IAsyncLifetime
             ip rule 30000: from all lookup main suppress_prefixlength 0
             ip rule 30001: from all fwmark 0x7531 lookup 30001
             ip route default via 10.2.0.1 dev wan2 table 30001
-            # addresses added by the agent (1:1 NAT, static LAN IPv6)
+            # addresses added by the agent (LAN address, 1:1 NAT, static LAN IPv6)
             ip address 203.0.113.10/32 dev wan0
 
             """.ReplaceLineEndings("\n"),

@@ -20,7 +20,34 @@ internal sealed class FakeRoutingKernel : IRoutingKernel
 
     public IReadOnlyList<KernelLink> Links() => [.. LinkList];
 
-    public IReadOnlyList<LinkAddress> Addresses() => [.. AddressList];
+    /// <summary>
+    /// Addresses with a prefix (the LAN's), kept apart from the /32s of <see cref="AddressList"/> so tests about 1:1
+    /// see only those; the LAN link holds its address from the start, as a configured router does.
+    /// </summary>
+    public List<LinkAddress> LanAddressList { get; } = [new("br-lan", "192.168.1.1", 24)];
+
+    public IReadOnlyList<LinkAddress> Addresses() => [.. AddressList, .. LanAddressList];
+
+    public void AddIpv4Address(string link, string address, int prefixLength)
+    {
+        Calls.Add($"add address {address}/{prefixLength} {link}");
+        if (LinkList.All(l => l.Name != link))
+        {
+            throw new RoutingException("no such link", 19);
+        }
+
+        LanAddressList.Add(new LinkAddress(link, address, prefixLength));
+    }
+
+    /// <summary>Links whose promote_secondaries the agent set.</summary>
+    public HashSet<string> PromoteSecondaries { get; } = [];
+
+    public void RemoveIpv4Address(string link, string address, int prefixLength)
+    {
+        Calls.Add($"remove address {address}/{prefixLength} {link}");
+        PromoteSecondaries.Add(link);
+        LanAddressList.RemoveAll(a => a.Link == link && a.Address == address && a.PrefixLength == prefixLength);
+    }
 
     public void AddAddress(string link, string address)
     {

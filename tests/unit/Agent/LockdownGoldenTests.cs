@@ -11,7 +11,12 @@ public sealed class LockdownGoldenTests
         ["one-uplink"] = ["wan0"],
         // An invalid name and a duplicate are ignored, the rest sorted: the same links always give the same text.
         ["two-uplinks"] = ["ppp0", "eth1\" ; flush ruleset", "eth1", "ppp0"],
+        // Before setup with FirstBoot:LanInterface: only that link is served, with or without an uplink.
+        ["first-boot-no-uplink"] = [],
+        ["first-boot-one-uplink"] = ["wan0"],
     };
+
+    private static string? FirstBootLan(string name) => name.StartsWith("first-boot", StringComparison.Ordinal) ? "eth1" : null;
 
     public static TheoryData<string> Cases() => new(Uplinks.Keys.Order(StringComparer.Ordinal));
 
@@ -21,7 +26,7 @@ public sealed class LockdownGoldenTests
     [MemberData(nameof(Cases))]
     public void Each_uplink_set_compiles_to_exactly_its_golden_text(string name)
     {
-        var actual = RulesetCompiler.Lockdown(Uplinks[name]);
+        var actual = RulesetCompiler.Lockdown(Uplinks[name], FirstBootLan(name));
         if (GoldenCase.Updating)
         {
             Directory.CreateDirectory(Path.Combine(GoldenCase.SourceDirectory(), "Lockdown"));

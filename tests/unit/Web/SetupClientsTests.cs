@@ -30,4 +30,19 @@ public sealed class SetupClientsTests
     [InlineData("fe80::2")]
     public void A_host_on_the_uplink_or_beyond_it_may_not(string client) =>
         Assert.False(SetupClients.IsOnLanSide(IPAddress.Parse(client), Links));
+
+    [Theory]
+    [InlineData("192.168.1.100", true)]
+    [InlineData("::ffff:192.168.1.249", true)]
+    // Links without the default route that are not the first-boot link: closed while the agent serves first boot.
+    [InlineData("192.168.50.10", false)]
+    [InlineData("10.9.0.7", false)]
+    [InlineData("2001:db8:1::10", false)]
+    [InlineData("203.0.113.2", false)]
+    public void While_the_agent_serves_first_boot_only_that_links_subnet_may_set_the_router_up(string client, bool allowed) =>
+        Assert.Equal(allowed, SetupClients.IsOnLanSide(IPAddress.Parse(client), Links, new FirstBootLan("eth1", "192.168.1.1/24")));
+
+    [Fact]
+    public void Without_first_boot_the_links_decide_as_before() =>
+        Assert.True(SetupClients.IsOnLanSide(IPAddress.Parse("10.9.0.7"), Links, firstBoot: null));
 }

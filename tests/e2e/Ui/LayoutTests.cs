@@ -59,7 +59,7 @@ public sealed partial class LayoutTests(LayoutTests.Fixture fixture, Chromium ch
 
     private static readonly (string Path, string Heading)[] ListPages =
     [
-        ("/port-forwards", "Port forwards"), ("/mac-filters", "MAC filters"), ("/firewall", "Firewall"), ("/nat", "NAT"),
+        ("/port-forwards", "Port forwards"), ("/lan", "LAN"), ("/mac-filters", "MAC filters"), ("/firewall", "Firewall"), ("/nat", "NAT"),
         ("/pinholes", "Pinholes"), ("/settings", "Settings"),
     ];
 

@@ -145,4 +145,9 @@ public sealed class AgentLink(AgentChannel channel, ApplyPump pump, AppliedState
     /// <exception cref="AgentUnavailableException">Not connected, or no answer in time.</exception>
     public async Task<IReadOnlyList<Neighbour>> GetNeighboursAsync(CancellationToken ct = default) =>
         (await channel.RequestAsync<NeighboursReply>(new GetNeighboursRequest(), ct)).Neighbours;
+
+    /// <summary>What the agent's dnsmasq has handed out on the LAN now.</summary>
+    /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
+    public async Task<IReadOnlyList<DhcpLease>> GetLeasesAsync(CancellationToken ct = default) =>
+        (await channel.RequestAsync<LeasesReply>(new GetLeasesRequest(), ct)).Leases;
 }

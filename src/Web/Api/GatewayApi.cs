@@ -22,6 +22,9 @@ public static class GatewayApi
         api.MapRedirects();
         api.MapPinholes();
         api.MapPolicyRoutes();
+        api.MapDhcp();
+        api.MapStaticLeases();
+        api.MapDns();
         api.MapHelpers();
         api.MapLogging();
         api.MapLogs();

@@ -30,6 +30,12 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
 
     public DbSet<HelperSettingsEntity> Helpers => Set<HelperSettingsEntity>();
 
+    public DbSet<DhcpSettingsEntity> Dhcp => Set<DhcpSettingsEntity>();
+
+    public DbSet<StaticLeaseEntity> StaticLeases => Set<StaticLeaseEntity>();
+
+    public DbSet<DnsSettingsEntity> Dns => Set<DnsSettingsEntity>();
+
     public DbSet<AdminUserEntity> AdminUsers => Set<AdminUserEntity>();
 
     public DbSet<ApiTokenEntity> ApiTokens => Set<ApiTokenEntity>();

@@ -1,3 +1,4 @@
+using Gateway.Shared.Config;
 using Gateway.Shared.Validation;
 using Gateway.Web.State;
 
@@ -36,7 +37,14 @@ internal static class FieldContract
     private const string Interface = @"^[A-Za-z0-9_.-]{1,15}\*?$";
     private const string InterfaceText = "A link name: 1–15 of A–Z a–z 0–9 _ . - with an optional trailing * (\"ppp*\" matches every ppp link); not \".\" or \"..\".";
 
+    private const string HostNamePattern = "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$";
+    private const string DnsNamePattern = "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$";
+    private const string AnyIp = "^(?:[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$";
+
     private static readonly FieldSpec Port = new(Minimum: 1, Maximum: 65535);
+
+    private static readonly FieldSpec RangeEnd = new(Pattern: Ipv4, Format: "ipv4",
+        Description: "An IPv4 host address inside the LAN; the range (start ≤ end) must not hold the router's own address. Needed while enabled; both left out: the LAN's default range.");
 
     private static readonly FieldSpec Name = new(
         MinLength: 1,
@@ -92,11 +100,28 @@ internal static class FieldContract
             Description: "The host's interface identifier inside the LAN /64, such as ::10 (not zero). Exactly one of hostSuffix or mac names the host."),
         ["adminPassword"] = new(MinLength: AdminPassword.MinLength, MaxLength: AdminPassword.MaxLength, Example: "correct horse battery staple"),
         ["logLevel"] = LogLevel,
+        ["rangeStart"] = RangeEnd with { Example = "192.168.1.100" },
+        ["rangeEnd"] = RangeEnd with { Example = "192.168.1.249" },
+        ["leaseSeconds"] = new(Minimum: DhcpSettings.MinLeaseSeconds, Maximum: DhcpSettings.MaxLeaseSeconds, Description: "Default 43200 (12 hours)."),
+        ["domain"] = new(MinLength: 1, MaxLength: 63, Pattern: HostNamePattern, Example: "lan",
+            Description: "The local DNS domain (name.lan): one DNS label."),
     };
+
+    private static readonly FieldSpec LeaseName = new(MinLength: 1, MaxLength: 63, Pattern: HostNamePattern, Example: "nas",
+        Description: ConfigValidator.HostNameMessage + " Compared case-insensitively; resolves as name and name.<domain>.");
+
+    private static readonly FieldSpec LeaseAddress = new(Pattern: Ipv4, Format: "ipv4", Example: "192.168.1.20",
+        Description: "An IPv4 host address inside the LAN, not the router's own.");
 
     /// <summary>Per-schema exceptions to <see cref="ByName"/>, where one property name means different things.</summary>
     private static readonly Dictionary<(string Schema, string Property), FieldSpec> BySchema = new()
     {
+        [("StaticLeaseInput", "name")] = LeaseName,
+        [("ConfigStaticLeaseInput", "name")] = LeaseName,
+        [("StaticLeaseInput", "address")] = LeaseAddress,
+        [("ConfigStaticLeaseInput", "address")] = LeaseAddress,
+        [("DnsHostInput", "name")] = new(MinLength: 1, MaxLength: 253, Pattern: DnsNamePattern, Example: "printer", Description: ConfigValidator.DnsNameMessage),
+        [("DnsHostInput", "address")] = new(Pattern: AnyIp, Example: "192.168.1.30", Description: "An IPv4 or IPv6 address."),
         [("PinholeInput", "sourceCidr")] = new(Pattern: Ipv6OptionalCidr, Example: "2001:db8:99::/48",
             Description: "Null: any source. An IPv6 address or network without host bits set."),
         [("ConfigPinholeInput", "sourceCidr")] = new(Pattern: Ipv6OptionalCidr, Example: "2001:db8:99::/48",
@@ -145,6 +170,12 @@ internal static class FieldContract
         ["LoggingInput"] = ["droppedInput", "droppedForward", "portForwards", "macFilter", "ratePerMinute", "burst"],
         // HelpersService and RuleService refuse a missing list; ConfigValidator a missing part of a restore.
         ["HelpersInput"] = ["outbound"],
+        ["DhcpInput"] = [],
+        ["StaticLeaseInput"] = ["name", "mac", "address"],
+        ["ConfigStaticLeaseInput"] = ["name", "mac", "address"],
+        ["DnsInput"] = [],
+        // ConfigValidator.ValidateDns names a host's missing name or address.
+        ["DnsHostInput"] = ["name", "address"],
         ["RuleOrderInput"] = ["ids"],
         ["ConfigInput"] = ["network", "portForwards", "macFilters", "macPolicy", "logging"],
         // SetupService: the password rule and ConfigValidator.ValidateNetwork.

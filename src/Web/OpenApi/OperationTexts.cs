@@ -37,6 +37,12 @@ internal static class OperationTexts
         ["GetPolicyRoute"] = "One policy route.",
         ["DeletePolicyRoute"] = "Deletes a policy route.",
         ["GetHelpers"] = "The conntrack helpers on for outbound connections.",
+        ["GetDhcp"] = "DHCP on the LAN: on or off, the address range, the lease time and the local domain.",
+        ["ListDhcpLeases"] = "The leases the router's DHCP server has handed out now, static ones included.",
+        ["ListStaticLeases"] = "Every static DHCP lease.",
+        ["GetStaticLease"] = "One static DHCP lease.",
+        ["DeleteStaticLease"] = "Deletes a static DHCP lease.",
+        ["GetDns"] = "The router's resolver for the LAN: on or off, upstream servers and extra local names.",
         ["GetLogging"] = "The firewall logging policy: a level per category and the rate limit.",
     };
 
@@ -55,6 +61,8 @@ internal static class OperationTexts
         ["Redirects"] = "Connections to a port redirected to a port of the router itself.",
         ["Pinholes"] = "IPv6 ports opened from the WAN to a LAN host.",
         ["Policy routes"] = "LAN sources sent out through a chosen uplink.",
+        ["DHCP"] = "Addresses for LAN devices from the router: the range, static leases and the live lease list.",
+        ["DNS"] = "The router's resolver for the LAN: device names, extra local names and the upstream servers.",
         ["Helpers"] = "Conntrack helpers (ftp, sip, …) for protocols that open extra connections.",
         ["Logging"] = "Which dropped or forwarded packets the firewall logs, and how often.",
         ["Backup"] = "The whole desired state as one document: export and restore.",

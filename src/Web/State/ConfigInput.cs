@@ -12,7 +12,8 @@ namespace Gateway.Web.State;
 /// <remarks>
 /// No <c>rules</c> key means no rules; no <c>protection</c> key means <see cref="Protection.Default"/>; no
 /// <c>oneToOne</c>, <c>redirects</c>, <c>policyRoutes</c> or <c>pinholes</c> key means none; no <c>helpers</c> key means no
-/// outbound helpers; no <c>network.lanIpv6</c> means IPv6 off on the LAN (the closed state).
+/// outbound helpers; no <c>network.lanIpv6</c> means IPv6 off on the LAN (the closed state); no <c>dhcp</c> or <c>dns</c>
+/// means that service off and no <c>staticLeases</c> none (a backup from before the router served the LAN).
 /// </remarks>
 public sealed record ConfigInput(
     NetworkInput? Network,
@@ -26,7 +27,10 @@ public sealed record ConfigInput(
     IReadOnlyList<ConfigRedirectInput?>? Redirects = null,
     IReadOnlyList<ConfigPolicyRouteInput?>? PolicyRoutes = null,
     HelpersInput? Helpers = null,
-    IReadOnlyList<ConfigPinholeInput?>? Pinholes = null)
+    IReadOnlyList<ConfigPinholeInput?>? Pinholes = null,
+    DhcpInput? Dhcp = null,
+    IReadOnlyList<ConfigStaticLeaseInput?>? StaticLeases = null,
+    DnsInput? Dns = null)
 {
     /// <summary>
     /// The config to validate, with the items read through input records converted one by one: <see cref="ConfigRead"/>
@@ -42,6 +46,7 @@ public sealed record ConfigInput(
         var redirects = Convert(Redirects, "redirects", "A redirect is required.", errors, (item, prefix) => item.ToInput().ToRedirect(item.Id ?? 0, errors, prefix));
         var routes = Convert(PolicyRoutes, "policyRoutes", "A policy route is required.", errors, (item, prefix) => item.ToInput().ToRoute(item.Id ?? 0, errors, prefix));
         var pinholes = Convert(Pinholes, "pinholes", "A pinhole is required.", errors, (item, prefix) => item.ToInput().ToPinhole(item.Id ?? 0, errors, prefix));
+        var leases = Convert(StaticLeases, "staticLeases", "A static lease is required.", errors, (item, prefix) => item.ToInput().ToLease(item.Id ?? 0, errors, prefix));
 
         // A missing member stays null so the validator names it; a member missing a field holds a placeholder there
         // (reported above, and the caller drops the placeholder's own rule errors).
@@ -63,8 +68,13 @@ public sealed record ConfigInput(
             redirects.OfType<Redirect>().ToList(),
             routes.OfType<PolicyRoute>().ToList(),
             Helpers?.ToSettings() ?? HelperSettings.Default,
-            pinholes.OfType<Pinhole>().ToList());
-        return new ConfigRead(config, forwards, macFilters, rules, oneToOne, redirects, routes, pinholes);
+            pinholes.OfType<Pinhole>().ToList(),
+            // Absent means off, not the fresh-setup defaults: a backup from before the router served DHCP, restored
+            // onto a LAN that has a DHCP server of its own, must not start a second one.
+            Dhcp?.ToSettings(Network?.LanAddress) ?? DhcpSettings.Off,
+            leases.OfType<StaticLease>().ToList(),
+            Dns?.ToSettings() ?? DnsSettings.Off);
+        return new ConfigRead(config, forwards, macFilters, rules, oneToOne, redirects, routes, pinholes, leases);
     }
 
     private static List<TOut?> Convert<TIn, TOut>(
@@ -99,7 +109,8 @@ public sealed record ConfigRead(
     IReadOnlyList<OneToOneNat?> OneToOne,
     IReadOnlyList<Redirect?> Redirects,
     IReadOnlyList<PolicyRoute?> PolicyRoutes,
-    IReadOnlyList<Pinhole?> Pinholes);
+    IReadOnlyList<Pinhole?> Pinholes,
+    IReadOnlyList<StaticLease?> StaticLeases);
 
 /// <summary>
 /// One rule of a restore: the <see cref="RuleInput"/> fields plus an optional <c>id</c> (kept when it names a rule

@@ -32,6 +32,7 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
         // at the wrong item; complete lists stay for the whole-list rules (overlaps, duplicate MACs, the lockout).
         var forwardsWhole = read.PortForwards.All(f => f is not null);
         var filtersWhole = read.MacFilters.All(m => m is not null);
+        var leasesWhole = read.StaticLeases.All(l => l is not null);
         var errors = new ValidationErrors();
         var whole = ConfigValidator.Validate(config with
         {
@@ -42,6 +43,7 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
             Redirects = [],
             PolicyRoutes = [],
             Pinholes = [],
+            StaticLeases = leasesWhole ? config.StaticLeases : [],
         });
         foreach (var (field, messages) in whole.ToDictionary())
         {
@@ -78,6 +80,10 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
         ValidateEach(read.Redirects, "redirects", (redirect, prefix) => ConfigValidator.ValidateRedirect(redirect, errors, prefix));
         ValidateEach(read.PolicyRoutes, "policyRoutes", (route, prefix) => ConfigValidator.ValidatePolicyRoute(route, network, errors, prefix));
         ValidateEach(read.Pinholes, "pinholes", (pinhole, prefix) => ConfigValidator.ValidatePinhole(pinhole, errors, prefix));
+        if (!leasesWhole)
+        {
+            ValidateEach(read.StaticLeases, "staticLeases", (lease, prefix) => ConfigValidator.ValidateStaticLease(lease, network, errors, prefix));
+        }
 
         foreach (var (field, messages) in readErrors.ToDictionary())
         {
@@ -177,6 +183,10 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
         protection.CopyFrom(config.Protection);
         var helpers = await db.Helpers.SingleAsync(c);
         helpers.CopyFrom(config.Helpers);
+        var dhcp = await db.Dhcp.SingleAsync(c);
+        dhcp.CopyFrom(config.Dhcp);
+        var dns = await db.Dns.SingleAsync(c);
+        dns.CopyFrom(config.Dns);
 
         var forwards = await ReplaceListAsync(db, db.PortForwards, config.PortForwards, f => f.Id, (f, _) => PortForwardEntity.From(f), c);
         var macs = await ReplaceListAsync(db, db.MacFilters, config.MacFilters, m => m.Id, (m, _) =>
@@ -194,6 +204,7 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
         var redirects = await ReplaceListAsync(db, db.Redirects, config.Redirects, r => r.Id, (r, _) => RedirectEntity.From(r), c);
         var routes = await ReplaceListAsync(db, db.PolicyRoutes, config.PolicyRoutes, r => r.Id, (r, _) => PolicyRouteEntity.From(r), c);
         var pinholes = await ReplaceListAsync(db, db.Pinholes, config.Pinholes, p => p.Id, (p, _) => PinholeEntity.From(p), c);
+        var leases = await ReplaceListAsync(db, db.StaticLeases, config.StaticLeases, l => l.Id, (l, _) => StaticLeaseEntity.From(l), c);
 
         // As a read would answer: lists by id, rules by position (their list order).
         return Outcome<GatewayConfig>.Ok(new GatewayConfig(
@@ -208,7 +219,10 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
             redirects.OrderBy(r => r.Id).Select(r => r.ToRecord()).ToList(),
             routes.OrderBy(r => r.Id).Select(r => r.ToRecord()).ToList(),
             helpers.ToRecord(),
-            pinholes.OrderBy(p => p.Id).Select(p => p.ToRecord()).ToList()));
+            pinholes.OrderBy(p => p.Id).Select(p => p.ToRecord()).ToList(),
+            dhcp.ToRecord(),
+            leases.OrderBy(l => l.Id).Select(l => l.ToRecord()).ToList(),
+            dns.ToRecord()));
     }
 
     /// <summary>
@@ -259,12 +273,14 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
 
     /// <summary>
     /// Addresses stored in one spelling, whoever sent them (a restore may come from a hand-edited file): the LAN's
-    /// static IPv6, pinhole suffixes and MACs. Only valid values reach here.
+    /// static IPv6, pinhole suffixes, MACs and the resolver's addresses. Only valid values reach here.
     /// </summary>
     private static GatewayConfig Canonical(GatewayConfig config) => config with
     {
         Network = NetworkService.Canonical(config.Network),
         Pinholes = config.Pinholes.Select(p => PinholeInput.From(p).ToPinhole(p.Id, new ValidationErrors())!).ToList(),
+        StaticLeases = config.StaticLeases.Select(l => StaticLeaseInput.From(l).ToLease(l.Id, new ValidationErrors())!).ToList(),
+        Dns = DnsService.Canonical(config.Dns),
     };
 
     /// <summary>The restore's enabled 1:1 entries go through the same router-address check as a single write.</summary>
@@ -311,6 +327,9 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
             await ListTable.LoadByIdAsync<RedirectEntity, Redirect>(db, ct),
             await ListTable.LoadByIdAsync<PolicyRouteEntity, PolicyRoute>(db, ct),
             helpers.ToRecord(),
-            await ListTable.LoadByIdAsync<PinholeEntity, Pinhole>(db, ct));
+            await ListTable.LoadByIdAsync<PinholeEntity, Pinhole>(db, ct),
+            (await db.Dhcp.AsNoTracking().SingleAsync(ct)).ToRecord(),
+            await ListTable.LoadByIdAsync<StaticLeaseEntity, StaticLease>(db, ct),
+            (await db.Dns.AsNoTracking().SingleAsync(ct)).ToRecord());
     }
 }

@@ -35,6 +35,9 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
         ById<PolicyRouteEntity, PolicyRoute>(),
         new(typeof(HelperSettingsEntity), async (db, ct) => (object?)(await db.Helpers.AsNoTracking().SingleAsync(ct)).ToRecord()),
         ById<PinholeEntity, Pinhole>(),
+        new(typeof(DhcpSettingsEntity), async (db, ct) => (object?)(await db.Dhcp.AsNoTracking().SingleAsync(ct)).ToRecord()),
+        ById<StaticLeaseEntity, StaticLease>(),
+        new(typeof(DnsSettingsEntity), async (db, ct) => (object?)(await db.Dns.AsNoTracking().SingleAsync(ct)).ToRecord()),
     ];
 
     private readonly Lock _lock = new();
@@ -371,12 +374,15 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
         (IReadOnlyList<Redirect>)v[8]!,
         (IReadOnlyList<PolicyRoute>)v[9]!,
         (HelperSettings)v[10]!,
-        (IReadOnlyList<Pinhole>)v[11]!);
+        (IReadOnlyList<Pinhole>)v[11]!,
+        (DhcpSettings)v[12]!,
+        (IReadOnlyList<StaticLease>)v[13]!,
+        (DnsSettings)v[14]!);
 
     private static object?[] Split(GatewayConfig c) =>
     [
         c.Network, c.PortForwards, c.MacFilters, c.MacPolicy, c.Logging, c.Rules, c.Protection, c.OneToOne, c.Redirects,
-        c.PolicyRoutes, c.Helpers, c.Pinholes,
+        c.PolicyRoutes, c.Helpers, c.Pinholes, c.Dhcp, c.StaticLeases, c.Dns,
     ];
 
     /// <summary>A list kept in id order (every list but the rules, which keep their run order).</summary>
@@ -387,7 +393,8 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
     private sealed record Part(Type Entity, Func<GatewayDbContext, CancellationToken, Task<object?>> Load)
     {
         public bool IsList { get; } = Entity != typeof(NetworkSettingsEntity) && Entity != typeof(MacPolicyEntity)
-            && Entity != typeof(LoggingPolicyEntity) && Entity != typeof(ProtectionEntity) && Entity != typeof(HelperSettingsEntity);
+            && Entity != typeof(LoggingPolicyEntity) && Entity != typeof(ProtectionEntity) && Entity != typeof(HelperSettingsEntity)
+            && Entity != typeof(DhcpSettingsEntity) && Entity != typeof(DnsSettingsEntity);
     }
 
     private sealed record Cached(long AsOf, object? Value);

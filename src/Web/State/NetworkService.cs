@@ -5,7 +5,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gateway.Web.State;
 
-/// <summary>WAN/LAN settings. A LAN change must keep every stored forward, 1:1 entry and policy route valid for the new LAN.</summary>
+/// <summary>
+/// WAN/LAN settings. A LAN change must keep every stored forward, 1:1 entry, policy route and static lease valid for
+/// the new LAN; it moves the DHCP range with it.
+/// </summary>
 public sealed class NetworkService(StateWriter writer)
 {
     public Task<NetworkSettings?> GetAsync(CancellationToken ct = default) =>
@@ -61,10 +64,29 @@ public sealed class NetworkService(StateWriter writer)
                 }
             }
 
+            // A static lease is one LAN host: outside the new LAN it strands like a forward. The DHCP range never
+            // strands: it moves to the same host numbers in the new LAN (clipped there).
+            foreach (var lease in await ListTable.LoadByIdAsync<StaticLeaseEntity, StaticLease>(db, c))
+            {
+                var leaseErrors = new ValidationErrors();
+                ConfigValidator.ValidateStaticLease(lease, settings, leaseErrors);
+                if (!leaseErrors.IsValid)
+                {
+                    stranded.Add($"static lease \"{lease.Name}\" (id {lease.Id}, {lease.Address})");
+                }
+            }
+
             if (stranded.Count > 0)
             {
                 var message = $"The new LAN would leave these outside it or no longer valid: {string.Join(", ", stranded)}. Change or delete them first.";
                 return Outcome<NetworkSettings>.Conflict(message, new Dictionary<string, string[]> { ["lanAddress"] = [message] });
+            }
+
+            if (entity.LanAddress != settings.LanAddress)
+            {
+                var dhcp = await db.Dhcp.SingleAsync(c);
+                var moved = dhcp.ToRecord() is { RangeStart: null, RangeEnd: null } unset ? unset : dhcp.ToRecord().MovedTo(entity.LanAddress, settings.LanAddress);
+                dhcp.CopyFrom(moved);
             }
 
             entity.CopyFrom(Canonical(settings));

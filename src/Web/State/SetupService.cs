@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gateway.Web.State;
 
-/// <summary>The one-shot first-run setup: admin password and network. There are no default credentials.</summary>
+/// <summary>The one-shot first-run setup: admin password, network, and DHCP and DNS for the LAN. There are no default credentials.</summary>
 public sealed class SetupService(
     StateWriter writer,
     SetupState state,
@@ -35,6 +35,10 @@ public sealed class SetupService(
         var network = new NetworkSettings(
             input?.WanInterface!, input?.LanInterface!, input?.LanAddress!, input?.Masquerade ?? true, input?.LanIpv6);
         ConfigValidator.ValidateNetwork(network, errors);
+
+        // A fresh router serves its LAN: DHCP on (the default range unless the body says otherwise) and DNS on.
+        var dhcp = (input?.Dhcp ?? new DhcpInput(null, null, null, null, null)).ToSettings(errors.Has("lanAddress") ? null : network.LanAddress);
+        ConfigValidator.ValidateDhcp(dhcp, errors.Has("lanAddress") ? null : network, errors, "dhcp");
         if (!errors.IsValid)
         {
             return Outcome<string>.Invalid(errors);
@@ -53,6 +57,8 @@ public sealed class SetupService(
             admin.PasswordHash = hasher.HashPassword(admin, input!.AdminPassword!);
             db.AdminUsers.Add(admin);
             db.Network.Add(NetworkSettingsEntity.From(NetworkService.Canonical(network)));
+            (await db.Dhcp.SingleAsync(c)).CopyFrom(dhcp);
+            (await db.Dns.SingleAsync(c)).CopyFrom(DnsSettings.Default);
             return Outcome<string>.Ok("");
         }, ct);
 

@@ -32,6 +32,10 @@ public static class StateServiceCollectionExtensions
         services.AddScoped<PinholeService>();
         services.AddScoped<PolicyRouteService>();
         services.AddScoped<HelpersService>();
+        services.AddScoped<DhcpService>();
+        services.AddScoped<StaticLeaseService>();
+        services.AddScoped<DnsService>();
+        services.AddScoped<DeviceNames>();
         services.AddScoped<NetworkService>();
         services.AddScoped<ConfigService>();
         services.AddScoped<SetupService>();

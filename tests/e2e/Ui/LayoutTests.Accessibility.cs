@@ -15,7 +15,7 @@ public sealed partial class LayoutTests
     // Every page of the main menu (NavMenu.razor), in its order.
     private static readonly (string Path, string Heading)[] MenuPages =
     [
-        ("/", "Dashboard"), ("/port-forwards", "Port forwards"), ("/nat", "NAT"), ("/pinholes", "Pinholes"),
+        ("/", "Dashboard"), ("/port-forwards", "Port forwards"), ("/lan", "LAN"), ("/nat", "NAT"), ("/pinholes", "Pinholes"),
         ("/firewall", "Firewall"), ("/mac-filters", "MAC filters"), ("/logging", "Logging"), ("/settings", "Settings"),
     ];
 

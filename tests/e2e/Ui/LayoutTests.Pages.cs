@@ -348,6 +348,7 @@ public sealed partial class LayoutTests
             "/firewall" => ["Add rule"],
             "/nat" => ["Add 1:1 entry", "Add policy route", "Add redirect"],
             "/pinholes" => ["Add pinhole"],
+            "/lan" => ["Add static lease"],
             _ => [],
         };
         foreach (var add in adds)

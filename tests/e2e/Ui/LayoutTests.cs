@@ -59,7 +59,7 @@ public sealed partial class LayoutTests(LayoutTests.Fixture fixture, Chromium ch
 
     private static readonly (string Path, string Heading)[] ListPages =
     [
-        ("/port-forwards", "Port forwards"), ("/mac-filters", "MAC filters"), ("/firewall", "Firewall"), ("/nat", "NAT"),
+        ("/port-forwards", "Port forwards"), ("/lan", "LAN"), ("/mac-filters", "MAC filters"), ("/firewall", "Firewall"), ("/nat", "NAT"),
         ("/pinholes", "Pinholes"), ("/settings", "Settings"),
     ];
 
@@ -237,6 +237,7 @@ public sealed partial class LayoutTests(LayoutTests.Fixture fixture, Chromium ch
         });
         await Api.PostJsonAsync("/api/v1/port-forwards", new { name = "ssh", protocol = "tcp", externalPort = 2222, internalAddress = Lab.Lab.Lan2Ip, internalPort = 22 });
         await Api.PostJsonAsync("/api/v1/mac-filters", new { mac = TheLab.Lan2Mac, name = LongName, enabled = true });
+        await Api.PostJsonAsync("/api/v1/static-leases", new { name = "lab-server-with-a-long-host-name", mac = TheLab.Lan2Mac, address = Lab.Lab.Lan2Ip });
         await Api.PostJsonAsync("/api/v1/rules", new
         {
             name = LongName,

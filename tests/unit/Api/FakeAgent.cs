@@ -37,6 +37,9 @@ internal sealed class FakeAgent : IAsyncDisposable
     /// <summary>When set, applies are answered only after this is released (one release per apply).</summary>
     public SemaphoreSlim? ApplyGate { get; set; }
 
+    /// <summary>What <c>get-leases</c> answers.</summary>
+    public IReadOnlyList<DhcpLease> Leases { get; set; } = [];
+
     /// <summary>What <c>get-neighbours</c> answers.</summary>
     public IReadOnlyList<Neighbour> Neighbours { get; set; } = [];
 
@@ -129,6 +132,9 @@ internal sealed class FakeAgent : IAsyncDisposable
                         break;
                     case GetNeighboursRequest:
                         await SendAsync(new NeighboursReply(Neighbours), _stop.Token);
+                        break;
+                    case GetLeasesRequest:
+                        await SendAsync(new LeasesReply(Leases), _stop.Token);
                         break;
                     case GetRulesetRequest:
                         await SendAsync(new RulesetReply("table inet gateway {\n}\n"), _stop.Token);

@@ -93,6 +93,74 @@ namespace Gateway.Web.Data.Migrations
                     b.ToTable("BrowserSessions", (string)null);
                 });
 
+            modelBuilder.Entity("Gateway.Web.Data.Entities.DhcpSettingsEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LeaseSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RangeEnd")
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RangeStart")
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Dhcp", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Domain = "lan",
+                            Enabled = false,
+                            LeaseSeconds = 43200
+                        });
+                });
+
+            modelBuilder.Entity("Gateway.Web.Data.Entities.DnsSettingsEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hosts")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Upstream")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Dns", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Enabled = false,
+                            Hosts = "[]",
+                            Upstream = "[]"
+                        });
+                });
+
             modelBuilder.Entity("Gateway.Web.Data.Entities.HelperSettingsEntity", b =>
                 {
                     b.Property<int>("Id")
@@ -632,6 +700,35 @@ namespace Gateway.Web.Data.Migrations
                     b.HasIndex("Position");
 
                     b.ToTable("Rules", (string)null);
+                });
+
+            modelBuilder.Entity("Gateway.Web.Data.Entities.StaticLeaseEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Mac")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("StaticLeases", (string)null);
                 });
 #pragma warning restore 612, 618
         }

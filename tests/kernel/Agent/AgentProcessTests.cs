@@ -138,7 +138,9 @@ public sealed class AgentProcessTests : IDisposable
 
             var ruleset = await AskAsync<RulesetReply>(socket, new GetRulesetRequest());
             Assert.Contains("tcp . 8080 comment \"web\" : 192.168.1.20 . 80", ruleset.Text, StringComparison.Ordinal);
-            Assert.Equal(Nft("list", "table", "inet", "gateway"), ruleset.Text);
+            // The live table, then what the agent owns beyond it: here the LAN address it put on br-lan.
+            Assert.StartsWith(Nft("list", "table", "inet", "gateway").TrimEnd('\n') + "\n\n", ruleset.Text, StringComparison.Ordinal);
+            Assert.Contains("192.168.1.1/24 dev br-lan", ruleset.Text, StringComparison.Ordinal);
 
             var links = await AskAsync<InterfacesReply>(socket, new GetInterfacesRequest());
             var dummy = Assert.Single(links.Interfaces, l => l.Name == "gwdummy0");

@@ -56,7 +56,11 @@ public sealed class ForeignClientTests : IAsyncLifetime
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(_app.SocketPath));
         await using var stream = new NetworkStream(socket, ownsSocket: false);
-        var foreign = websConfig with { Network = websConfig.Network with { LanAddress = "10.66.0.1/24" } };
+        var foreign = websConfig with
+        {
+            Network = websConfig.Network with { LanAddress = "10.66.0.1/24" },
+            Dhcp = websConfig.Dhcp.MovedTo(websConfig.Network.LanAddress, "10.66.0.1/24"),
+        };
         await Framing.WriteAsync(stream, AgentProtocol.Serialize(new ApplyRequest(desired, foreign) { Id = 1 }));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var reply = Assert.IsType<AppliedEvent>(AgentProtocol.DeserializeEvent((await Framing.ReadAsync(stream, timeout.Token))!));

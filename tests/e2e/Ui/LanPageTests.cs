@@ -82,6 +82,45 @@ public sealed class LanPageTests(LanPageTests.Fixture fixture, Chromium chromium
         await phone.ScreenshotAsync("phone-lan");
     }
 
+    [Fact]
+    public async Task ALiveLeaseIsReservedFromTheLanPageWithItsMacAddressAndHostName()
+    {
+        // A real DHCP client on LAN2 (dhcpcd, private state, no hook) takes a lease from the agent's dnsmasq.
+        var address = await TheLab.DhcpLeaseAsync(TheLab.Lan2Ns, "labpc");
+        Assert.NotNull(address);
+        try
+        {
+            await using var panel = await Panel.OpenAsync(chromium, TheLab);
+            await panel.LoginAsync();
+            await panel.OpenFromMenuAsync("LAN", "LAN");
+            var page = panel.Page;
+
+            // The live list polls the agent; the lease appears with its host name and a Reserve button.
+            var reserve = page.GetByRole(AriaRole.Button, new() { Name = $"Reserve {address} for labpc", Exact = true });
+            await Expect(reserve).ToBeVisibleAsync(new() { Timeout = 20_000 });
+            await reserve.ClickAsync();
+
+            var leases = Section(page, "Static leases");
+            await Expect(leases.GetByLabel("Name", new() { Exact = true })).ToHaveValueAsync("labpc");
+            await Expect(leases.GetByLabel("Address", new() { Exact = true })).ToHaveValueAsync(address!);
+            await leases.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+            // The live list keeps its own "labpc" row: look in the static leases only.
+            var reserved = leases.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = "labpc", Exact = true }) });
+            await Expect(reserved).ToContainTextAsync(address!);
+
+            var stored = (await Api.GetJsonArrayAsync("/api/v1/static-leases")).Single(l => l!["name"]!.GetValue<string>() == "labpc")!;
+            Assert.Equal(TheLab.Lan2Mac.ToLowerInvariant(), stored["mac"]!.GetValue<string>());
+            Assert.Equal(address, stored["address"]!.GetValue<string>());
+
+            // The other test of this class counts the static leases: leave none behind.
+            await Api.DeleteAsync($"/api/v1/static-leases/{stored["id"]!.GetValue<int>()}");
+        }
+        finally
+        {
+            await TheLab.ReleaseDhcpAsync(TheLab.Lan2Ns);
+        }
+    }
+
     private static ILocator Section(IPage page, string title) => page.GetByRole(AriaRole.Region, new() { Name = title, Exact = true });
 
     private static ILocator Row(IPage page, string name) =>

@@ -91,6 +91,10 @@ public static class DnsmasqConfig
                 conf.Append("resolv-file=/etc/resolv.conf\n");
             }
 
+            // The router's own name answers with whatever the LAN link holds (a delegated IPv6 prefix included);
+            // the qualified name first, so a reverse lookup of the router's address gives it.
+            Line(conf, "interface-name", $"{ConfigValidator.RouterHostName}.{domain},{lanLink}");
+            Line(conf, "interface-name", $"{ConfigValidator.RouterHostName},{lanLink}");
             conf.Append("cache-size=1000\n");
         }
         else
@@ -128,11 +132,11 @@ public static class DnsmasqConfig
             }
         }
 
-        return new DnsmasqFiles(conf.ToString(), Hosts(config, domain), DhcpHosts(config), Upstream(dns, learntUpstream));
+        return new DnsmasqFiles(conf.ToString(), Hosts(config), DhcpHosts(config), Upstream(dns, learntUpstream));
     }
 
     /// <summary><c>addn-hosts</c>: the owner's extra names, and every enabled static lease under its name.</summary>
-    private static string Hosts(GatewayConfig config, string domain)
+    private static string Hosts(GatewayConfig config)
     {
         var text = new StringBuilder();
         foreach (var host in config.Dns.Hosts)
@@ -142,8 +146,8 @@ public static class DnsmasqConfig
 
         foreach (var lease in config.StaticLeases.Where(l => l.Enabled))
         {
-            var name = Checked(lease.Name, ConfigValidator.IsHostName);
-            text.Append(Address(lease.Address)).Append(' ').Append(name).Append(' ').Append(name).Append('.').Append(domain).Append('\n');
+            // expand-hosts answers <name>.<domain> as well.
+            text.Append(Address(lease.Address)).Append(' ').Append(Checked(lease.Name, ConfigValidator.IsHostName)).Append('\n');
         }
 
         return text.ToString();

@@ -16,6 +16,14 @@ public static partial class ConfigValidator
     public const string HostNameMessage =
         "A host name: 1–63 letters, digits and '-', not starting or ending with '-'.";
 
+    /// <summary>
+    /// The router's own name on the LAN: dnsmasq answers it (and <c>router.&lt;domain&gt;</c>) with the LAN link's
+    /// addresses, and the web accepts it as a Host, so no lease or extra name may take it.
+    /// </summary>
+    public const string RouterHostName = "router";
+
+    private const string RouterNameMessage = "The router's own name on the LAN; pick another.";
+
     public const string DnsNameMessage =
         "A DNS name: labels of 1–63 letters, digits and '-' (not starting or ending with '-') joined by dots, at most 253 characters.";
 
@@ -32,11 +40,27 @@ public static partial class ConfigValidator
         ValidateDhcp(config.Dhcp, network, errors, "dhcp");
         ValidateList(config.StaticLeases, MaxStaticLeases, "staticLeases", errors, (item, prefix) => ValidateStaticLease(item, network, errors, prefix));
         ValidateDns(config.Dns, errors, "dns");
+        CheckRouterName(config, errors);
         if (config.StaticLeases is { } leases)
         {
             CheckUnique(leases, l => l is { Enabled: true } && MacAddress.TryNormalize(l.Mac, out var mac) ? mac : null, "staticLeases", "mac", errors);
             CheckUnique(leases, l => l is { Enabled: true } ? l.Address : null, "staticLeases", "address", errors);
             CheckUnique(leases, l => l is { Enabled: true } ? l.Name?.ToLowerInvariant() : null, "staticLeases", "name", errors);
+        }
+    }
+
+    /// <summary>An extra DNS name may not be the router's, bare or under the LAN domain.</summary>
+    private static void CheckRouterName(GatewayConfig config, ValidationErrors errors)
+    {
+        var hosts = config.Dns?.Hosts ?? [];
+        var qualified = $"{RouterHostName}.{config.Dhcp?.Domain}";
+        for (var i = 0; i < hosts.Count; i++)
+        {
+            var name = hosts[i]?.Name;
+            if (string.Equals(name, RouterHostName, StringComparison.OrdinalIgnoreCase) || string.Equals(name, qualified, StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"dns.hosts[{i}].name", RouterNameMessage);
+            }
         }
     }
 
@@ -101,6 +125,10 @@ public static partial class ConfigValidator
         if (!IsHostName(lease.Name))
         {
             errors.Add(P("name"), HostNameMessage);
+        }
+        else if (string.Equals(lease.Name, RouterHostName, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add(P("name"), RouterNameMessage);
         }
 
         if (!MacAddress.TryNormalize(lease.Mac, out var mac))

@@ -69,7 +69,20 @@ internal sealed class HostGuard(RequestDelegate next, RouterLinks links, IEnumer
 
         if (!IPAddress.TryParse(name, out var address))
         {
-            return name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || names.Any(source => source.Contains(name));
+            if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            foreach (var source in names)
+            {
+                if (await source.ContainsAsync(name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         address = Unmapped(address);

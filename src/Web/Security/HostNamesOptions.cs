@@ -11,13 +11,12 @@ public sealed class HostNamesOptions
 }
 
 /// <summary>
-/// A source of names that are the router's own (each registered source is asked on every check). The configured
-/// names are one; the LAN DNS service registers another for the router's local name (such as <c>router.lan</c>)
-/// once it exists.
+/// A source of names that are the router's own (each registered source is asked on every check): the configured
+/// names, and the router's name on the LAN (<see cref="LanHostNames"/>).
 /// </summary>
 public interface IRouterHostNames
 {
-    bool Contains(string host);
+    ValueTask<bool> ContainsAsync(string host);
 }
 
 /// <summary><see cref="HostNamesOptions.AllowedHostNames"/>, compared without case and without a trailing dot.</summary>
@@ -26,5 +25,5 @@ internal sealed class ConfiguredHostNames(Microsoft.Extensions.Options.IOptions<
     private readonly HashSet<string> _names = new(
         options.Value.AllowedHostNames.Select(HostGuard.Normalize).Where(n => n.Length > 0), StringComparer.OrdinalIgnoreCase);
 
-    public bool Contains(string host) => _names.Contains(host);
+    public ValueTask<bool> ContainsAsync(string host) => ValueTask.FromResult(_names.Contains(host));
 }

@@ -39,6 +39,7 @@ public static class SecurityExtensions
         builder.Services.AddSingleton<RouterLinks>();
         builder.Services.AddOptions<HostNamesOptions>().Bind(builder.Configuration.GetSection("Web"));
         builder.Services.AddSingleton<IRouterHostNames, ConfiguredHostNames>();
+        builder.Services.AddSingleton<IRouterHostNames, LanHostNames>();
         // Global hub options reach the panel's hub too (it is the only hub).
         builder.Services.Configure<HubOptions>(hubs => hubs.AddFilter<CircuitlessConnections>());
         return builder;

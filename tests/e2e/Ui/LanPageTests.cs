@@ -73,6 +73,11 @@ public sealed class LanPageTests(LanPageTests.Fixture fixture, Chromium chromium
 
         await panel.OpenFromMenuAsync("Port forwards", "Port forwards");
         await Expect(Row(page, "ui-lan-web")).ToContainTextAsync("(nas)");
+        // The add form offers the named device for its address.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add port forward" }).ClickAsync();
+        var offered = page.Locator($"#pf-internal-address-devices option[value='{Lab.Lab.Lan1Ip}']");
+        await Expect(offered).ToHaveAttributeAsync("label", $"nas ({TheLab.Lan1Mac.ToLowerInvariant()})");
+        await Expect(page.Locator("#pf-internal-address")).ToHaveAttributeAsync("list", "pf-internal-address-devices");
 
         await using var phone = await Panel.OpenAsync(chromium, TheLab, Panel.PhoneWidth, ColorScheme.Dark);
         await phone.LoginAsync();
@@ -85,15 +90,20 @@ public sealed class LanPageTests(LanPageTests.Fixture fixture, Chromium chromium
     [Fact]
     public async Task ALiveLeaseIsReservedFromTheLanPageWithItsMacAddressAndHostName()
     {
+        await using var panel = await Panel.OpenAsync(chromium, TheLab);
+        await panel.LoginAsync();
+        var page = panel.Page;
+        // The dashboard's lease count, open before the lease exists, follows it without a reload.
+        var dhcpFact = page.GetByRole(AriaRole.Definition).Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("leases?$") });
+        await Expect(dhcpFact).ToHaveTextAsync("0 leases");
+
         // A real DHCP client on LAN2 (dhcpcd, private state, no hook) takes a lease from the agent's dnsmasq.
         var address = await TheLab.DhcpLeaseAsync(TheLab.Lan2Ns, "labpc");
         Assert.NotNull(address);
         try
         {
-            await using var panel = await Panel.OpenAsync(chromium, TheLab);
-            await panel.LoginAsync();
+            await Expect(dhcpFact).ToHaveTextAsync("1 lease", new() { Timeout = 20_000 });
             await panel.OpenFromMenuAsync("LAN", "LAN");
-            var page = panel.Page;
 
             // The live list polls the agent; the lease appears with its host name and a Reserve button.
             var reserve = page.GetByRole(AriaRole.Button, new() { Name = $"Reserve {address} for labpc", Exact = true });

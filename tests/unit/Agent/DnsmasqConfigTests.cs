@@ -39,12 +39,26 @@ public sealed class DnsmasqConfigTests
     }
 
     [Fact]
-    public void EnabledStaticLeasesBecomeDhcpHostsAndNamesWithAndWithoutTheDomain()
+    public void EnabledStaticLeasesBecomeDhcpHostsAndNamesThatExpandHostsQualifies()
     {
         var files = DnsmasqConfig.Render(Served, Paths, []);
 
         Assert.Equal("aa:bb:cc:00:11:22,192.168.1.10,nas\n", files.DhcpHosts);
-        Assert.Equal("192.168.1.5 printer\n2001:db8:1::10 nas6.home\n192.168.1.10 nas nas.home\n", files.Hosts);
+        Assert.Equal("192.168.1.5 printer\n2001:db8:1::10 nas6.home\n192.168.1.10 nas\n", files.Hosts);
+        Assert.Contains("expand-hosts", files.Conf.Split('\n'));
+    }
+
+    [Fact]
+    public void TheRouterAnswersToItsOwnNameWithTheLanLinksAddressesQualifiedFirstForReverseLookups()
+    {
+        var lines = DnsmasqConfig.Render(Served, Paths, []).Conf.Split('\n').ToList();
+
+        var qualified = lines.IndexOf("interface-name=router.home,br-lan");
+        Assert.True(qualified >= 0);
+        Assert.True(lines.IndexOf("interface-name=router,br-lan") > qualified);
+
+        var dnsOff = DnsmasqConfig.Render(Served with { Dns = DnsSettings.Off }, Paths, []);
+        Assert.DoesNotContain("interface-name", dnsOff.Conf, StringComparison.Ordinal);
     }
 
     [Fact]

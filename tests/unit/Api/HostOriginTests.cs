@@ -117,13 +117,14 @@ public sealed class HostOriginTests : IAsyncLifetime
         {
             "localhost", "LOCALHOST:5080", "127.0.0.1", "127.0.0.1:5080", "[::1]", "[::1]:5080", "192.168.1.1:80",
             "[2001:db8:1::1]", "203.0.113.2", "router.example.net", "Router.Example.Net.:8080",
+            "router", "router.lan", "Router.LAN.:80",
         })
         {
             using var response = await SendAsync(client, HttpMethod.Get, "/api/v1/setup", host: host);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{host}: {(int)response.StatusCode}");
         }
 
-        foreach (var host in new[] { "192.168.1.2", "[2001:db8:1::2]", "10.0.0.1", "example.net" })
+        foreach (var host in new[] { "192.168.1.2", "[2001:db8:1::2]", "10.0.0.1", "example.net", "router.home", "router.lan.example.net", "nas.lan" })
         {
             using var response = await SendAsync(client, HttpMethod.Get, "/api/v1/setup", host: host);
             Assert.True(response.StatusCode == HttpStatusCode.MisdirectedRequest, $"{host}: {(int)response.StatusCode}");

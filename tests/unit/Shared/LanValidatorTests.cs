@@ -67,6 +67,8 @@ public sealed class LanValidatorTests
         { "outside the lan", ValidLease with { Address = "10.0.0.5" }, "address" },
         { "address with text", ValidLease with { Address = "192.168.1.10\ndhcp-range=1" }, "address" },
         { "negative id", ValidLease with { Id = -2 }, "id" },
+        { "the router's own name", ValidLease with { Name = "Router" }, "name" },
+        { "a name that only starts like the router's", ValidLease with { Name = "router2" }, null },
     };
 
     [Theory]
@@ -145,6 +147,22 @@ public sealed class LanValidatorTests
         var errors = new ValidationErrors();
         ConfigValidator.ValidateDns(new DnsSettings(true, [], [new DnsHost(name, "192.168.1.5")]), errors);
         Assert.Equal(valid, errors.IsValid);
+    }
+
+    [Fact]
+    public void AnExtraNameMayNotBeTheRoutersBareOrUnderTheLanDomain()
+    {
+        var config = Config() with
+        {
+            Dhcp = ValidDhcp with { Domain = "home" },
+            Dns = new DnsSettings(true, [], [new DnsHost("router", "192.168.1.5"), new DnsHost("ROUTER.home", "192.168.1.6"), new DnsHost("router.example.net", "192.168.1.7")]),
+        };
+
+        var errors = ConfigValidator.Validate(config);
+
+        Assert.True(errors.Has("dns.hosts[0].name"));
+        Assert.True(errors.Has("dns.hosts[1].name"));
+        Assert.False(errors.Has("dns.hosts[2].name"), "a name under another domain is the owner's business");
     }
 
     [Fact]

@@ -12,6 +12,7 @@ namespace Gateway.Tests.E2e.Ui;
 /// as packets that pass or stop, and in what the REST API reports. Each test uses its own ports and names
 /// and undoes what would disturb the others.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class PanelTests(PanelLab fixture, Chromium chromium) : IClassFixture<PanelLab>, IClassFixture<Chromium>
 {
     private Lab.Lab TheLab => fixture.Lab;

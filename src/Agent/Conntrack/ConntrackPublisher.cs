@@ -1,3 +1,4 @@
+using Gateway.Agent.Netlink;
 using Gateway.Agent.Ipc;
 using Gateway.Agent.Nft;
 using Gateway.Shared.Protocol;
@@ -35,7 +36,7 @@ public sealed partial class ConntrackPublisher(ClientHub hub, RulesetManager rul
                     hub.Broadcast(sampler.Sample(rulesets.AppliedConfig));
                     lastError = null;
                 }
-                catch (Exception ex) when (ex is ConntrackException or InvalidDataException)
+                catch (Exception ex) when (ex is NetlinkException or InvalidDataException)
                 {
                     client?.Dispose();
                     client = null;

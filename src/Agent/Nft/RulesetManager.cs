@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gateway.Agent.Netlink;
 using Gateway.Agent.Conntrack;
 using Gateway.Agent.Routing;
 using Gateway.Agent.State;
@@ -809,7 +810,7 @@ public sealed partial class RulesetManager(IRulesetKernel kernel, LastGoodStore 
             var named = string.Join(",", stale.Take(8).Select(m => "0x" + m.ToString("x", System.Globalization.CultureInfo.InvariantCulture)));
             LogClosed(stale.Count > 8 ? $"{named} and {stale.Count - 8} more" : named);
         }
-        catch (ConntrackException ex)
+        catch (NetlinkException ex)
         {
             LogCloseFailed(ex.Message);
         }

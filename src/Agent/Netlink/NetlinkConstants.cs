@@ -1,4 +1,4 @@
-namespace Gateway.Agent.Conntrack;
+namespace Gateway.Agent.Netlink;
 
 /// <summary>
 /// Netlink / nfnetlink / ctnetlink numbers from linux/netlink.h, linux/netfilter/nfnetlink.h and

@@ -33,6 +33,8 @@ public sealed partial class ConntrackPublisher(ClientHub hub, RulesetManager rul
                         sampler = new ConntrackSampler(client);
                     }
 
+                    // Two procfs reads a second: conntrack loads with the first ruleset, and from then on entries count bytes.
+                    Connections.ConntrackSwitches.TurnOn();
                     hub.Broadcast(sampler.Sample(rulesets.AppliedConfig));
                     lastError = null;
                 }

@@ -316,6 +316,10 @@ public sealed partial class AgentServer(
             case GetLeasesRequest:
                 // From dnsmasq's lease file; none while it does not run.
                 return new LeasesReply(dnsmasq?.Leases() ?? []);
+            case ListConnectionsRequest list:
+                return await Task.Run(() => Connections.ConnectionFrames.List(list, dnsmasq?.Leases() ?? []), cancellationToken).ConfigureAwait(false);
+            case KillConnectionRequest kill:
+                return await Task.Run(() => Connections.ConnectionFrames.Kill(kill), cancellationToken).ConfigureAwait(false);
             case GetRulesetRequest:
                 var table = await Task.Run(applier.ListTable, cancellationToken).ConfigureAwait(false);
                 var routing = await Task.Run(() => rulesets.DescribeRoutingAsync(cancellationToken), cancellationToken).ConfigureAwait(false);

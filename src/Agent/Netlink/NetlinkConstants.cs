@@ -20,6 +20,9 @@ internal static class Nl
     public const ushort MsgDone = 3;
     public const ushort MsgOverrun = 4;
 
+    public const byte AfInet = 2;
+    public const byte AfInet6 = 10;
+
     public const byte NfnetlinkV0 = 0;
     public const int SubsysCtnetlink = 1;
 
@@ -35,6 +38,13 @@ internal static class Nl
     public const ushort CtaTupleOrig = 1;
     public const ushort CtaMark = 8;
     public const ushort CtaMarkMask = 21;
+    public const ushort CtaId = 12;
+    public const ushort CtaFilter = 25;
+
+    // enum ctattr_filter and its CTA_FILTER_FLAG bits (nfnetlink_conntrack.h)
+    public const ushort CtaFilterOrigFlags = 1;
+    public const ushort CtaFilterReplyFlags = 2;
+    public const uint CtaFilterFlagProtoNum = 1u << 3;
 
     // enum ctattr_tuple / ctattr_l4
     public const ushort CtaTupleIp = 1;

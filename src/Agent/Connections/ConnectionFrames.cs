@@ -8,7 +8,8 @@ namespace Gateway.Agent.Connections;
 /// <summary>The agent's answers to <c>list-connections</c> and <c>kill-connection</c>, each on a socket of its own.</summary>
 public static class ConnectionFrames
 {
-    public static ConnectionsReply List(ListConnectionsRequest request, IReadOnlyList<DhcpLease> leases)
+    /// <param name="lanInterface">The LAN link: only its neighbours are devices (the WAN's gateway is a neighbour too).</param>
+    public static ConnectionsReply List(ListConnectionsRequest request, IReadOnlyList<DhcpLease> leases, string? lanInterface)
     {
         var query = ConnectionQuery.From(request, out var error);
         if (query is null)
@@ -19,7 +20,7 @@ public static class ConnectionFrames
         try
         {
             ConntrackSwitches.TurnOn();
-            var devices = DeviceMap.From(NeighbourTable.Read(), leases);
+            var devices = DeviceMap.From(NeighbourTable.Read().Where(n => n.Interface == lanInterface), leases);
             using var socket = new NetlinkSocket();
             return ConnectionLister.List(socket, query, devices, DateTimeOffset.UtcNow);
         }

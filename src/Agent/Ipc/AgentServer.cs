@@ -317,7 +317,7 @@ public sealed partial class AgentServer(
                 // From dnsmasq's lease file; none while it does not run.
                 return new LeasesReply(dnsmasq?.Leases() ?? []);
             case ListConnectionsRequest list:
-                return await Task.Run(() => Connections.ConnectionFrames.List(list, dnsmasq?.Leases() ?? []), cancellationToken).ConfigureAwait(false);
+                return await Task.Run(() => Connections.ConnectionFrames.List(list, dnsmasq?.Leases() ?? [], rulesets.AppliedConfig?.Network.LanInterface), cancellationToken).ConfigureAwait(false);
             case KillConnectionRequest kill:
                 return await Task.Run(() => Connections.ConnectionFrames.Kill(kill), cancellationToken).ConfigureAwait(false);
             case GetRulesetRequest:

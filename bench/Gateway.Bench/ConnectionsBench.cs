@@ -33,7 +33,7 @@ internal static class ConnectionsBench
         var cases = new (string Name, ListConnectionsRequest Request)[]
         {
             ("unfiltered, first 100", new ListConnectionsRequest()),
-            ("address=10.0.0.77 (stream filter)", new ListConnectionsRequest(Address: "10.0.0.77")),
+            ("address=10.0.0.77 (kernel, 4 dumps)", new ListConnectionsRequest(Address: "10.0.0.77")),
             ("mark 5 (kernel filter), first 100", new ListConnectionsRequest(Mark: 5)),
             ("tcp, port 1101, first 100", new ListConnectionsRequest(Protocol: "tcp", Port: 1101)),
         };

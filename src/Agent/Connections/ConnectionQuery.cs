@@ -21,6 +21,9 @@ public sealed class ConnectionQuery
 
     public UInt128? Address { get; private init; }
 
+    /// <summary><see cref="Address"/> in network order (4 or 16 bytes), for the kernel filter.</summary>
+    public byte[]? AddressBytes { get; private init; }
+
     public int? Port { get; private init; }
 
     /// <summary>Lower-case MAC.</summary>
@@ -55,6 +58,7 @@ public sealed class ConnectionQuery
         }
 
         UInt128? address = null;
+        byte[]? addressBytes = null;
         if (request.Address is { } text)
         {
             if (!IPAddress.TryParse(text, out var parsed) || text.Contains('/', StringComparison.Ordinal))
@@ -77,7 +81,8 @@ public sealed class ConnectionQuery
             }
 
             family = addressFamily;
-            address = ConnectionEntry.AddressOf(parsed.GetAddressBytes());
+            addressBytes = parsed.GetAddressBytes();
+            address = ConnectionEntry.AddressOf(addressBytes);
         }
 
         if (request.Port is < 0 or > 65535)
@@ -103,6 +108,7 @@ public sealed class ConnectionQuery
             Family = family,
             Protocol = protocol,
             Address = address,
+            AddressBytes = addressBytes,
             Port = request.Port,
             Device = request.Device?.ToLowerInvariant().Replace('-', ':'),
             Mark = request.Mark,

@@ -44,14 +44,19 @@ internal static class Nl
     // enum ctattr_filter and its CTA_FILTER_FLAG bits (nfnetlink_conntrack.h)
     public const ushort CtaFilterOrigFlags = 1;
     public const ushort CtaFilterReplyFlags = 2;
+    public const uint CtaFilterFlagIpSrc = 1u << 0;
+    public const uint CtaFilterFlagIpDst = 1u << 1;
     public const uint CtaFilterFlagProtoNum = 1u << 3;
+    public const ushort CtaTupleReply = 2;
 
     // enum ctattr_tuple / ctattr_l4
     public const ushort CtaTupleIp = 1;
     public const ushort CtaTupleProto = 2;
 
     // enum ctattr_ip
+    public const ushort CtaIpV4Src = 1;
     public const ushort CtaIpV4Dst = 2;
+    public const ushort CtaIpV6Src = 3;
     public const ushort CtaIpV6Dst = 4;
     public const ushort CtaProtoNum = 1;
 

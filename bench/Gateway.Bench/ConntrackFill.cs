@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Gateway.Agent.Conntrack;
+using Gateway.Agent.Netlink;
 
 namespace Gateway.Bench;
 
@@ -53,7 +53,7 @@ internal static class ConntrackFill
                 var error = BinaryPrimitives.ReadInt32LittleEndian(replies[16..]);
                 if (error != 0)
                 {
-                    throw new ConntrackException($"conntrack insert failed: errno {-error}", -error);
+                    throw new NetlinkException($"conntrack insert failed: errno {-error}", -error);
                 }
 
                 acks++;

@@ -6,7 +6,7 @@ using Gateway.Bench.E2e;
 // host's firewall and conntrack table are never touched:
 //   dotnet Gateway.Bench.dll [--rounds N] [--forwards N] [--macs N] [--rules N] [--entries N] [--small N]
 //     [--samples N] [--writers N] [--writes N] [--wrk-seconds N] [--parts abcdef] [--agent aot|jit|PATH]
-//     [apply] [conntrack] [e2e] [profile] [memory]
+//     [apply] [conntrack] [connections] [e2e] [profile] [memory]
 var options = BenchOptions.Parse(args);
 if (options.Inside is { } which)
 {
@@ -15,6 +15,7 @@ if (options.Inside is { } which)
     {
         "apply" => ApplyBench.Run(options),
         "conntrack" => ConntrackBench.Run(options),
+        "connections" => ConnectionsBench.Run(options),
         "ctfill" => ConntrackFill.Fill(options.Entries) == options.Entries ? 0 : 1,
         _ => 2,
     };

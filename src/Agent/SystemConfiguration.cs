@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Gateway.Agent.Interop;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Gateway.Shared.Hosting;
@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 namespace Gateway.Agent;
 
 /// <summary>The packaged agent service's wiring (the settings file itself: <see cref="SystemSettingsFile"/>).</summary>
-public static partial class SystemConfiguration
+public static class SystemConfiguration
 {
     /// <summary>
     /// The packaged service's wiring, a no-op elsewhere: the system settings file, and under systemd readiness via
@@ -53,15 +53,9 @@ public static partial class SystemConfiguration
         return configuration;
     }
 
-    private static uint? UidOf(string user)
+    private static unsafe uint? UidOf(string user)
     {
-        var entry = getpwnam(user);
-        return entry == IntPtr.Zero ? null : (uint)Marshal.ReadInt32(entry, PwUidOffset);
+        var entry = Libc.GetPwNam(user);
+        return entry == null ? null : entry->Uid;
     }
-
-    // struct passwd { char *pw_name; char *pw_passwd; uid_t pw_uid; ... } on 64-bit Linux: pw_uid follows two pointers.
-    private static readonly int PwUidOffset = 2 * IntPtr.Size;
-
-    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial IntPtr getpwnam(string name);
 }

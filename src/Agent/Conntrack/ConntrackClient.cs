@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Globalization;
+using Gateway.Agent.Netlink;
 
 namespace Gateway.Agent.Conntrack;
 
@@ -61,21 +61,14 @@ public sealed class ConntrackClient : IDisposable
     /// <summary>Deletes every entry whose ct mark is exactly <paramref name="mark"/> (a kernel-side filtered flush).</summary>
     public void DeleteByMark(uint mark)
     {
-        // CTA_MARK and CTA_MARK_MASK, each: u16 len=8, u16 type, be32 value.
-        Span<byte> attributes = stackalloc byte[16];
-        BinaryPrimitives.WriteUInt16LittleEndian(attributes, 8);
-        BinaryPrimitives.WriteUInt16LittleEndian(attributes[2..], Nl.CtaMark);
-        BinaryPrimitives.WriteUInt32BigEndian(attributes[4..], mark);
-        BinaryPrimitives.WriteUInt16LittleEndian(attributes[8..], 8);
-        BinaryPrimitives.WriteUInt16LittleEndian(attributes[10..], Nl.CtaMarkMask);
-        BinaryPrimitives.WriteUInt32BigEndian(attributes[12..], uint.MaxValue);
+        var attributes = new NetlinkAttributeWriter(16).U32BigEndian(Nl.CtaMark, mark).U32BigEndian(Nl.CtaMarkMask, uint.MaxValue);
         lock (_lock)
         {
             try
             {
-                _socket.Request(Nl.CtMsgDelete, Nl.FlagRequest | Nl.FlagAck, attributes, (batch, seq) => NetlinkMessages.ParseDump(batch, seq, new ConntrackTally()));
+                _socket.Request(Nl.CtMsgDelete, Nl.FlagRequest | Nl.FlagAck, attributes.Written, (batch, seq) => NetlinkMessages.ParseDump(batch, seq, new ConntrackTally()));
             }
-            catch (ConntrackException ex) when (ex.Errno == 2)
+            catch (NetlinkException ex) when (ex.Errno == Errno.ENoEnt)
             {
                 // ENOENT: nothing carried that mark.
             }
@@ -136,7 +129,7 @@ public sealed class ConntrackClient : IDisposable
             {
                 _socket.RequestRaw(Nl.CtType(Nl.CtMsgDelete), Nl.FlagRequest | Nl.FlagAck, entry, (batch, seq) => NetlinkMessages.ParseDump(batch, seq, new ConntrackTally()));
             }
-            catch (ConntrackException ex) when (ex.Errno == 2)
+            catch (NetlinkException ex) when (ex.Errno == Errno.ENoEnt)
             {
                 // ENOENT: it timed out or closed since the dump.
             }

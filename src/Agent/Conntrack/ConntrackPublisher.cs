@@ -1,3 +1,4 @@
+using Gateway.Agent.Netlink;
 using Gateway.Agent.Ipc;
 using Gateway.Agent.Nft;
 using Gateway.Shared.Protocol;
@@ -32,10 +33,12 @@ public sealed partial class ConntrackPublisher(ClientHub hub, RulesetManager rul
                         sampler = new ConntrackSampler(client);
                     }
 
+                    // Two procfs reads a second: conntrack loads with the first ruleset, and from then on entries count bytes.
+                    Connections.ConntrackSwitches.TurnOn();
                     hub.Broadcast(sampler.Sample(rulesets.AppliedConfig));
                     lastError = null;
                 }
-                catch (Exception ex) when (ex is ConntrackException or InvalidDataException)
+                catch (Exception ex) when (ex is NetlinkException or InvalidDataException)
                 {
                     client?.Dispose();
                     client = null;

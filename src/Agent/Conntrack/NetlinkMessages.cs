@@ -1,16 +1,6 @@
-using System.Buffers.Binary;
+using Gateway.Agent.Netlink;
 
 namespace Gateway.Agent.Conntrack;
-
-/// <summary>What a batch of netlink replies said about the request in progress.</summary>
-public enum BatchEnd
-{
-    /// <summary>More messages follow in the next read.</summary>
-    More,
-
-    /// <summary>NLMSG_DONE, or the ACK (error 0) of a non-dump request.</summary>
-    Done,
-}
 
 /// <summary>
 /// Parses what one <c>recv</c> on a NETLINK_NETFILTER socket returns. Layout, repeated:
@@ -25,10 +15,10 @@ public static class NetlinkMessages
 {
     /// <summary>Adds every conntrack entry in <paramref name="batch"/> to <paramref name="tally"/>.</summary>
     /// <exception cref="InvalidDataException">Truncated or inconsistent messages.</exception>
-    /// <exception cref="ConntrackException">The kernel reported an error or an interrupted dump.</exception>
+    /// <exception cref="NetlinkException">The kernel reported an error or an interrupted dump.</exception>
     public static BatchEnd ParseDump(ReadOnlySpan<byte> batch, uint sequence, ConntrackTally tally)
     {
-        return Walk(batch, sequence, (type, family, payload) =>
+        return NetlinkWalk.WalkNfnetlink(batch, sequence, (type, family, payload) =>
         {
             if (type == Nl.CtType(Nl.CtMsgNew))
             {
@@ -42,7 +32,7 @@ public static class NetlinkMessages
     public static BatchEnd ParseStats(ReadOnlySpan<byte> batch, uint sequence, out long entries, out long max)
     {
         long e = -1, m = -1;
-        var end = Walk(batch, sequence, (type, _, payload) =>
+        var end = NetlinkWalk.WalkNfnetlink(batch, sequence, (type, _, payload) =>
         {
             if (type != Nl.CtType(Nl.CtMsgGetStats))
             {
@@ -61,7 +51,7 @@ public static class NetlinkMessages
                     m = reader.ReadU32BigEndian();
                 }
             }
-        });
+        }, Nl.CtType(Nl.CtMsgGetStats));
         entries = e;
         max = m;
         return e >= 0 ? BatchEnd.Done : end;
@@ -74,7 +64,7 @@ public static class NetlinkMessages
     public static BatchEnd ParseCpuStats(ReadOnlySpan<byte> batch, uint sequence, Dictionary<string, long> sums)
     {
         ArgumentNullException.ThrowIfNull(sums);
-        return Walk(batch, sequence, (type, _, payload) =>
+        return NetlinkWalk.WalkNfnetlink(batch, sequence, (type, _, payload) =>
         {
             if (type != Nl.CtType(Nl.CtMsgGetStatsCpu))
             {
@@ -102,7 +92,7 @@ public static class NetlinkMessages
     {
         ArgumentNullException.ThrowIfNull(marks);
         ArgumentNullException.ThrowIfNull(found);
-        return Walk(batch, sequence, (type, family, attributes) =>
+        return NetlinkWalk.WalkNfnetlink(batch, sequence, (type, family, attributes) =>
         {
             if (type != Nl.CtType(Nl.CtMsgNew))
             {
@@ -120,14 +110,10 @@ public static class NetlinkMessages
             {
                 if (reader.Type == Nl.CtaTupleOrig)
                 {
-                    var length = NetlinkAttributeReader.HeaderSize + reader.Payload.Length;
-                    var body = new byte[Nl.NfgenmsgSize + NetlinkAttributeReader.Align(length)];
-                    body[0] = family;
-                    body[1] = Nl.NfnetlinkV0;
-                    BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(Nl.NfgenmsgSize), (ushort)length);
-                    BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(Nl.NfgenmsgSize + 2), Nl.CtaTupleOrig | NetlinkAttributeReader.NestedFlag);
-                    reader.Payload.CopyTo(body.AsSpan(Nl.NfgenmsgSize + NetlinkAttributeReader.HeaderSize));
-                    found.Add(body);
+                    var body = new NetlinkAttributeWriter(Nl.NfgenmsgSize + NetlinkAttributeReader.HeaderSize + reader.Payload.Length)
+                        .NfgenHeader(family)
+                        .Bytes(Nl.CtaTupleOrig | NetlinkAttributeReader.NestedFlag, reader.Payload);
+                    found.Add(body.ToArray());
                     return;
                 }
             }
@@ -202,84 +188,4 @@ public static class NetlinkMessages
             }
         }
     }
-
-    /// <summary>One message of a reply: its type, its nfgenmsg family (AF_INET, AF_INET6, ...) and its attributes.</summary>
-    internal delegate void MessageHandler(ushort type, byte family, ReadOnlySpan<byte> attributes);
-
-    internal static BatchEnd Walk(ReadOnlySpan<byte> batch, uint sequence, MessageHandler handler)
-    {
-        while (batch.Length > 0)
-        {
-            if (batch.Length < Nl.NlmsgHeaderSize)
-            {
-                NetlinkAttributeReader.ThrowMalformed("message header truncated");
-            }
-
-            var length = BinaryPrimitives.ReadUInt32LittleEndian(batch);
-            var type = BinaryPrimitives.ReadUInt16LittleEndian(batch[4..]);
-            var flags = BinaryPrimitives.ReadUInt16LittleEndian(batch[6..]);
-            var seq = BinaryPrimitives.ReadUInt32LittleEndian(batch[8..]);
-            if (length < Nl.NlmsgHeaderSize || length > batch.Length)
-            {
-                NetlinkAttributeReader.ThrowMalformed($"message length {length} outside 16..{batch.Length}");
-            }
-
-            var body = batch[Nl.NlmsgHeaderSize..(int)length];
-            var aligned = NetlinkAttributeReader.Align((int)length);
-            batch = aligned >= batch.Length ? [] : batch[aligned..];
-
-            if (seq != sequence)
-            {
-                // A reply to an earlier request on this socket (e.g. after a timeout); not ours.
-                continue;
-            }
-
-            if ((flags & Nl.FlagDumpInterrupted) != 0)
-            {
-                throw new ConntrackException("conntrack dump interrupted by concurrent changes", 0);
-            }
-
-            switch (type)
-            {
-                case Nl.MsgDone:
-                    return BatchEnd.Done;
-                case Nl.MsgError:
-                    if (body.Length < 4)
-                    {
-                        NetlinkAttributeReader.ThrowMalformed("error message truncated");
-                    }
-
-                    var error = BinaryPrimitives.ReadInt32LittleEndian(body);
-                    if (error == 0)
-                    {
-                        return BatchEnd.Done;
-                    }
-
-                    throw new ConntrackException($"ctnetlink error {-error}", -error);
-                case Nl.MsgOverrun:
-                    throw new ConntrackException("netlink overrun", 0);
-                default:
-                    if (body.Length < Nl.NfgenmsgSize)
-                    {
-                        NetlinkAttributeReader.ThrowMalformed("nfgenmsg truncated");
-                    }
-
-                    handler(type, body[0], body[Nl.NfgenmsgSize..]);
-                    if ((flags & Nl.FlagMulti) == 0 && type == Nl.CtType(Nl.CtMsgGetStats))
-                    {
-                        return BatchEnd.Done;
-                    }
-
-                    break;
-            }
-        }
-
-        return BatchEnd.More;
-    }
-}
-
-/// <summary>The kernel refused a conntrack request; <see cref="Errno"/> is the positive errno (0 if none).</summary>
-public sealed class ConntrackException(string message, int errno) : Exception(message)
-{
-    public int Errno { get; } = errno;
 }

@@ -31,6 +31,8 @@ public sealed class FrameDispatcher
             [typeof(GetNeighboursRequest)] = Answer(_ => new NeighboursReply(NeighbourTable.Read())),
             // From dnsmasq's lease file; none while it does not run.
             [typeof(GetLeasesRequest)] = Answer(_ => new LeasesReply(dnsmasq?.Leases() ?? [])),
+            [typeof(ListConnectionsRequest)] = Answer(async (request, ct) => await Task.Run(() => Connections.ConnectionFrames.List((ListConnectionsRequest)request, dnsmasq?.Leases() ?? [], rulesets.AppliedConfig?.Network.LanInterface), ct).ConfigureAwait(false)),
+            [typeof(KillConnectionRequest)] = Answer(async (request, ct) => await Task.Run(() => Connections.ConnectionFrames.Kill((KillConnectionRequest)request), ct).ConfigureAwait(false)),
             [typeof(GetRulesetRequest)] = Answer(async (_, ct) => new RulesetReply(await RulesetText.ReadAsync(applier, rulesets, ct).ConfigureAwait(false))),
         };
     }

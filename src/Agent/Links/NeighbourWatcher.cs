@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using Gateway.Agent.Netlink;
 using Gateway.Agent.Conntrack;
 using Gateway.Agent.Nft;
 using Gateway.Agent.Routing;
@@ -42,7 +43,7 @@ public sealed partial class NeighbourWatcher(RulesetManager rulesets, ILogger<Ne
                 socket.SetReceiveTimeout(Settle);
                 Watch(socket, full => Sync(full, stoppingToken), stoppingToken);
             }
-            catch (ConntrackException ex)
+            catch (NetlinkException ex)
             {
                 if (ex.Message != lastError)
                 {
@@ -87,7 +88,7 @@ public sealed partial class NeighbourWatcher(RulesetManager rulesets, ILogger<Ne
                     debounce.Changed(clock.Elapsed);
                 }
             }
-            catch (ConntrackException ex) when (ex.Errno == NetlinkSocket.ENoBufs)
+            catch (NetlinkException ex) when (ex.Errno == Errno.ENoBufs)
             {
                 // Events were lost: only a full pass knows the truth.
                 debounce.Clear();

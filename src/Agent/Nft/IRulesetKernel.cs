@@ -1,3 +1,4 @@
+using Gateway.Agent.Netlink;
 using Gateway.Shared.Protocol;
 
 namespace Gateway.Agent.Nft;
@@ -32,7 +33,7 @@ public interface IRulesetKernel
     uint? Generation();
 
     /// <summary>Deletes the conntrack entries carrying each of <paramref name="marks"/>.</summary>
-    /// <exception cref="Conntrack.ConntrackException">The conntrack request failed.</exception>
+    /// <exception cref="Netlink.NetlinkException">The conntrack request failed.</exception>
     void DeleteConnectionsByMark(IReadOnlyList<uint> marks);
 
     /// <summary>The table's <c>rule_&lt;id&gt;</c> counters now; empty when the table or the counters are absent.</summary>

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Gateway.Agent.Conntrack;
+using Gateway.Agent.Netlink;
 
 namespace Gateway.Agent.Nft;
 
@@ -26,10 +26,9 @@ public static class NamedCounters
     private const uint ObjectCounter = 1; // NFT_OBJECT_COUNTER
     private const ushort CounterBytes = 1; // NFTA_COUNTER_BYTES
     private const ushort CounterPackets = 2; // NFTA_COUNTER_PACKETS
-    private const int ENoEnt = 2;
 
     /// <summary>The counters of <c>table inet <paramref name="table"/></c>; empty when the table does not exist.</summary>
-    /// <exception cref="ConntrackException">The netlink request failed.</exception>
+    /// <exception cref="NetlinkException">The netlink request failed.</exception>
     /// <exception cref="InvalidDataException">A reply was malformed.</exception>
     public static IReadOnlyList<NamedCounter> Read(string table)
     {
@@ -41,7 +40,7 @@ public static class NamedCounters
             socket.RequestRaw((ushort)((SubsysNftables << 8) | MsgGetObj), Nl.FlagRequest | Nl.FlagDump, Request(table), (batch, sequence) =>
                 Parse(batch, sequence, table, counters));
         }
-        catch (ConntrackException ex) when (ex.Errno == ENoEnt)
+        catch (NetlinkException ex) when (ex.Errno == Errno.ENoEnt)
         {
             return [];
         }
@@ -52,20 +51,7 @@ public static class NamedCounters
     /// <summary>The request body: nfgenmsg for the inet family, then the table and object-type filters.</summary>
     internal static byte[] Request(string table)
     {
-        var name = Encoding.UTF8.GetBytes(table + "\0");
-        var tableAttribute = NetlinkAttributeReader.HeaderSize + name.Length;
-        var body = new byte[Nl.NfgenmsgSize + NetlinkAttributeReader.Align(tableAttribute) + NetlinkAttributeReader.HeaderSize + 4];
-        body[0] = FamilyInet;
-        body[1] = Nl.NfnetlinkV0;
-        var at = Nl.NfgenmsgSize;
-        BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(at), (ushort)tableAttribute);
-        BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(at + 2), AttributeTable);
-        name.CopyTo(body.AsSpan(at + NetlinkAttributeReader.HeaderSize));
-        at += NetlinkAttributeReader.Align(tableAttribute);
-        BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(at), NetlinkAttributeReader.HeaderSize + 4);
-        BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(at + 2), AttributeType);
-        BinaryPrimitives.WriteUInt32BigEndian(body.AsSpan(at + NetlinkAttributeReader.HeaderSize), ObjectCounter);
-        return body;
+        return new NetlinkAttributeWriter(32).NfgenHeader(FamilyInet).String(AttributeTable, table).U32BigEndian(AttributeType, ObjectCounter).ToArray();
     }
 
     /// <summary>
@@ -73,7 +59,7 @@ public static class NamedCounters
     /// skipped: the filter attributes are a request, and a kernel that ignores them answers with every object.
     /// </summary>
     internal static BatchEnd Parse(ReadOnlySpan<byte> batch, uint sequence, string table, List<NamedCounter> counters) =>
-        NetlinkMessages.Walk(batch, sequence, (type, _, attributes) =>
+        NetlinkWalk.WalkNfnetlink(batch, sequence, (type, _, attributes) =>
         {
             if (type != ((SubsysNftables << 8) | MsgNewObj))
             {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Gateway.Agent.Interop;
 
 namespace Gateway.Agent.Nft;
 

@@ -1,4 +1,4 @@
-using Gateway.Agent.Conntrack;
+using Gateway.Agent.Netlink;
 
 namespace Gateway.Agent.Nft;
 
@@ -16,14 +16,12 @@ public static class NftGeneration
     private const ushort AttributeGenId = 1;
 
     /// <summary>The current generation.</summary>
-    /// <exception cref="ConntrackException">The netlink request failed.</exception>
+    /// <exception cref="NetlinkException">The netlink request failed.</exception>
     /// <exception cref="InvalidDataException">The reply was malformed or lacked the generation.</exception>
     public static uint Read()
     {
         using var socket = new NetlinkSocket(Nl.NetlinkNetfilter);
-        Span<byte> payload = stackalloc byte[Nl.NfgenmsgSize];
-        payload.Clear();
-        payload[1] = Nl.NfnetlinkV0;
+        var payload = new NetlinkAttributeWriter(Nl.NfgenmsgSize).NfgenHeader(0).Written;
         uint? generation = null;
         socket.RequestRaw((ushort)((SubsysNftables << 8) | MsgGetGen), Nl.FlagRequest, payload, (batch, sequence) =>
         {
@@ -34,12 +32,12 @@ public static class NftGeneration
     }
 
     /// <summary>The generation in a reply batch to <paramref name="sequence"/>, or null when the batch holds no reply to it.</summary>
-    /// <exception cref="ConntrackException">The kernel answered with an error.</exception>
+    /// <exception cref="NetlinkException">The kernel answered with an error.</exception>
     /// <exception cref="InvalidDataException">The reply was malformed or lacked the generation.</exception>
     internal static uint? Parse(ReadOnlySpan<byte> batch, uint sequence)
     {
         uint? generation = null;
-        NetlinkMessages.Walk(batch, sequence, (type, _, attributes) =>
+        NetlinkWalk.WalkNfnetlink(batch, sequence, (type, _, attributes) =>
         {
             if (type != ((SubsysNftables << 8) | MsgNewGen))
             {

@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Agent.Netlink;
 using Gateway.Agent.Conntrack;
 using Gateway.Agent.Routing;
 using Gateway.Shared.Config;
@@ -17,7 +18,7 @@ public interface IPinholeKernel
     NftResult Run(string script);
 
     /// <summary>Deletes the conntrack entries with ct mark <paramref name="mark"/> whose original destination is <paramref name="address"/>.</summary>
-    /// <exception cref="Conntrack.ConntrackException">The conntrack request failed.</exception>
+    /// <exception cref="Netlink.NetlinkException">The conntrack request failed.</exception>
     void DeleteConnections(uint mark, string address);
 }
 
@@ -136,7 +137,7 @@ public sealed partial class PinholeSync(IPinholeKernel kernel, ILogger<PinholeSy
                     kernel.DeleteConnections(CtMarks.Pinhole(id), address);
                     LogCut(id, address);
                 }
-                catch (ConntrackException ex)
+                catch (NetlinkException ex)
                 {
                     Fail($"cutting the connections of pinhole {id} to {address}: {ex.Message}");
                 }

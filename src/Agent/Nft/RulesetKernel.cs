@@ -1,12 +1,13 @@
-using System.Runtime.InteropServices;
 using Gateway.Agent.Conntrack;
+using Gateway.Agent.Interop;
+using Gateway.Agent.Netlink;
 using Gateway.Agent.Kernel;
 using Gateway.Shared.Protocol;
 
 namespace Gateway.Agent.Nft;
 
 /// <summary>The real kernel: libnftables for the table, procfs for routes and sysctls, if_nametoindex for links.</summary>
-public sealed partial class RulesetKernel(NftApplier applier) : IRulesetKernel
+public sealed class RulesetKernel(NftApplier applier) : IRulesetKernel
 {
     public NftResult Replace(string table) => applier.Replace(table);
 
@@ -23,7 +24,7 @@ public sealed partial class RulesetKernel(NftApplier applier) : IRulesetKernel
         {
             return NftGeneration.Read();
         }
-        catch (Exception ex) when (ex is ConntrackException or InvalidDataException)
+        catch (Exception ex) when (ex is NetlinkException or InvalidDataException)
         {
             return null;
         }
@@ -42,7 +43,7 @@ public sealed partial class RulesetKernel(NftApplier applier) : IRulesetKernel
         {
             return RuleCounters.FromNamed(NamedCounters.Read(RulesetCompiler.TableName));
         }
-        catch (Exception ex) when (ex is ConntrackException or InvalidDataException)
+        catch (Exception ex) when (ex is NetlinkException or InvalidDataException)
         {
             // Unread counters are not lost: the values already reported carry over (RuleCounters never goes down).
             return new Dictionary<int, RuleHits>();
@@ -56,7 +57,7 @@ public sealed partial class RulesetKernel(NftApplier applier) : IRulesetKernel
     public bool LinkExists(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return name.Length is > 0 and < 16 && IfNameToIndex(name) != 0;
+        return name.Length is > 0 and < 16 && Libc.IfNameToIndex(name) != 0;
     }
 
     public IReadOnlyList<string> Uplinks() => Links.Uplinks.Read();
@@ -66,8 +67,4 @@ public sealed partial class RulesetKernel(NftApplier applier) : IRulesetKernel
     public bool EnableIpv6Forwarding() => Sysctl.TurnOn(Sysctl.Ipv6Forward);
 
     public bool KeepAcceptingRouterAdvertisements(string link) => Sysctl.KeepAcceptingRouterAdvertisements(link);
-
-    // The versioned soname: "libc.so" is a linker script where libc6-dev is installed, and absent elsewhere.
-    [LibraryImport("libc.so.6", EntryPoint = "if_nametoindex", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial uint IfNameToIndex(string name);
 }

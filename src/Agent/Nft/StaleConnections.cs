@@ -29,7 +29,7 @@ public sealed partial class StaleConnections(IRulesetKernel kernel, ILogger logg
             var named = string.Join(",", stale.Take(8).Select(m => "0x" + m.ToString("x", CultureInfo.InvariantCulture)));
             LogClosed(stale.Count > 8 ? $"{named} and {stale.Count - 8} more" : named);
         }
-        catch (ConntrackException ex)
+        catch (Netlink.NetlinkException ex)
         {
             LogCloseFailed(ex.Message);
         }

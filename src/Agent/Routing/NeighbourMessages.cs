@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using Gateway.Agent.Netlink;
 using Gateway.Agent.Conntrack;
 
 namespace Gateway.Agent.Routing;

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Gateway.Agent.Conntrack;
+using Gateway.Agent.Netlink;
 
 namespace Gateway.Agent.Routing;
 
@@ -22,64 +22,15 @@ public static class RouteMessages
     public delegate void MessageHandler(ushort type, ReadOnlySpan<byte> body);
 
     /// <summary>Walks one received batch; Done at NLMSG_DONE or an ACK.</summary>
-    /// <exception cref="RoutingException">The kernel reported an error, or the dump was interrupted.</exception>
+    /// <exception cref="NetlinkException">The kernel reported an error, or the dump was interrupted.</exception>
     public static BatchEnd Walk(ReadOnlySpan<byte> batch, uint sequence, MessageHandler handler)
     {
-        while (batch.Length > 0)
+        ArgumentNullException.ThrowIfNull(handler);
+        return NetlinkWalk.Walk(batch, sequence, "rtnetlink", (type, _, body) =>
         {
-            if (batch.Length < 16)
-            {
-                NetlinkAttributeReader.ThrowMalformed("message header truncated");
-            }
-
-            var length = BinaryPrimitives.ReadUInt32LittleEndian(batch);
-            var type = BinaryPrimitives.ReadUInt16LittleEndian(batch[4..]);
-            var flags = BinaryPrimitives.ReadUInt16LittleEndian(batch[6..]);
-            var seq = BinaryPrimitives.ReadUInt32LittleEndian(batch[8..]);
-            if (length < 16 || length > batch.Length)
-            {
-                NetlinkAttributeReader.ThrowMalformed($"message length {length} outside 16..{batch.Length}");
-            }
-
-            var body = batch[16..(int)length];
-            var aligned = NetlinkAttributeReader.Align((int)length);
-            batch = aligned >= batch.Length ? [] : batch[aligned..];
-            if (seq != sequence)
-            {
-                continue;
-            }
-
-            if ((flags & 0x10) != 0)
-            {
-                throw new RoutingException("rtnetlink dump interrupted by concurrent changes", 4);
-            }
-
-            switch (type)
-            {
-                case 3: // NLMSG_DONE
-                    return BatchEnd.Done;
-                case 2: // NLMSG_ERROR
-                    if (body.Length < 4)
-                    {
-                        NetlinkAttributeReader.ThrowMalformed("error message truncated");
-                    }
-
-                    var error = BinaryPrimitives.ReadInt32LittleEndian(body);
-                    if (error == 0)
-                    {
-                        return BatchEnd.Done;
-                    }
-
-                    throw new RoutingException($"rtnetlink error {-error} ({ErrnoName(-error)})", -error);
-                case 4:
-                    throw new RoutingException("netlink overrun", 0);
-                default:
-                    handler(type, body);
-                    break;
-            }
-        }
-
-        return BatchEnd.More;
+            handler(type, body);
+            return false;
+        });
     }
 
     /// <summary>One RTM_NEWLINK body: index, name, IFF_UP and the master's index (a bridge port's bridge). Null when it carries no name.</summary>
@@ -298,30 +249,29 @@ public static class RouteMessages
     public static byte[] RuleBody(RoutingRule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        var body = new List<byte>(64);
         var header = new byte[Rtnl.RuleHeaderSize];
         header[0] = Rtnl.AfInet;
         header[4] = rule.Table is > 0 and < 256 ? (byte)rule.Table : (byte)0;
         header[7] = (byte)rule.Action;
-        body.AddRange(header);
-        AddU32(body, Rtnl.FraPriority, (uint)rule.Priority);
+        var body = new NetlinkAttributeWriter(64).Header(header);
+        body.U32(Rtnl.FraPriority, (uint)rule.Priority);
         if (rule.Table > 0)
         {
-            AddU32(body, Rtnl.FraTable, (uint)rule.Table);
+            body.U32(Rtnl.FraTable, (uint)rule.Table);
         }
 
         if (rule.FwMark is { } mark)
         {
-            AddU32(body, Rtnl.FraFwMark, mark);
-            AddU32(body, Rtnl.FraFwMask, uint.MaxValue);
+            body.U32(Rtnl.FraFwMark, mark);
+            body.U32(Rtnl.FraFwMask, uint.MaxValue);
         }
 
         if (rule.SuppressPrefixLength is { } length)
         {
-            AddU32(body, Rtnl.FraSuppressPrefixLength, (uint)length);
+            body.U32(Rtnl.FraSuppressPrefixLength, (uint)length);
         }
 
-        return [.. body];
+        return body.ToArray();
     }
 
     /// <summary>The body of an RTM_NEWROUTE / RTM_DELROUTE for a route out of link <paramref name="outIndex"/> (0 = any).</summary>
@@ -329,7 +279,6 @@ public static class RouteMessages
     {
         ArgumentNullException.ThrowIfNull(route);
         var (network, length) = route.Destination == "default" ? ((byte[]?)null, 0) : SplitPrefix(route.Destination);
-        var body = new List<byte>(64);
         var header = new byte[Rtnl.RtMsgSize];
         header[0] = Rtnl.AfInet;
         header[1] = (byte)length;
@@ -337,24 +286,24 @@ public static class RouteMessages
         header[5] = delete ? (byte)0 : Rtnl.RtprotStatic;
         header[6] = delete ? Rtnl.ScopeNowhere : route.Gateway is null ? Rtnl.ScopeLink : Rtnl.ScopeUniverse;
         header[7] = delete ? (byte)0 : Rtnl.RtnUnicast;
-        body.AddRange(header);
-        AddU32(body, Rtnl.RtaTable, (uint)route.Table);
+        var body = new NetlinkAttributeWriter(64).Header(header);
+        body.U32(Rtnl.RtaTable, (uint)route.Table);
         if (network is not null)
         {
-            AddBytes(body, Rtnl.RtaDst, network);
+            body.Bytes(Rtnl.RtaDst, network);
         }
 
         if (route.Gateway is not null)
         {
-            AddBytes(body, Rtnl.RtaGateway, IPAddress.Parse(route.Gateway).GetAddressBytes());
+            body.Bytes(Rtnl.RtaGateway, IPAddress.Parse(route.Gateway).GetAddressBytes());
         }
 
         if (outIndex > 0)
         {
-            AddU32(body, Rtnl.RtaOif, (uint)outIndex);
+            body.U32(Rtnl.RtaOif, (uint)outIndex);
         }
 
-        return [.. body];
+        return body.ToArray();
     }
 
     /// <summary>The body of an RTM_NEWADDR / RTM_DELADDR for <c>address/32</c> on link <paramref name="index"/>.</summary>
@@ -370,25 +319,24 @@ public static class RouteMessages
         var parsed = IPAddress.Parse(address);
         var bytes = parsed.GetAddressBytes();
         var v6 = parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
-        var body = new List<byte>(48);
         var header = new byte[Rtnl.IfAddrSize];
         header[0] = v6 ? Rtnl.AfInet6 : Rtnl.AfInet;
         header[1] = (byte)prefixLength;
         header[2] = v6 ? Rtnl.IfaFlagNoDad : (byte)0;
         BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), (uint)index);
-        body.AddRange(header);
-        AddBytes(body, Rtnl.IfaLocal, bytes);
-        AddBytes(body, Rtnl.IfaAddress, bytes);
+        var body = new NetlinkAttributeWriter(48).Header(header);
+        body.Bytes(Rtnl.IfaLocal, bytes);
+        body.Bytes(Rtnl.IfaAddress, bytes);
         if (!v6 && prefixLength < 31)
         {
             // The subnet's broadcast address, as `ip address add ... brd +` sets it: the kernel does not derive it.
             var broadcast = (BinaryPrimitives.ReadUInt32BigEndian(bytes) | (uint.MaxValue >> prefixLength));
             Span<byte> brd = stackalloc byte[4];
             BinaryPrimitives.WriteUInt32BigEndian(brd, broadcast);
-            AddBytes(body, Rtnl.IfaBroadcast, brd);
+            body.Bytes(Rtnl.IfaBroadcast, brd);
         }
 
-        return [.. body];
+        return body.ToArray();
     }
 
     private static (byte[] Network, int Length) SplitPrefix(string prefix)
@@ -397,26 +345,6 @@ public static class RouteMessages
         return slash < 0
             ? (IPAddress.Parse(prefix).GetAddressBytes(), 32)
             : (IPAddress.Parse(prefix[..slash]).GetAddressBytes(), int.Parse(prefix[(slash + 1)..], CultureInfo.InvariantCulture));
-    }
-
-    private static void AddU32(List<byte> body, ushort type, uint value)
-    {
-        Span<byte> bytes = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
-        AddBytes(body, type, bytes);
-    }
-
-    private static void AddBytes(List<byte> body, ushort type, ReadOnlySpan<byte> payload)
-    {
-        Span<byte> header = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt16LittleEndian(header, (ushort)(4 + payload.Length));
-        BinaryPrimitives.WriteUInt16LittleEndian(header[2..], type);
-        body.AddRange(header);
-        body.AddRange(payload);
-        for (var pad = NetlinkAttributeReader.Align(4 + payload.Length) - (4 + payload.Length); pad > 0; pad--)
-        {
-            body.Add(0);
-        }
     }
 
     private static uint U32(ReadOnlySpan<byte> payload)
@@ -444,18 +372,4 @@ public static class RouteMessages
         var end = payload.IndexOf((byte)0);
         return Encoding.UTF8.GetString(end < 0 ? payload : payload[..end]);
     }
-
-    private static string ErrnoName(int errno) => errno switch
-    {
-        Rtnl.EExist => "EEXIST",
-        Rtnl.ENoEnt => "ENOENT",
-        Rtnl.ESrch => "ESRCH",
-        Rtnl.EAddrNotAvail => "EADDRNOTAVAIL",
-        Rtnl.ENetDown => "ENETDOWN",
-        Rtnl.ENoDev => "ENODEV",
-        1 => "EPERM",
-        22 => "EINVAL",
-        101 => "ENETUNREACH",
-        _ => "errno",
-    };
 }

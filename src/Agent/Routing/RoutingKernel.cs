@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Agent.Netlink;
 using Gateway.Agent.Conntrack;
 using Gateway.Agent.Kernel;
 
@@ -299,7 +300,7 @@ public sealed class RoutingKernel : IRoutingKernel
             using var socket = new NetlinkSocket(Rtnl.NetlinkRoute);
             socket.RequestRaw(type, flags, body, (batch, sequence) => RouteMessages.Walk(batch, sequence, handler));
         }
-        catch (ConntrackException ex)
+        catch (NetlinkException ex)
         {
             // Socket-level failures come from the shared netlink socket code.
             throw new RoutingException(ex.Message, ex.Errno);

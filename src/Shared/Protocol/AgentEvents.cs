@@ -17,6 +17,8 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(DriftEvent), "drift")]
 [JsonDerivedType(typeof(ConfirmStateEvent), "confirm-state")]
 [JsonDerivedType(typeof(RevertedEvent), "reverted")]
+[JsonDerivedType(typeof(ConnectionsReply), "connections")]
+[JsonDerivedType(typeof(ConnectionKilledReply), "connection-killed")]
 public abstract record AgentEvent
 {
     /// <summary>

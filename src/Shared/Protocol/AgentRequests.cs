@@ -12,6 +12,8 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(GetNeighboursRequest), "get-neighbours")]
 [JsonDerivedType(typeof(ConfirmRequest), "confirm")]
 [JsonDerivedType(typeof(GetLeasesRequest), "get-leases")]
+[JsonDerivedType(typeof(ListConnectionsRequest), "list-connections")]
+[JsonDerivedType(typeof(KillConnectionRequest), "kill-connection")]
 public abstract record AgentRequest
 {
     /// <summary>

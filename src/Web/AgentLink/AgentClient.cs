@@ -129,4 +129,14 @@ public sealed class AgentClient(AgentChannel channel, ApplyPump pump, AppliedSta
     /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
     public async Task<IReadOnlyList<DhcpLease>> GetLeasesAsync(CancellationToken ct = default) =>
         (await channel.RequestAsync<LeasesReply>(new GetLeasesRequest(), ct)).Leases;
+
+    /// <summary>One page of the conntrack table, filtered by the agent.</summary>
+    /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
+    public Task<ConnectionsReply> ListConnectionsAsync(ListConnectionsRequest request, CancellationToken ct = default) =>
+        channel.RequestAsync<ConnectionsReply>(request, ct);
+
+    /// <summary>Deletes one conntrack entry by its id; the reply says whether it was there.</summary>
+    /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
+    public Task<ConnectionKilledReply> KillConnectionAsync(uint id, CancellationToken ct = default) =>
+        channel.RequestAsync<ConnectionKilledReply>(new KillConnectionRequest(id), ct);
 }

@@ -29,6 +29,7 @@ public static class GatewayApi
         api.MapLogging();
         api.MapLogs();
         api.MapConntrack();
+        api.MapConnections();
         api.MapRuleset();
         api.MapConfig();
         api.MapApply();

@@ -61,6 +61,7 @@ internal static class OperationTexts
         ["Redirects"] = "Connections to a port redirected to a port of the router itself.",
         ["Pinholes"] = "IPv6 ports opened from the WAN to a LAN host.",
         ["Policy routes"] = "LAN sources sent out through a chosen uplink.",
+        ["Connections"] = "The tracked connections, one page at a time with filters, and cutting one of them.",
         ["DHCP"] = "Addresses for LAN devices from the router: the range, static leases and the live lease list.",
         ["DNS"] = "The router's resolver for the LAN: device names, extra local names and the upstream servers.",
         ["Helpers"] = "Conntrack helpers (ftp, sip, …) for protocols that open extra connections.",

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gateway.Agent.Netlink;
 using Gateway.Agent.Conntrack;
 using Gateway.Agent.Kernel;
 using Gateway.Agent.Links;

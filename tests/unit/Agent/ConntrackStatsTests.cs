@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Gateway.Agent.Netlink;
 using Gateway.Agent.Conntrack;
 
 namespace Gateway.Tests.Unit.Agent;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Gateway.Agent.Netlink;
 using Gateway.Agent.Conntrack;
 
 namespace Gateway.Tests.Unit.Agent;
@@ -154,7 +155,7 @@ public sealed class NetlinkParserTests
         BinaryPrimitives.WriteInt32LittleEndian(body, -1);
         var batch = Message(2, 0, 8, body);
 
-        var ex = Assert.Throws<ConntrackException>(() => NetlinkMessages.ParseDump(batch, 8, new ConntrackTally()));
+        var ex = Assert.Throws<NetlinkException>(() => NetlinkMessages.ParseDump(batch, 8, new ConntrackTally()));
         Assert.Equal(1, ex.Errno);
     }
 
@@ -171,7 +172,7 @@ public sealed class NetlinkParserTests
     {
         var batch = Message(0x0100, 0x2 | 0x10, 4, Nfgen());
 
-        Assert.Throws<ConntrackException>(() => NetlinkMessages.ParseDump(batch, 4, new ConntrackTally()));
+        Assert.Throws<NetlinkException>(() => NetlinkMessages.ParseDump(batch, 4, new ConntrackTally()));
     }
 
     [Fact]
@@ -203,7 +204,7 @@ public sealed class NetlinkParserTests
             catch (InvalidDataException)
             {
             }
-            catch (ConntrackException)
+            catch (NetlinkException)
             {
             }
         }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Gateway.Agent.Netlink;
 using Gateway.Agent.Conntrack;
 using Gateway.Agent.Routing;
 
@@ -85,7 +86,7 @@ public sealed class RouteMessagesTests
         BinaryPrimitives.WriteUInt32LittleEndian(message.AsSpan(8), 7);
         BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(16), -17);
 
-        var error = Assert.Throws<RoutingException>(() => RouteMessages.Walk(message, 7, (_, _) => { }));
+        var error = Assert.Throws<NetlinkException>(() => RouteMessages.Walk(message, 7, (_, _) => { }));
         Assert.Equal(17, error.Errno);
 
         BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(16), 0);

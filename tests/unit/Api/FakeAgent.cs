@@ -43,6 +43,9 @@ internal sealed class FakeAgent : IAsyncDisposable
     /// <summary>What <c>get-neighbours</c> answers.</summary>
     public IReadOnlyList<Neighbour> Neighbours { get; set; } = [];
 
+    /// <summary>The conntrack table list-connections answers from (every row, whatever the filters); kill-connection removes one.</summary>
+    public List<ConnectionRow> Connections { get; } = [];
+
     /// <summary>What <c>get-interfaces</c> answers.</summary>
     public IReadOnlyList<LinkInfo> Interfaces { get; set; } = [new LinkInfo("br-lan", "02:00:00:00:00:01", ["192.168.1.1/24"], true)];
 
@@ -132,6 +135,12 @@ internal sealed class FakeAgent : IAsyncDisposable
                         break;
                     case GetLeasesRequest:
                         await SendAsync(new LeasesReply(Leases), _stop.Token);
+                        break;
+                    case ListConnectionsRequest:
+                        await SendAsync(new ConnectionsReply([.. Connections], null, Connections.Count), _stop.Token);
+                        break;
+                    case KillConnectionRequest kill:
+                        await SendAsync(new ConnectionKilledReply(kill.ConnectionId, Connections.RemoveAll(c => c.Id == kill.ConnectionId) > 0), _stop.Token);
                         break;
                     case GetRulesetRequest:
                         await SendAsync(new RulesetReply("table inet gateway {\n}\n"), _stop.Token);

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 
-namespace Gateway.Agent.Conntrack;
+namespace Gateway.Agent.Netlink;
 
 /// <summary>
 /// Walks the netlink attributes packed in a span, slicing as it goes. Wire format of one attribute:

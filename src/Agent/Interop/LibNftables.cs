@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Gateway.Agent.Nft;
+namespace Gateway.Agent.Interop;
 
 /// <summary>
 /// libnftables, the library behind the <c>nft</c> command. The versioned soname is used because the

@@ -1,9 +1,9 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using Gateway.Agent.Interop;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
-namespace Gateway.Agent.Conntrack;
+namespace Gateway.Agent.Netlink;
 
 /// <summary>
 /// A netlink socket (NETLINK_NETFILTER by default; the routing code opens NETLINK_ROUTE): sends one request, hands
@@ -26,7 +26,7 @@ public sealed unsafe class NetlinkSocket : IDisposable
         var fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
         if (fd < 0)
         {
-            throw new ConntrackException($"socket(AF_NETLINK, {protocol}) failed: errno {errno}", errno);
+            throw new NetlinkException($"socket(AF_NETLINK, {protocol}) failed: errno {errno}", errno);
         }
 
         _fd = new FileDescriptorHandle(fd);
@@ -43,34 +43,24 @@ public sealed unsafe class NetlinkSocket : IDisposable
     /// </summary>
     public void Subscribe(uint groupMask)
     {
-        // struct sockaddr_nl: family u16, pad u16, pid u32 (0: the kernel picks), groups u32.
-        Span<byte> address = stackalloc byte[12];
-        address.Clear();
-        BinaryPrimitives.WriteUInt16LittleEndian(address, (ushort)AF_NETLINK);
-        BinaryPrimitives.WriteUInt32LittleEndian(address[8..], groupMask);
-        fixed (byte* p = address)
+        var address = new SockaddrNl { Family = (ushort)AF_NETLINK, Groups = groupMask };
+        if (bind((int)_fd.DangerousGetHandle(), (sockaddr*)&address, (uint)sizeof(SockaddrNl)) != 0)
         {
-            if (bind((int)_fd.DangerousGetHandle(), (sockaddr*)p, 12) != 0)
-            {
-                throw new ConntrackException($"netlink bind to groups 0x{groupMask:x} failed: errno {errno}", errno);
-            }
+            throw new NetlinkException($"netlink bind to groups 0x{groupMask:x} failed: errno {errno}", errno);
         }
     }
 
     /// <summary>Makes <see cref="ReceiveEvents"/> give up after <paramref name="timeout"/> (SO_RCVTIMEO).</summary>
     public void SetReceiveTimeout(TimeSpan timeout)
     {
-        // struct timeval on 64-bit Linux: two longs.
-        var value = stackalloc long[2];
-        value[0] = (long)timeout.TotalSeconds;
-        value[1] = timeout.Milliseconds * 1000L;
-        setsockopt((int)_fd.DangerousGetHandle(), SOL_SOCKET, SocketOptionReceiveTimeout, value, 16);
+        var value = new Timeval { Seconds = (long)timeout.TotalSeconds, Microseconds = timeout.Milliseconds * 1000L };
+        setsockopt((int)_fd.DangerousGetHandle(), SOL_SOCKET, SocketOptionReceiveTimeout, &value, sizeof(Timeval));
     }
 
     /// <summary>
     /// One received batch of event messages, or empty when the receive timeout passed first.
     /// </summary>
-    /// <exception cref="ConntrackException">The socket failed; errno <see cref="ENoBufs"/> means events were lost.</exception>
+    /// <exception cref="NetlinkException">The socket failed; errno <see cref="ENoBufs"/> means events were lost.</exception>
     public ReadOnlySpan<byte> ReceiveEvents()
     {
         var fd = (int)_fd.DangerousGetHandle();
@@ -95,15 +85,15 @@ public sealed unsafe class NetlinkSocket : IDisposable
                     return [];
                 }
 
-                throw new ConntrackException($"netlink recv failed: errno {error}", error);
+                throw new NetlinkException($"netlink recv failed: errno {error}", error);
             }
         }
     }
 
     /// <summary>ENOBUFS: the kernel dropped messages this socket could not take in time.</summary>
-    public const int ENoBufs = 105;
+    public const int ENoBufs = Errno.ENoBufs;
 
-    private const int EAgain = 11;
+    private const int EAgain = Errno.EAgain;
     private const int SocketOptionReceiveTimeout = 20;
 
     /// <summary>
@@ -130,10 +120,8 @@ public sealed unsafe class NetlinkSocket : IDisposable
         var sequence = ++_sequence;
         var length = Nl.NlmsgHeaderSize + payload.Length;
         var request = new byte[length];
-        BinaryPrimitives.WriteUInt32LittleEndian(request, (uint)length);
-        BinaryPrimitives.WriteUInt16LittleEndian(request.AsSpan(4), type);
-        BinaryPrimitives.WriteUInt16LittleEndian(request.AsSpan(6), flags);
-        BinaryPrimitives.WriteUInt32LittleEndian(request.AsSpan(8), sequence);
+        var header = new NlMsgHdr { Length = (uint)length, Type = type, Flags = flags, Sequence = sequence };
+        MemoryMarshal.Write(request, in header);
         payload.CopyTo(request.AsSpan(Nl.NlmsgHeaderSize));
         Send(request);
 
@@ -175,7 +163,7 @@ public sealed unsafe class NetlinkSocket : IDisposable
 
                 if (errno != EINTR)
                 {
-                    throw new ConntrackException($"netlink send failed: errno {errno}", errno);
+                    throw new NetlinkException($"netlink send failed: errno {errno}", errno);
                 }
             }
         }
@@ -196,12 +184,12 @@ public sealed unsafe class NetlinkSocket : IDisposable
 
                 if (rc == 0)
                 {
-                    throw new ConntrackException("netlink socket closed", 0);
+                    throw new NetlinkException("netlink socket closed", 0);
                 }
 
                 if (errno != EINTR)
                 {
-                    throw new ConntrackException($"netlink recv failed: errno {errno}", errno);
+                    throw new NetlinkException($"netlink recv failed: errno {errno}", errno);
                 }
             }
         }

@@ -1,4 +1,4 @@
-namespace Gateway.Agent.Conntrack;
+namespace Gateway.Agent.Netlink;
 
 /// <summary>
 /// Netlink / nfnetlink / ctnetlink numbers from linux/netlink.h, linux/netfilter/nfnetlink.h and
@@ -20,6 +20,9 @@ internal static class Nl
     public const ushort MsgDone = 3;
     public const ushort MsgOverrun = 4;
 
+    public const byte AfInet = 2;
+    public const byte AfInet6 = 10;
+
     public const byte NfnetlinkV0 = 0;
     public const int SubsysCtnetlink = 1;
 
@@ -35,13 +38,25 @@ internal static class Nl
     public const ushort CtaTupleOrig = 1;
     public const ushort CtaMark = 8;
     public const ushort CtaMarkMask = 21;
+    public const ushort CtaId = 12;
+    public const ushort CtaFilter = 25;
+
+    // enum ctattr_filter and its CTA_FILTER_FLAG bits (nfnetlink_conntrack.h)
+    public const ushort CtaFilterOrigFlags = 1;
+    public const ushort CtaFilterReplyFlags = 2;
+    public const uint CtaFilterFlagIpSrc = 1u << 0;
+    public const uint CtaFilterFlagIpDst = 1u << 1;
+    public const uint CtaFilterFlagProtoNum = 1u << 3;
+    public const ushort CtaTupleReply = 2;
 
     // enum ctattr_tuple / ctattr_l4
     public const ushort CtaTupleIp = 1;
     public const ushort CtaTupleProto = 2;
 
     // enum ctattr_ip
+    public const ushort CtaIpV4Src = 1;
     public const ushort CtaIpV4Dst = 2;
+    public const ushort CtaIpV6Src = 3;
     public const ushort CtaIpV6Dst = 4;
     public const ushort CtaProtoNum = 1;
 

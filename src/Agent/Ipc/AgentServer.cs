@@ -24,7 +24,8 @@ public sealed partial class AgentServer(
     ILogger<AgentServer> logger,
     SocketLimits? limits = null,
     Confirm.ConfirmWindow? confirm = null,
-    Lan.DnsmasqSupervisor? dnsmasq = null) : BackgroundService
+    Lan.DnsmasqSupervisor? dnsmasq = null,
+    Upnp.MiniupnpdSupervisor? upnp = null) : BackgroundService
 {
     private readonly SocketLimits _limits = limits ?? SocketLimits.Default;
 
@@ -316,6 +317,11 @@ public sealed partial class AgentServer(
             case GetLeasesRequest:
                 // From dnsmasq's lease file; none while it does not run.
                 return new LeasesReply(dnsmasq?.Leases() ?? []);
+            case GetUpnpMappingsRequest:
+                return new UpnpMappingsReply(upnp is null ? [] : await Task.Run(upnp.Mappings, cancellationToken).ConfigureAwait(false));
+            case DeleteUpnpMappingRequest delete:
+                var deleted = upnp is not null && await Task.Run(() => upnp.Delete(delete.MappingId, Upnp.UpnpConnections.Cut), cancellationToken).ConfigureAwait(false);
+                return new UpnpMappingsReply(upnp is null ? [] : upnp.Mappings(), deleted);
             case GetRulesetRequest:
                 var table = await Task.Run(applier.ListTable, cancellationToken).ConfigureAwait(false);
                 var routing = await Task.Run(() => rulesets.DescribeRoutingAsync(cancellationToken), cancellationToken).ConfigureAwait(false);

@@ -12,6 +12,8 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(GetNeighboursRequest), "get-neighbours")]
 [JsonDerivedType(typeof(ConfirmRequest), "confirm")]
 [JsonDerivedType(typeof(GetLeasesRequest), "get-leases")]
+[JsonDerivedType(typeof(GetUpnpMappingsRequest), "get-upnp-mappings")]
+[JsonDerivedType(typeof(DeleteUpnpMappingRequest), "delete-upnp-mapping")]
 public abstract record AgentRequest
 {
     /// <summary>
@@ -43,3 +45,12 @@ public sealed record GetNeighboursRequest : AgentRequest;
 
 /// <summary>The agent answers with <see cref="LeasesReply"/>: what its dnsmasq has handed out on the LAN now.</summary>
 public sealed record GetLeasesRequest : AgentRequest;
+
+/// <summary>The agent answers with <see cref="UpnpMappingsReply"/>: the mappings miniupnpd holds now.</summary>
+public sealed record GetUpnpMappingsRequest : AgentRequest;
+
+/// <summary>
+/// Remove one mapping (<c>tcp-18080</c>) and cut its connections; the agent answers with
+/// <see cref="UpnpMappingsReply"/>: what is left, and whether the mapping was there.
+/// </summary>
+public sealed record DeleteUpnpMappingRequest(string MappingId) : AgentRequest;

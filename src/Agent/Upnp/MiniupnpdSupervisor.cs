@@ -27,8 +27,13 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
     private readonly string _directory = Path.Combine(options.StateDir, "upnp");
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Lock _mappingsLock = new();
+    private readonly Dictionary<(string Id, DateTimeOffset? Expires), DateTimeOffset> _seen = [];
     private GatewayConfig? _desired;
+    private GatewayConfig? _served;
     private bool _told;
+
+    /// <summary>How often mappings past the lease limit are removed.</summary>
+    public TimeSpan SweepPeriod { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The binary (a test may point it elsewhere); Debian's <c>miniupnpd-nftables</c> by default.</summary>
     public string Binary { get; init; } = DefaultBinary;
@@ -56,7 +61,30 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
     {
         lock (_mappingsLock)
         {
-            return UpnpMappings.Read(ListChain(MiniupnpdConfig.DstnatChain) ?? string.Empty, ReadLeases());
+            if (Volatile.Read(ref _served) is not { } served)
+            {
+                return [];
+            }
+
+            var read = UpnpMappings.Read(ListChain(MiniupnpdConfig.DstnatChain) ?? string.Empty, ReadLeases());
+            return UpnpMappings.Capped(read, _seen, served.Upnp.LeaseSeconds, DateTimeOffset.UtcNow);
+        }
+    }
+
+    /// <summary>Removes the mappings past their (capped) expiry that miniupnpd keeps: IGD mappings it gave a week.</summary>
+    private async Task SweepAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(SweepPeriod);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            var now = DateTimeOffset.UtcNow;
+            foreach (var mapping in Mappings().Where(m => m.ExpiresAt is { } expires && expires < now))
+            {
+                if (Delete(mapping.Id, _ => { }))
+                {
+                    LogExpired(mapping.Id);
+                }
+            }
         }
     }
 
@@ -132,6 +160,7 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
         string? running = null;
         var backOff = FirstBackOff;
         var startedAt = DateTime.UtcNow;
+        var sweeper = SweepAsync(stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -173,6 +202,7 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
                     continue;
                 }
 
+                Volatile.Write(ref _served, conf is null ? null : config);
                 if (conf == running && (process is not null || conf is null))
                 {
                     continue;
@@ -220,6 +250,13 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
         {
             await StopAsync(process).ConfigureAwait(false);
             process?.Dispose();
+            try
+            {
+                await sweeper.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
     }
 
@@ -363,8 +400,11 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
     [LoggerMessage(Level = LogLevel.Warning, Message = "A miniupnpd left by an earlier agent (pid {Pid}) was stopped")]
     private partial void LogLeftOverStopped(int pid);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "UPnP mapping {Id} to {Address}:{Port} deleted by the owner")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "UPnP mapping {Id} to {Address}:{Port} removed")]
     private partial void LogDeleted(string id, string address, int port);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "UPnP mapping {Id} expired (the lease limit) and was removed")]
+    private partial void LogExpired(string id);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "UPnP mapping {Id} could not be deleted: {Error}")]
     private partial void LogDeleteFailed(string id, string error);

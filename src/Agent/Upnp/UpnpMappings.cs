@@ -45,6 +45,39 @@ public static partial class UpnpMappings
         return mappings.DistinctBy(m => m.Id).OrderBy(m => m.Protocol, StringComparer.Ordinal).ThenBy(m => m.ExternalPort).ToList();
     }
 
+    /// <summary>
+    /// The mappings with their expiry held to <paramref name="leaseSeconds"/>: miniupnpd caps NAT-PMP and PCP lifetimes
+    /// itself but gives an IGD mapping asked "for ever" a week, so each mapping expires at the latest
+    /// <paramref name="leaseSeconds"/> after it was made or last renewed (<paramref name="seen"/>: id and the expiry
+    /// miniupnpd gave it → when the agent first saw that; updated here, entries of gone mappings dropped).
+    /// </summary>
+    public static IReadOnlyList<UpnpMapping> Capped(IReadOnlyList<UpnpMapping> mappings, Dictionary<(string Id, DateTimeOffset? Expires), DateTimeOffset> seen, int leaseSeconds, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(mappings);
+        ArgumentNullException.ThrowIfNull(seen);
+        var live = new HashSet<(string, DateTimeOffset?)>();
+        var capped = new List<UpnpMapping>(mappings.Count);
+        foreach (var mapping in mappings)
+        {
+            var key = (mapping.Id, mapping.ExpiresAt);
+            live.Add(key);
+            if (!seen.TryGetValue(key, out var first))
+            {
+                seen[key] = first = now;
+            }
+
+            var limit = first.AddSeconds(leaseSeconds);
+            capped.Add(mapping.ExpiresAt is { } expires && expires <= limit ? mapping : mapping with { ExpiresAt = limit });
+        }
+
+        foreach (var gone in seen.Keys.Where(k => !live.Contains(k)).ToList())
+        {
+            seen.Remove(gone);
+        }
+
+        return capped;
+    }
+
     /// <summary>A mapping's id in the REST path: <c>tcp-18080</c>.</summary>
     public static string Id(string protocol, int externalPort) => $"{protocol}-{externalPort.ToString(CultureInfo.InvariantCulture)}";
 

@@ -177,4 +177,23 @@ public sealed class UpnpAgentTests
         Assert.Equal(TableFingerprint.Both(before), TableFingerprint.Both(mapped));
         Assert.NotEqual(TableFingerprint.Both(before).Content, TableFingerprint.Both(tampered).Content);
     }
+
+    [Fact]
+    public void A_mapping_expires_at_most_the_lease_limit_after_it_was_made_or_renewed()
+    {
+        var now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+        var seen = new Dictionary<(string Id, DateTimeOffset? Expires), DateTimeOffset>();
+        var week = new Gateway.Shared.Protocol.UpnpMapping("tcp-1", "tcp", 1, "192.168.1.10", 1, "", "192.168.1.10", now.AddDays(7));
+        var soon = week with { Id = "udp-2", ExpiresAt = now.AddMinutes(5) };
+
+        var first = UpnpMappings.Capped([week, soon], seen, 3600, now);
+        Assert.Equal(now.AddHours(1), first[0].ExpiresAt);
+        Assert.Equal(now.AddMinutes(5), first[1].ExpiresAt);
+
+        // Later, unchanged: the limit counts from when it was first seen. Renewed (a new expiry): it counts anew.
+        Assert.Equal(now.AddHours(1), UpnpMappings.Capped([week], seen, 3600, now.AddMinutes(30))[0].ExpiresAt);
+        var renewed = week with { ExpiresAt = now.AddDays(7).AddMinutes(40) };
+        Assert.Equal(now.AddMinutes(40).AddHours(1), UpnpMappings.Capped([renewed], seen, 3600, now.AddMinutes(40))[0].ExpiresAt);
+        Assert.Single(seen);
+    }
 }

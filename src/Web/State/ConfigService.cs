@@ -224,7 +224,8 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
             pinholes.OrderBy(p => p.Id).Select(p => p.ToRecord()).ToList(),
             dhcp.ToRecord(),
             leases.OrderBy(l => l.Id).Select(l => l.ToRecord()).ToList(),
-            dns.ToRecord()));
+            dns.ToRecord(),
+            upnp.ToRecord()));
     }
 
     /// <summary>

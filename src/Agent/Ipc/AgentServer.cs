@@ -1,8 +1,6 @@
 using System.Net.Sockets;
 using System.Reflection;
-using Gateway.Agent.Links;
 using Gateway.Agent.Nft;
-using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,31 +8,40 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Agent.Ipc;
 
 /// <summary>
-/// The Unix socket the web talks to. Peers are checked by uid (SO_PEERCRED) before a byte is read;
-/// a malformed, oversized, unknown or stalled frame closes that one connection and is logged, and at most
-/// <see cref="SocketLimits.MaxConnections"/> are served at once. Each reply carries the id of the request it
-/// answers. Every <c>applied</c> also goes to the other clients, and <c>hello</c> and <c>applied</c> are queued in
-/// the order the kernel changed, so each client's latest one is the truth about the kernel.
+/// The Unix socket the web talks to: accepts, admits peers by uid (<see cref="PeerCheck"/>) before a byte is read,
+/// reads frames and hands each to the <see cref="FrameDispatcher"/>. A malformed, oversized, unknown or stalled
+/// frame closes that one connection and is logged, and at most <see cref="SocketLimits.MaxConnections"/> are served
+/// at once. Each reply carries the id of the request it answers (<see cref="Frame.ReplyTo"/>).
 /// </summary>
-public sealed partial class AgentServer(
-    AgentOptions options,
-    RulesetManager rulesets,
-    NftApplier applier,
-    ClientHub hub,
-    ILogger<AgentServer> logger,
-    SocketLimits? limits = null,
-    Confirm.ConfirmWindow? confirm = null,
-    Lan.DnsmasqSupervisor? dnsmasq = null,
-    Upnp.MiniupnpdSupervisor? upnp = null) : BackgroundService
+public sealed partial class AgentServer : BackgroundService
 {
-    private readonly SocketLimits _limits = limits ?? SocketLimits.Default;
-
-    // Held from an apply's start until its outcome is queued to every client, and while a hello reads the state.
-    private readonly SemaphoreSlim _kernelOrder = new(1, 1);
+    private readonly AgentOptions _options;
+    private readonly ClientHub _hub;
+    private readonly ILogger<AgentServer> _logger;
+    private readonly SocketLimits _limits;
+    private readonly PeerCheck _peers;
+    private readonly FrameDispatcher _dispatcher;
     private int _connections;
 
-    // The digest of the config last applied through this socket, by reference, so hello need not re-serialise it.
-    private (GatewayConfig Config, string Digest)? _appliedDigest;
+    public AgentServer(
+        AgentOptions options,
+        RulesetManager rulesets,
+        NftApplier applier,
+        ClientHub hub,
+        ILogger<AgentServer> logger,
+        SocketLimits? limits = null,
+        Confirm.ConfirmWindow? confirm = null,
+        Lan.DnsmasqSupervisor? dnsmasq = null,
+        Upnp.MiniupnpdSupervisor? upnp = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _hub = hub;
+        _logger = logger;
+        _limits = limits ?? SocketLimits.Default;
+        _peers = new PeerCheck(options.AllowedUids, logger);
+        _dispatcher = new FrameDispatcher(rulesets, applier, hub, confirm, dnsmasq, upnp);
+    }
 
     public static string AgentVersion { get; } =
         typeof(AgentServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
@@ -44,8 +51,8 @@ public sealed partial class AgentServer(
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Listen synchronously in StartAsync so the socket exists once the host reports started.
-        _listener = Listen(options.SocketPath);
-        LogListening(options.SocketPath, string.Join(",", options.AllowedUids));
+        _listener = SocketFile.Listen(_options.SocketPath);
+        LogListening(_options.SocketPath, string.Join(",", _options.AllowedUids));
         return base.StartAsync(cancellationToken);
     }
 
@@ -59,7 +66,7 @@ public sealed partial class AgentServer(
         finally
         {
             _listener?.Dispose();
-            TryDelete(options.SocketPath);
+            SocketFile.TryDelete(_options.SocketPath);
         }
     }
 
@@ -105,35 +112,6 @@ public sealed partial class AgentServer(
         await Task.WhenAll(connections).ConfigureAwait(false);
     }
 
-    private static Socket Listen(string path)
-    {
-        var directory = Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        // A socket file left by a killed agent would make bind fail with EADDRINUSE.
-        TryDelete(path);
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            socket.Bind(new UnixDomainSocketEndPoint(path));
-            if (!OperatingSystem.IsWindows())
-            {
-                // Root and the web's group may connect; SO_PEERCRED then narrows it to the allowed uids.
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
-            }
-            socket.Listen(16);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
     private async Task ServeCountedAsync(Socket socket, CancellationToken stoppingToken)
     {
         try
@@ -148,27 +126,14 @@ public sealed partial class AgentServer(
 
     private async Task ServeAsync(Socket socket, CancellationToken stoppingToken)
     {
-        PeerCredentials peer;
-        try
+        if (_peers.Admit(socket) is not { } peer)
         {
-            peer = PeerCredentials.Of(socket);
-        }
-        catch (SocketException ex)
-        {
-            LogPeerUnknown(ex.Message);
-            socket.Dispose();
-            return;
-        }
-
-        if (!options.AllowedUids.Contains(peer.Uid))
-        {
-            LogPeerRefused(peer.Uid, peer.Pid);
             socket.Dispose();
             return;
         }
 
         var client = new ClientConnection(socket);
-        hub.Add(client);
+        _hub.Add(client);
         LogConnected(peer.Uid, peer.Pid);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, client.Closed);
         var badFrame = false;
@@ -184,25 +149,7 @@ public sealed partial class AgentServer(
 
                 var request = AgentProtocol.DeserializeRequest(body);
                 var replyTo = request.Id == 0 ? (long?)null : request.Id;
-                switch (request)
-                {
-                    case HelloRequest:
-                        await HelloAsync(client, replyTo, linked.Token).ConfigureAwait(false);
-                        if (confirm?.UnsettledRevert is { } reverted)
-                        {
-                            // A revert the web may have missed (it was away, or restarted before storing it): told again.
-                            Reply(client, reverted);
-                        }
-
-                        break;
-                    case ApplyRequest apply:
-                        await ApplyAsync(client, apply, replyTo, body, linked.Token).ConfigureAwait(false);
-                        break;
-                    default:
-                        var reply = await HandleAsync(request, linked.Token).ConfigureAwait(false);
-                        await client.SendAsync(reply with { ReplyTo = replyTo }, linked.Token).ConfigureAwait(false);
-                        break;
-                }
+                await _dispatcher.DispatchAsync(new Frame(client, request, replyTo, body), linked.Token).ConfigureAwait(false);
             }
         }
         catch (InvalidDataException ex)
@@ -221,7 +168,7 @@ public sealed partial class AgentServer(
         }
         finally
         {
-            hub.Remove(client);
+            _hub.Remove(client);
             await client.DisposeAsync().ConfigureAwait(false);
             LogDisconnected(peer.Pid);
         }
@@ -235,115 +182,6 @@ public sealed partial class AgentServer(
         }
     }
 
-    private async Task HelloAsync(ClientConnection client, long? replyTo, CancellationToken cancellationToken)
-    {
-        await _kernelOrder.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var config = rulesets.AppliedConfig;
-            var hello = new HelloReply(AgentProtocol.Version, AgentVersion, rulesets.AppliedRevision, confirm?.Pending, ConfigDigest: config is null ? null : DigestOf(config))
-            {
-                ReplyTo = replyTo,
-            };
-            Reply(client, hello);
-        }
-        finally
-        {
-            _kernelOrder.Release();
-        }
-    }
-
-    private async Task ApplyAsync(ClientConnection client, ApplyRequest apply, long? replyTo, byte[] body, CancellationToken cancellationToken)
-    {
-        await _kernelOrder.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Compile and the libnftables call are CPU/kernel work; keep them off the socket's I/O thread.
-            var applied = await Task.Run(
-                () => confirm is null ? rulesets.ApplyAsync(apply.Revision, apply.Config, cancellationToken) : confirm.ApplyAsync(apply, cancellationToken),
-                cancellationToken).ConfigureAwait(false);
-            if (applied.Ok && ConfigDigest.OfApplyFrame(body) is { } digest)
-            {
-                _appliedDigest = (apply.Config, digest);
-                applied = applied with { ConfigDigest = digest };
-            }
-
-            Reply(client, applied with { ReplyTo = replyTo });
-            hub.Broadcast(applied, except: client);
-        }
-        finally
-        {
-            _kernelOrder.Release();
-        }
-    }
-
-    /// <summary>
-    /// Queues a reply without waiting (it is queued under <see cref="_kernelOrder"/>); a client whose queue is full
-    /// has not read for minutes, so it is closed rather than allowed to hold up every other client's apply.
-    /// </summary>
-    private static void Reply(ClientConnection client, AgentEvent reply)
-    {
-        if (!client.TryPush(AgentProtocol.Serialize(reply)))
-        {
-            throw new IOException("The client does not read its replies.");
-        }
-    }
-
-    private string DigestOf(GatewayConfig config)
-    {
-        if (_appliedDigest is { } known && ReferenceEquals(known.Config, config))
-        {
-            return known.Digest;
-        }
-
-        // Restored at start, not applied through the socket: the JSON the web writes for the same config.
-        var digest = ConfigDigest.Of(config);
-        _appliedDigest = (config, digest);
-        return digest;
-    }
-
-    private async Task<AgentEvent> HandleAsync(AgentRequest request, CancellationToken cancellationToken)
-    {
-        switch (request)
-        {
-            case ConfirmRequest confirmRequest:
-                return confirm is null
-                    ? new ConfirmStateEvent(null, "This agent holds no confirmation windows.")
-                    : await confirm.ConfirmAsync(confirmRequest.Revision, cancellationToken).ConfigureAwait(false);
-            case GetInterfacesRequest:
-                return new InterfacesReply(LinkLister.List(), rulesets.AgentAddresses, rulesets.FirstBootLan);
-            case GetNeighboursRequest:
-                return new NeighboursReply(NeighbourTable.Read());
-            case GetLeasesRequest:
-                // From dnsmasq's lease file; none while it does not run.
-                return new LeasesReply(dnsmasq?.Leases() ?? []);
-            case GetUpnpMappingsRequest:
-                return new UpnpMappingsReply(upnp is null ? [] : await Task.Run(upnp.Mappings, cancellationToken).ConfigureAwait(false));
-            case DeleteUpnpMappingRequest delete:
-                var deleted = upnp is not null && await Task.Run(() => upnp.Delete(delete.MappingId, Upnp.UpnpConnections.Cut), cancellationToken).ConfigureAwait(false);
-                return new UpnpMappingsReply(upnp is null ? [] : upnp.Mappings(), deleted);
-            case GetRulesetRequest:
-                var table = await Task.Run(applier.ListTable, cancellationToken).ConfigureAwait(false);
-                var routing = await Task.Run(() => rulesets.DescribeRoutingAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
-                // Below the table: the ip rules, routes and addresses the agent owns beyond it.
-                return new RulesetReply(routing.Length == 0 ? table : table.Length == 0 ? routing : $"{table.TrimEnd('\n')}\n\n{routing}");
-            default:
-                throw new InvalidDataException($"Unhandled request {request.GetType().Name}.");
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: a socket file that can't go makes the next bind fail, and that is reported.
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Path} for uids {Uids}")]
     private partial void LogListening(string path, string uids);
 
@@ -352,12 +190,6 @@ public sealed partial class AgentServer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Accept failed: {Error}")]
     private partial void LogAcceptFailed(string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read peer credentials: {Error}")]
-    private partial void LogPeerUnknown(string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused connection from uid {Uid} (pid {Pid}): not in Agent:AllowedUids")]
-    private partial void LogPeerRefused(uint uid, int pid);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Client connected: uid {Uid}, pid {Pid}")]
     private partial void LogConnected(uint uid, int pid);

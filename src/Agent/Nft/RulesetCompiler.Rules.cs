@@ -41,7 +41,7 @@ public static partial class RulesetCompiler
     /// in through one) so order still decides. No counters and no logs there: hits count connections, not packets.
     /// A deny there drops; the connection's ends then time out. Output has none: its packets walk the rules anyway.
     /// Removing an accept is the other half: accepts mark their connections (<see cref="CtMarks.Rule"/>) and the
-    /// agent deletes a retired rule's connections by mark (RulesetManager.StaleMarks).
+    /// agent deletes a retired rule's connections by mark (StaleConnections.Marks).
     /// </summary>
     private static List<TrafficRule> RecheckRules(GatewayConfig config, RuleChain chain)
     {

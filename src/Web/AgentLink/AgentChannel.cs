@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using Gateway.Shared.Protocol;
 using Microsoft.Extensions.Options;
 
-namespace Gateway.Web.State;
+namespace Gateway.Web.AgentLink;
 
 /// <summary>
 /// The web's side of the agent socket (a singleton) that only talks: <see cref="RunAsync"/> keeps one connection up
@@ -26,11 +26,6 @@ public sealed partial class AgentChannel(IOptions<AgentLinkOptions> options, Tim
 
     /// <summary>The current connection's number (a new one after each reconnect), or null while disconnected.</summary>
     public long? Session => _connection is { Ready: true } connection ? connection.Session : null;
-
-    /// <summary>The agent's version string from its hello, kept after a disconnect.</summary>
-    public string? AgentVersion { get; private set; }
-
-    public string SocketPath => _options.SocketPath;
 
     /// <summary>Connected (after hello) and disconnected.</summary>
     public event Action? StatusChanged;
@@ -129,7 +124,6 @@ public sealed partial class AgentChannel(IOptions<AgentLinkOptions> options, Tim
                 // An agent busy with another client's apply answers hello after it: allow as long as an apply.
                 var hello = await connection.RequestAsync<HelloReply>(
                     new HelloRequest(AgentProtocol.Version) { Id = Interlocked.Increment(ref _nextId) }, _options.ApplyTimeout, cts.Token);
-                AgentVersion = hello.AgentVersion;
                 connection.Ready = true;
                 LogHello(hello.AgentVersion, hello.Protocol, hello.AppliedRevision);
                 Subscribers.Raise(StatusChanged, logger);

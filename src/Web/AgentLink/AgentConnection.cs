@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Gateway.Shared.Protocol;
 
-namespace Gateway.Web.State;
+namespace Gateway.Web.AgentLink;
 
 /// <summary>
 /// One socket connection to the agent: serialised writes, the read loop, and the requests waiting for their
@@ -11,7 +11,6 @@ internal sealed class AgentConnection(Stream stream, long session, TimeProvider 
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly PendingRequests _pending = new();
-    private volatile bool _idsEchoed;
 
     /// <summary>Counts connections over the web's life, so a caller can tell a reconnect from the same connection.</summary>
     public long Session { get; } = session;
@@ -94,13 +93,8 @@ internal sealed class AgentConnection(Stream stream, long session, TimeProvider 
             {
                 var body = await Framing.ReadAsync(stream, ct) ?? throw new IOException("The agent closed the connection.");
                 var agentEvent = AgentProtocol.DeserializeEvent(body);
-                if (agentEvent is HelloReply { ReplyTo: not null })
-                {
-                    _idsEchoed = true;
-                }
-
                 onEvent(agentEvent);
-                _pending.TryComplete(agentEvent, legacy: !_idsEchoed);
+                _pending.TryComplete(agentEvent);
             }
         }
         finally

@@ -2,7 +2,7 @@ using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 using Microsoft.Extensions.Options;
 
-namespace Gateway.Web.State;
+namespace Gateway.Web.AgentLink;
 
 /// <summary>
 /// The live data the agent pushes (a singleton): the latest conntrack sample and its history, the rules' hit

@@ -1,4 +1,4 @@
-namespace Gateway.Web.State;
+namespace Gateway.Web.AgentLink;
 
 /// <summary>Settings of the link to the agent (section <c>Agent</c>; only SocketPath is meant for operators).</summary>
 public sealed class AgentLinkOptions
@@ -18,6 +18,6 @@ public sealed class AgentLinkOptions
 
     public int LogCapacity { get; set; } = 1000;
 
-    /// <summary>How far back <see cref="AgentLink.TotalHistory"/> reaches (one point a second).</summary>
+    /// <summary>How far back <see cref="AgentClient.TotalHistory"/> reaches (one point a second).</summary>
     public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -1,6 +1,7 @@
+using Gateway.Web.State;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Gateway.Web.State;
+namespace Gateway.Web.AgentLink;
 
 public static class AgentLinkServiceCollectionExtensions
 {
@@ -18,7 +19,7 @@ public static class AgentLinkServiceCollectionExtensions
         services.AddSingleton<ConfirmState>();
         services.TryAddSingleton<IDesiredStateSource, DesiredStateSource>();
         services.AddSingleton<ApplyPump>();
-        services.AddSingleton<AgentLink>();
+        services.AddSingleton<AgentClient>();
         services.AddHostedService<AgentLinkWorker>();
         return services;
     }

@@ -1,4 +1,4 @@
-namespace Gateway.Web.State;
+namespace Gateway.Web.AgentLink;
 
 /// <summary>Runs the agent channel's connect/reconnect loop and the apply pump for the lifetime of the web.</summary>
 internal sealed class AgentLinkWorker : BackgroundService
@@ -7,7 +7,7 @@ internal sealed class AgentLinkWorker : BackgroundService
     private readonly ApplyPump _pump;
 
     /// <param name="link">Resolved here so every part (the feed above all) listens before the first frame arrives.</param>
-    public AgentLinkWorker(AgentChannel channel, ApplyPump pump, AgentLink link)
+    public AgentLinkWorker(AgentChannel channel, ApplyPump pump, AgentClient link)
     {
         ArgumentNullException.ThrowIfNull(link);
         _channel = channel;

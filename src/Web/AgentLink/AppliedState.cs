@@ -1,6 +1,6 @@
 using Gateway.Shared.Protocol;
 
-namespace Gateway.Web.State;
+namespace Gateway.Web.AgentLink;
 
 /// <summary>
 /// What the agent has in the kernel, as the agent reports it (a singleton fed by every <c>hello</c> and

@@ -7,7 +7,7 @@ using System.Text.Json.Serialization.Metadata;
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 
-namespace Gateway.Web.State;
+namespace Gateway.Web.AgentLink;
 
 /// <summary>
 /// Writes an <see cref="ApplyRequest"/> frame (length header and JSON body, the same bytes as

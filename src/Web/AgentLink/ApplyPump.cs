@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Gateway.Shared.Protocol;
 using Microsoft.Extensions.Options;
 
-namespace Gateway.Web.State;
+namespace Gateway.Web.AgentLink;
 
 /// <summary>
 /// Sends the desired state to the agent (a singleton): the newest snapshot on every connect, after every

@@ -1,6 +1,6 @@
 using Gateway.Shared.Protocol;
 
-namespace Gateway.Web.State;
+namespace Gateway.Web.AgentLink;
 
 /// <summary>
 /// The agent's commit-confirmed window as the web knows it (a singleton fed by <c>hello</c>, <c>confirm-state</c> and

@@ -1,4 +1,4 @@
-namespace Gateway.Web.State;
+namespace Gateway.Web.AgentLink;
 
 /// <summary>One point of the conntrack total over time (the agent's sample time).</summary>
 public sealed record ConntrackPoint(DateTimeOffset SampledAt, long Total);

@@ -1,6 +1,6 @@
 using Gateway.Shared.Config;
 
-namespace Gateway.Web.State;
+namespace Gateway.Web.AgentLink;
 
 /// <summary>The newest desired state as the apply pump sends it; the one thing the pump needs of the database.</summary>
 public interface IDesiredStateSource

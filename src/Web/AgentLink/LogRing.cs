@@ -1,7 +1,7 @@
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 
-namespace Gateway.Web.State;
+namespace Gateway.Web.AgentLink;
 
 /// <summary>A fixed-size ring of the most recent firewall log entries; thread-safe.</summary>
 internal sealed class LogRing(int capacity)

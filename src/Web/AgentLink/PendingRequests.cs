@@ -1,17 +1,17 @@
 using Gateway.Shared.Protocol;
 
-namespace Gateway.Web.State;
+namespace Gateway.Web.AgentLink;
 
 /// <summary>
 /// The requests sent on one connection and not yet answered, by id — one map, as Tmds.DBus keeps method calls by
 /// serial. A reply completes the request its <see cref="AgentEvent.ReplyTo"/> names; a reply naming nothing
-/// pending (it came after its request timed out) completes nothing. Against an agent that does not echo ids
-/// (<c>legacy</c>), a reply without one completes the oldest pending request expecting that reply type.
+/// pending (it came after its request timed out), or none (a pushed frame, another client's apply), completes
+/// nothing.
 /// </summary>
 internal sealed class PendingRequests
 {
     private readonly Lock _lock = new();
-    private readonly SortedDictionary<long, Pending> _byId = [];
+    private readonly Dictionary<long, Pending> _byId = [];
     private Exception? _closed;
 
     private sealed record Pending(Type ReplyType, TaskCompletionSource<AgentEvent> Reply);
@@ -47,35 +47,20 @@ internal sealed class PendingRequests
     }
 
     /// <returns>True when the frame answered a pending request.</returns>
-    public bool TryComplete(AgentEvent reply, bool legacy)
+    public bool TryComplete(AgentEvent reply)
     {
-        Pending? match = null;
-        lock (_lock)
-        {
-            if (reply.ReplyTo is { } id)
-            {
-                if (_byId.Remove(id, out var byId))
-                {
-                    match = byId;
-                }
-            }
-            else if (legacy)
-            {
-                foreach (var (pendingId, pending) in _byId)
-                {
-                    if (pending.ReplyType == reply.GetType())
-                    {
-                        _byId.Remove(pendingId);
-                        match = pending;
-                        break;
-                    }
-                }
-            }
-        }
-
-        if (match is null)
+        if (reply.ReplyTo is not { } id)
         {
             return false;
+        }
+
+        Pending? match;
+        lock (_lock)
+        {
+            if (!_byId.Remove(id, out match))
+            {
+                return false;
+            }
         }
 
         if (match.ReplyType.IsInstanceOfType(reply))

@@ -1,4 +1,4 @@
-namespace Gateway.Web.State;
+namespace Gateway.Web.AgentLink;
 
 /// <summary>Raises an event to each subscriber in turn; one that throws is logged and never stops the others or the link.</summary>
 internal static partial class Subscribers

@@ -1,6 +1,7 @@
 using Gateway.Web.Confirm;
 using Gateway.Web.State;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.Api;
 
@@ -19,7 +20,7 @@ public static class ApplyApi
         return group;
     }
 
-    private static async Task<Results<Ok<Confirmed>, ProblemHttpResult>> ConfirmAsync(AgentLink link, CancellationToken ct)
+    private static async Task<Results<Ok<Confirmed>, ProblemHttpResult>> ConfirmAsync(AgentClient link, CancellationToken ct)
     {
         if (!link.Connected)
         {

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Gateway.Shared.Protocol;
 using Gateway.Web.State;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.Api;
 
@@ -33,12 +34,12 @@ public static class ConntrackApi
         return group;
     }
 
-    private static Results<Ok<ConntrackSample>, ProblemHttpResult> Get(AgentLink agent) =>
+    private static Results<Ok<ConntrackSample>, ProblemHttpResult> Get(AgentClient agent) =>
         agent is { Connected: true, LatestSample: { } sample }
             ? TypedResults.Ok(sample)
             : ApiResults.AgentUnavailable(agent.Connected ? "No conntrack sample has arrived from the agent yet." : null);
 
-    private static Results<Ok<IReadOnlyList<ConntrackPoint>>, ValidationProblem> History(AgentLink agent, string? seconds = null)
+    private static Results<Ok<IReadOnlyList<ConntrackPoint>>, ValidationProblem> History(AgentClient agent, string? seconds = null)
     {
         var window = 300;
         if (seconds is not null && (!int.TryParse(seconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out window)
@@ -51,7 +52,7 @@ public static class ConntrackApi
         return TypedResults.Ok(agent.TotalHistory(TimeSpan.FromSeconds(window)));
     }
 
-    private static Results<ConntrackStreamResult, ProblemHttpResult> Stream(AgentLink agent, HttpContext context, CancellationToken ct)
+    private static Results<ConntrackStreamResult, ProblemHttpResult> Stream(AgentClient agent, HttpContext context, CancellationToken ct)
     {
         if (!agent.Connected)
         {
@@ -67,11 +68,11 @@ public static class ConntrackApi
     /// <summary>Samples from the agent link into a small queue; a slow client only ever misses samples.</summary>
     private sealed class SampleFeed : IDisposable
     {
-        private readonly AgentLink _agent;
+        private readonly AgentClient _agent;
         private readonly Channel<ConntrackSample> _samples =
             Channel.CreateBounded<ConntrackSample>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest });
 
-        public SampleFeed(AgentLink agent)
+        public SampleFeed(AgentClient agent)
         {
             _agent = agent;
             _agent.SampleReceived += OnSample;

@@ -1,6 +1,7 @@
 using Gateway.Shared.Protocol;
 using Gateway.Web.State;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.Api;
 
@@ -17,7 +18,7 @@ public static class InterfacesApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<Results<Ok<IReadOnlyList<LinkInfo>>, ProblemHttpResult>> GetAsync(
-        HttpContext context, SetupState setup, AgentLink agent, CancellationToken ct)
+        HttpContext context, SetupState setup, AgentClient agent, CancellationToken ct)
     {
         if (await setup.IsCompletedAsync(ct) && context.User.Identity?.IsAuthenticated != true)
         {

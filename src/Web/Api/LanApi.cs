@@ -2,6 +2,7 @@ using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 using Gateway.Web.State;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.Api;
 
@@ -74,7 +75,7 @@ public static class LanApi
         return ApiResults.Saved(await dns.UpdateAsync(body.Value!, ct));
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<DhcpLease>>, ProblemHttpResult>> LeasesAsync(AgentLink agent, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<DhcpLease>>, ProblemHttpResult>> LeasesAsync(AgentClient agent, CancellationToken ct)
     {
         try
         {

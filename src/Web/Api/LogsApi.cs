@@ -2,6 +2,7 @@ using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 using Gateway.Web.State;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.Api;
 
@@ -19,7 +20,7 @@ public static class LogsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static Results<Ok<IReadOnlyList<FirewallLogEntry>>, ValidationProblem, ProblemHttpResult> Get(
-        AgentLink agent, string? minLevel = null, string? limit = null)
+        AgentClient agent, string? minLevel = null, string? limit = null)
     {
         var errors = new Dictionary<string, string[]>();
         var level = FirewallLogLevel.Debug;

@@ -1,6 +1,7 @@
 using Gateway.Shared.Config;
 using Gateway.Web.State;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.Api;
 

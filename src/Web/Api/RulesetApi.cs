@@ -1,5 +1,6 @@
 using Gateway.Web.State;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.Api;
 
@@ -14,7 +15,7 @@ public static class RulesetApi
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetAsync(AgentLink agent, CancellationToken ct)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetAsync(AgentClient agent, CancellationToken ct)
     {
         try
         {

@@ -1,5 +1,6 @@
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
+using Gateway.Web.AgentLink;
 using Gateway.Web.State;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -43,7 +44,7 @@ public static class UpnpApi
         return ApiResults.Saved(await upnp.UpdateAsync(body.Value!, ct));
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<UpnpMapping>>, ProblemHttpResult>> MappingsAsync(AgentLink agent, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<UpnpMapping>>, ProblemHttpResult>> MappingsAsync(AgentClient agent, CancellationToken ct)
     {
         try
         {
@@ -55,7 +56,7 @@ public static class UpnpApi
         }
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, AgentLink agent, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, AgentClient agent, CancellationToken ct)
     {
         try
         {

@@ -2,6 +2,7 @@ using Gateway.Web.Data;
 using Gateway.Web.State;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.Confirm;
 

@@ -1,5 +1,6 @@
 using Gateway.Shared.Protocol;
 using Gateway.Web.State;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.Confirm;
 
@@ -9,7 +10,7 @@ namespace Gateway.Web.Confirm;
 /// what it already runs), unless a write stored after the trial supersedes it. One at a time, in the order the agent sent them, each once per web process (after a restart
 /// a repeat stores the same state again as one more revision, which changes nothing).
 /// </summary>
-public sealed partial class RevertRecorder(AgentLink link, IServiceScopeFactory scopes, ILogger<RevertRecorder> logger) : IHostedService
+public sealed partial class RevertRecorder(AgentClient link, IServiceScopeFactory scopes, ILogger<RevertRecorder> logger) : IHostedService
 {
     private readonly SemaphoreSlim _one = new(1, 1);
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 using Gateway.Web.State;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.Metrics;
 
@@ -15,12 +16,12 @@ public sealed class GatewayCounters : IDisposable
     /// <summary>Seconds: an empty table applies in ~5 ms, 10,000 forwards in ~50 ms; a stuck apply takes seconds.</summary>
     public static readonly IReadOnlyList<double> ApplyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-    private readonly AgentLink _link;
+    private readonly AgentClient _link;
     private long _appliesOk;
     private long _appliesError;
     private readonly ConcurrentDictionary<(string Category, string Level), long> _logLines = new();
 
-    public GatewayCounters(AgentLink link)
+    public GatewayCounters(AgentClient link)
     {
         _link = link;
         link.Applied += OnApplied;

@@ -3,6 +3,7 @@ using Gateway.Shared.Protocol;
 using Gateway.Web.Data;
 using Gateway.Web.State;
 using Microsoft.EntityFrameworkCore;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.Metrics;
 
@@ -11,7 +12,7 @@ namespace Gateway.Web.Metrics;
 /// <see cref="GatewayCounters"/>, and names and revisions from the database. Families whose data comes from
 /// the agent have no samples while it is disconnected (absent, not zero: "unknown" is not "none").
 /// </summary>
-public sealed class MetricsRenderer(AgentLink link, GatewayCounters counters, IDbContextFactory<GatewayDbContext> factory)
+public sealed class MetricsRenderer(AgentClient link, GatewayCounters counters, IDbContextFactory<GatewayDbContext> factory)
 {
     public async Task<string> RenderAsync(CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using Gateway.Shared.Protocol;
 using Gateway.Web.State;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.Security;
 
@@ -7,7 +8,7 @@ namespace Gateway.Web.Security;
 /// The router's links as the agent last reported them, kept for a few seconds (a singleton): the setup gate and the
 /// host check ask on requests, and one agent round trip per request would be too many.
 /// </summary>
-public sealed class RouterLinks(AgentLink agent, TimeProvider time)
+public sealed class RouterLinks(AgentClient agent, TimeProvider time)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
     private (InterfacesReply Reply, DateTimeOffset At)? _cached;

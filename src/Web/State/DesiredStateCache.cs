@@ -3,6 +3,7 @@ using Gateway.Web.Data;
 using Gateway.Web.Data.Entities;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.State;
 

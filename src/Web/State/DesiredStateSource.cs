@@ -1,6 +1,7 @@
 using Gateway.Web.Confirm;
 using Gateway.Web.Data;
 using Microsoft.EntityFrameworkCore;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.State;
 

@@ -1,6 +1,7 @@
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 using Gateway.Shared.Validation;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.State;
 
@@ -8,7 +9,7 @@ namespace Gateway.Web.State;
 /// The names the panel shows beside a LAN address or MAC: a static lease's name first, else the host name a DHCP client
 /// sent. Read once per page load; the agent being away only leaves the live names out.
 /// </summary>
-public sealed class DeviceNames(DesiredStateCache snapshots, AgentLink agent)
+public sealed class DeviceNames(DesiredStateCache snapshots, AgentClient agent)
 {
     public async Task<DeviceDirectory> LoadAsync(CancellationToken ct = default)
     {

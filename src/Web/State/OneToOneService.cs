@@ -2,6 +2,7 @@ using Gateway.Shared.Config;
 using Gateway.Shared.Validation;
 using Gateway.Web.Data.Entities;
 using Microsoft.EntityFrameworkCore;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.State;
 
@@ -9,7 +10,7 @@ namespace Gateway.Web.State;
 /// 1:1 NAT entries: validated against the current LAN; among enabled entries an external address and an internal
 /// host each appear once (409), and an external address the router already holds, not put there by the agent, is 409.
 /// </summary>
-public sealed class OneToOneService(StateWriter writer, DesiredStateCache snapshots, AgentLink link)
+public sealed class OneToOneService(StateWriter writer, DesiredStateCache snapshots, AgentClient link)
     : ListService<OneToOneNat, OneToOneEntity, OneToOneInput>(writer, snapshots)
 {
     protected override string Noun => "1:1 NAT entry";

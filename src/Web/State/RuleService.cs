@@ -3,11 +3,12 @@ using Gateway.Shared.Validation;
 using Gateway.Web.Data;
 using Gateway.Web.Data.Entities;
 using Microsoft.EntityFrameworkCore;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.State;
 
 /// <summary>Traffic rules in their run order, each with its latest kernel counter from the agent.</summary>
-public sealed class RuleService(StateWriter writer, AgentLink link, DesiredStateCache snapshots)
+public sealed class RuleService(StateWriter writer, AgentClient link, DesiredStateCache snapshots)
     : ListService<TrafficRule, RuleEntity, RuleInput, RuleView>(writer, snapshots)
 {
     protected override string Noun => "traffic rule";

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Gateway.Web.Auth;
 using Gateway.Web.Data.Entities;
 using Microsoft.AspNetCore.Identity;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.State;
 

@@ -5,6 +5,7 @@ using Gateway.Web.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.State;
 
@@ -17,7 +18,7 @@ namespace Gateway.Web.State;
 /// </summary>
 public sealed class StateWriter(
     IDbContextFactory<GatewayDbContext> factory,
-    AgentLink link,
+    AgentClient link,
     WriteGate gate,
     DesiredStateCache cache,
     Confirm.ApplyConfirmation? confirmation = null)

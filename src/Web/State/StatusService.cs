@@ -1,3 +1,5 @@
+using Gateway.Web.AgentLink;
+
 namespace Gateway.Web.State;
 
 public sealed record GatewayStatus(
@@ -14,7 +16,7 @@ public sealed record GatewayStatus(
 public sealed record DriftView(DateTimeOffset DetectedAt, string What, bool Repaired);
 
 /// <summary>What a script polls: applied == desired means the kernel runs what the database holds.</summary>
-public sealed class StatusService(DesiredStateCache desiredState, SetupState setup, AgentLink link)
+public sealed class StatusService(DesiredStateCache desiredState, SetupState setup, AgentClient link)
 {
     public async Task<GatewayStatus> GetAsync(CancellationToken ct = default)
     {

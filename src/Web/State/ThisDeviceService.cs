@@ -1,6 +1,7 @@
 using Gateway.Shared.Validation;
 using System.Net;
 using System.Net.Sockets;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.State;
 
@@ -15,7 +16,7 @@ public sealed record ThisDevice(string Address, string Mac, bool Listed, bool En
 /// Finds <see cref="ThisDevice"/> from the TCP peer address of the request. Only the connection's own address is
 /// trusted, never X-Forwarded-For: a header can name any device, and allow-listing on a forged answer locks out.
 /// </summary>
-public sealed class ThisDeviceService(AgentLink agent, NetworkService network, MacFilterService filters)
+public sealed class ThisDeviceService(AgentClient agent, NetworkService network, MacFilterService filters)
 {
     /// <returns>Null when the client is not a neighbour on the LAN link (loopback, the WAN side, not in the neighbour table).</returns>
     /// <exception cref="AgentUnavailableException">The agent is away, so the neighbour table can't be read.</exception>

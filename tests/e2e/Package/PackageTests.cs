@@ -15,6 +15,7 @@ namespace Gateway.Tests.E2e.Package;
 /// socket), setup and a forward carrying a packet, console recovery, then remove and purge leaving nothing behind.
 /// systemd itself doesn't run here (no PID 1 systemd in a test box), so the test plays its part from the unit files.
 /// </summary>
+[Collection(RunsAlone.Name)]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PackageTests
 {

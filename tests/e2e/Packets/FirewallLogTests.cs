@@ -10,6 +10,7 @@ namespace Gateway.Tests.E2e.Packets;
 /// nft log lines from the router namespace reach the kernel log (the lab sets nf_log_all_netns=1), the agent
 /// reads them and the web serves them. Ports are random so lines from earlier runs cannot satisfy a test.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class FirewallLogTests(FirewallLogTests.Fixture fixture) : IClassFixture<FirewallLogTests.Fixture>
 {
     public sealed class Fixture : LabFixture;

@@ -10,7 +10,7 @@ namespace Gateway.Tests.E2e.Packets;
 /// A random-source flood fills a per-source meter's set; a source that arrives after that, and so finds no room
 /// for its own element, must still be limited. Runs alone: the floods saturate a core.
 /// </summary>
-[Collection(nameof(SynFloodCollection))]
+[Collection(RunsAlone.Name)]
 public sealed class FullMeterTests(FullMeterTests.Fixture fixture, ITestOutputHelper output)
     : IClassFixture<FullMeterTests.Fixture>
 {

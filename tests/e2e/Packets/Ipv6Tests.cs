@@ -14,6 +14,7 @@ namespace Gateway.Tests.E2e.Packets;
 /// LAN → WAN routed (no NAT) for TCP and UDP, unsolicited WAN → LAN dropped, path MTU discovery across a
 /// 1280-byte hop, the MAC filter, a rejecting rule and a log line — all on IPv6.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class Ipv6Tests(Ipv6Tests.Fixture fixture, ITestOutputHelper output) : IClassFixture<Ipv6Tests.Fixture>, IAsyncLifetime
 {
     public sealed class Fixture : LabFixture

@@ -11,6 +11,7 @@ namespace Gateway.Tests.E2e.Packets;
 /// GET /metrics from the real web and agent in the lab, with real traffic behind it: a forward carrying a live
 /// connection, a rule with kernel hits, log lines from the kernel — and promtool accepting the whole answer.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class MetricsTests(MetricsTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<MetricsTests.Fixture>
 {
     public sealed class Fixture : LabFixture;

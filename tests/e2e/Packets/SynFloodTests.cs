@@ -6,16 +6,12 @@ using static Gateway.Tests.E2e.Lab.Lab;
 
 namespace Gateway.Tests.E2e.Packets;
 
-/// <summary>The flood test saturates a core: should the suite ever run labs in parallel, it still runs alone.</summary>
-[CollectionDefinition(nameof(SynFloodCollection), DisableParallelization = true)]
-public sealed class SynFloodCollection;
-
 /// <summary>
 /// A SYN flood from one WAN address at a forwarded port, while a second WAN address opens connections at an
 /// honest pace. The per-source meter must cut the flooder to its rate and leave the other source alone.
 /// The figures (offered and passed packets per second, the second source's success) go to the test output.
 /// </summary>
-[Collection(nameof(SynFloodCollection))]
+[Collection(RunsAlone.Name)]
 public sealed class SynFloodTests(SynFloodTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<SynFloodTests.Fixture>
 {
     public sealed class Fixture : LabFixture;

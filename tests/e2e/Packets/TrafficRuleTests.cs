@@ -15,6 +15,7 @@ namespace Gateway.Tests.E2e.Packets;
 /// interface matching, order, a log line per rule, and counters that survive applies. Every test starts
 /// with no rules and the default protection (WAN input dropped), so what it sees is its own rule's doing.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed partial class TrafficRuleTests(TrafficRuleTests.Fixture fixture, ITestOutputHelper output)
     : IClassFixture<TrafficRuleTests.Fixture>, IAsyncLifetime
 {

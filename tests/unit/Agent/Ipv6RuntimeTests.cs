@@ -388,7 +388,7 @@ public sealed class Ipv6RuntimeTests : IDisposable
         var before = Config(pinholes: [MacPinhole(1), MacPinhole(2), MacPinhole(3), MacPinhole(4), MacPinhole(5, enabled: false)]);
         var after = Config(pinholes: [MacPinhole(2, enabled: false), MacPinhole(3, port: 8443), MacPinhole(4) with { Name = "renamed" }, MacPinhole(5)]);
 
-        Assert.Equal([CtMarks.Pinhole(1), CtMarks.Pinhole(2), CtMarks.Pinhole(3)], RulesetManager.StaleMarks(before, after));
+        Assert.Equal([CtMarks.Pinhole(1), CtMarks.Pinhole(2), CtMarks.Pinhole(3)], StaleConnections.Marks(before, after));
     }
 
     // ---- the static LAN address ----

@@ -253,14 +253,14 @@ public sealed class RoutingReconcilerTests : IDisposable
         var redirect = new Redirect(2, "dns", true, null, ForwardProtocol.Udp, 53, null, 5353, null);
         var before = Config([OneToOne(1, "203.0.113.10"), OneToOne(2, "203.0.113.11")], [Policy(1), Policy(2)], redirects: [redirect], forwards: [forward]);
 
-        Assert.Empty(RulesetManager.StaleMarks(null, before));
+        Assert.Empty(StaleConnections.Marks(null, before));
         var renamed = before with
         {
             OneToOne = [OneToOne(1, "203.0.113.10") with { Name = "renamed" }, OneToOne(2, "203.0.113.11")],
             Redirects = [redirect with { Name = "renamed" }],
             PolicyRoutes = [Policy(1) with { Name = "renamed" }, Policy(2)],
         };
-        Assert.Empty(RulesetManager.StaleMarks(before, renamed));
+        Assert.Empty(StaleConnections.Marks(before, renamed));
 
         var after = before with
         {
@@ -272,6 +272,6 @@ public sealed class RoutingReconcilerTests : IDisposable
         };
         Assert.Equal(
             [5u, CtMarks.OneToOne(2), CtMarks.Redirect(2), CtMarks.PolicyRoute(1), CtMarks.PolicyRoute(2)],
-            RulesetManager.StaleMarks(before, after));
+            StaleConnections.Marks(before, after));
     }
 }

@@ -25,7 +25,7 @@ public sealed class RulesetManagerStaleForwardTests
             Forward(2, 81) with { InternalPort = 8081 },
             Forward(3, 82) with { Enabled = false });
 
-        Assert.Equal([2, 3, 4], RulesetManager.StaleForwardIds(before, after));
-        Assert.Empty(RulesetManager.StaleForwardIds(null, after));
+        Assert.Equal([2, 3, 4], StaleConnections.ForwardIds(before, after));
+        Assert.Empty(StaleConnections.ForwardIds(null, after));
     }
 }

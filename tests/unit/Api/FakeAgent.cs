@@ -55,9 +55,6 @@ internal sealed class FakeAgent : IAsyncDisposable
     /// <summary>When set, applies are refused with this message.</summary>
     public string? RefuseWith { get; set; }
 
-    /// <summary>Replies name the request they answer (<c>replyTo</c>), as the real agent does; false: an agent that predates ids.</summary>
-    public bool EchoIds { get; init; } = true;
-
     public Task PushAsync(AgentEvent agentEvent) => WriteAsync(agentEvent, _stop.Token);
 
     /// <summary>Sends a frame with an arbitrary body (for malformed-frame tests).</summary>
@@ -158,12 +155,12 @@ internal sealed class FakeAgent : IAsyncDisposable
 
         var refused = RefuseWith;
         var digest = refused is null ? $"digest-of-{apply.Revision}" : null;
-        await WriteAsync(new AppliedEvent(apply.Revision, refused is null, refused, 1.5, digest) { ReplyTo = EchoIds ? apply.Id : null }, _stop.Token);
+        await WriteAsync(new AppliedEvent(apply.Revision, refused is null, refused, 1.5, digest) { ReplyTo = apply.Id }, _stop.Token);
     }
 
-    /// <summary>A reply to the request being handled: it names that request when <see cref="EchoIds"/>.</summary>
+    /// <summary>A reply to the request being handled: it names that request.</summary>
     private Task SendAsync(AgentEvent reply, CancellationToken ct) =>
-        WriteAsync(EchoIds && reply.ReplyTo is null && _answering != 0 ? reply with { ReplyTo = _answering } : reply, ct);
+        WriteAsync(reply.ReplyTo is null && _answering != 0 ? reply with { ReplyTo = _answering } : reply, ct);
 
     private async Task WriteAsync(AgentEvent agentEvent, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Gateway.Shared.Protocol;
 using Microsoft.Extensions.DependencyInjection;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Tests.Unit.Api;
 
@@ -52,7 +53,7 @@ public sealed class ForeignApplyTests : IAsyncLifetime
         // The fake agent's digest of the web's own apply (see FakeAgent.AnswerApplyAsync).
         await agent.PushAsync(new AppliedEvent(desired, true, null, 3, $"digest-of-{first.Revision}"));
         await agent.PushAsync(new DriftEvent(DateTimeOffset.UtcNow, "marker", true));
-        await WaitForAsync(() => _app.Services.GetRequiredService<Gateway.Web.State.AgentFeed>().LastDrift is not null);
+        await WaitForAsync(() => _app.Services.GetRequiredService<Gateway.Web.AgentLink.AgentFeed>().LastDrift is not null);
 
         var status = await client.GetFromJsonAsync<JsonElement>("/api/v1/status");
         Assert.Equal(desired, status.GetProperty("appliedRevision").GetInt64());

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Gateway.Shared.Protocol;
 using Microsoft.Extensions.DependencyInjection;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Tests.Unit.Api;
 
@@ -91,7 +92,7 @@ public sealed class OneToOneAgentTests(ReadyGatewayApplication app) : IClassFixt
         using var client = app.CreateAuthorizedClient();
         await using var agent = new FakeAgent(app.SocketPath);
         await WaitForAgentAsync(client, agent);
-        var link = app.Services.GetRequiredService<Gateway.Web.State.AgentLink>();
+        var link = app.Services.GetRequiredService<Gateway.Web.AgentLink.AgentClient>();
 
         await agent.PushAsync(new ConntrackSample(10, 1000, new Dictionary<string, long> { ["tcp"] = 10 }, [], DateTimeOffset.UtcNow, [new ForwardConnections(4, 3), new ForwardConnections(9, 0)]));
 

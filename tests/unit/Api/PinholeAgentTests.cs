@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Gateway.Shared.Protocol;
 using Microsoft.Extensions.DependencyInjection;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Tests.Unit.Api;
 
@@ -20,7 +21,7 @@ public sealed class PinholeAgentTests(ReadyGatewayApplication app) : IClassFixtu
             await Task.Delay(20);
         }
 
-        var link = app.Services.GetRequiredService<Gateway.Web.State.AgentLink>();
+        var link = app.Services.GetRequiredService<Gateway.Web.AgentLink.AgentClient>();
         Assert.Empty(link.LatestPinholeConnections());
 
         // 1:1 counts and pinhole counts are separate lists: id 4 means a different thing in each.

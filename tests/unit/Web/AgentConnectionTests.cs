@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Gateway.Shared.Protocol;
 using Gateway.Web.State;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Tests.Unit.Web;
 
@@ -55,19 +56,19 @@ public sealed class AgentConnectionTests : IAsyncLifetime
 
     private Task AnswerAsync(AgentEvent reply) => Framing.WriteAsync(_agent!, AgentProtocol.Serialize(reply)).AsTask();
 
-    /// <summary>The agent's hello, naming the request when <paramref name="echoIds"/> (the connection learns the agent's dialect from it).</summary>
-    private async Task HelloAsync(bool echoIds)
+    /// <summary>The agent's hello, naming the request it answers.</summary>
+    private async Task HelloAsync()
     {
         var hello = _connection!.RequestAsync<HelloReply>(new HelloRequest(AgentProtocol.Version) { Id = 1 }, Long, CancellationToken.None);
         var request = await ReceiveAsync();
-        await AnswerAsync(new HelloReply(AgentProtocol.Version, "test", 0) { ReplyTo = echoIds ? request.Id : null });
+        await AnswerAsync(new HelloReply(AgentProtocol.Version, "test", 0) { ReplyTo = request.Id });
         await hello.WaitAsync(Long);
     }
 
     [Fact]
     public async Task Replies_arriving_out_of_order_complete_the_requests_they_name()
     {
-        await HelloAsync(echoIds: true);
+        await HelloAsync();
         var first = _connection!.RequestAsync<RulesetReply>(new GetRulesetRequest { Id = 10 }, Long, CancellationToken.None);
         var second = _connection.RequestAsync<RulesetReply>(new GetRulesetRequest { Id = 11 }, Long, CancellationToken.None);
         var third = _connection.RequestAsync<NeighboursReply>(new GetNeighboursRequest { Id = 12 }, Long, CancellationToken.None);
@@ -87,7 +88,7 @@ public sealed class AgentConnectionTests : IAsyncLifetime
     [Fact]
     public async Task A_lost_connection_fails_every_pending_request_as_agent_unavailable()
     {
-        await HelloAsync(echoIds: true);
+        await HelloAsync();
         var ruleset = _connection!.RequestAsync<RulesetReply>(new GetRulesetRequest { Id = 20 }, Long, CancellationToken.None);
         var interfaces = _connection.RequestAsync<InterfacesReply>(new GetInterfacesRequest { Id = 21 }, Long, CancellationToken.None);
         await ReceiveAsync();
@@ -104,7 +105,7 @@ public sealed class AgentConnectionTests : IAsyncLifetime
     [Fact]
     public async Task A_reply_after_its_request_timed_out_is_dropped_and_completes_no_later_request()
     {
-        await HelloAsync(echoIds: true);
+        await HelloAsync();
         var early = _connection!.RequestAsync<RulesetReply>(new GetRulesetRequest { Id = 30 }, TimeSpan.FromMilliseconds(100), CancellationToken.None);
         await ReceiveAsync();
         await Assert.ThrowsAsync<AgentUnavailableException>(() => early);
@@ -124,7 +125,7 @@ public sealed class AgentConnectionTests : IAsyncLifetime
     [Fact]
     public async Task A_reply_of_another_type_than_asked_fails_that_request()
     {
-        await HelloAsync(echoIds: true);
+        await HelloAsync();
         var ruleset = _connection!.RequestAsync<RulesetReply>(new GetRulesetRequest { Id = 40 }, Long, CancellationToken.None);
         await ReceiveAsync();
 
@@ -134,26 +135,27 @@ public sealed class AgentConnectionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Pushed_events_complete_nothing_and_an_agent_without_ids_is_answered_in_order_by_type()
+    public async Task Replies_and_pushed_frames_without_an_id_complete_nothing_even_a_hello()
     {
-        await HelloAsync(echoIds: false);
-        var first = _connection!.RequestAsync<RulesetReply>(new GetRulesetRequest { Id = 50 }, Long, CancellationToken.None);
-        var second = _connection.RequestAsync<RulesetReply>(new GetRulesetRequest { Id = 51 }, Long, CancellationToken.None);
+        // Every request carries an id, so a reply without one is never matched by its type and order.
+        var hello = _connection!.RequestAsync<HelloReply>(new HelloRequest(AgentProtocol.Version) { Id = 1 }, TimeSpan.FromMilliseconds(300), CancellationToken.None);
         await ReceiveAsync();
-        await ReceiveAsync();
+        await AnswerAsync(new HelloReply(AgentProtocol.Version, "test", 0));
+        await Assert.ThrowsAsync<AgentUnavailableException>(() => hello);
 
+        var ruleset = _connection.RequestAsync<RulesetReply>(new GetRulesetRequest { Id = 50 }, Long, CancellationToken.None);
+        await ReceiveAsync();
         await AnswerAsync(new DriftEvent(DateTimeOffset.UtcNow, "pushed", true));
-        await AnswerAsync(new RulesetReply("one"));
-        await AnswerAsync(new RulesetReply("two"));
+        await AnswerAsync(new RulesetReply("no id"));
+        await AnswerAsync(new RulesetReply("named") { ReplyTo = 50 });
 
-        Assert.Equal("one", (await first.WaitAsync(Long)).Text);
-        Assert.Equal("two", (await second.WaitAsync(Long)).Text);
+        Assert.Equal("named", (await ruleset.WaitAsync(Long)).Text);
     }
 
     [Fact]
     public async Task Against_an_agent_that_echoes_ids_a_reply_without_one_completes_nothing()
     {
-        await HelloAsync(echoIds: true);
+        await HelloAsync();
         var pending = _connection!.RequestAsync<AppliedEvent>(new ApplyRequest(3, AppliedStateTests.Config) { Id = 60 }, Long, CancellationToken.None);
         await ReceiveAsync();
 

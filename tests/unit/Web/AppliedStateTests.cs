@@ -3,6 +3,7 @@ using Gateway.Shared.Protocol;
 using Gateway.Web.State;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Tests.Unit.Web;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 using Gateway.Web.State;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Tests.Unit.Web;
 

@@ -1,4 +1,5 @@
 using Gateway.Web.State;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Tests.Unit.Web;
 

@@ -4,6 +4,7 @@ using Gateway.Shared.Protocol;
 using Gateway.Tests.Unit.Api;
 using Gateway.Web.State;
 using Microsoft.Extensions.DependencyInjection;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Tests.Unit.Web;
 
@@ -35,7 +36,7 @@ public sealed class FirewallPageRenderTests : IAsyncLifetime
 
         await using var agent = new FakeAgent(_app.SocketPath);
         await agent.NextAsync<ApplyRequest>();
-        var link = _app.Services.GetRequiredService<AgentLink>();
+        var link = _app.Services.GetRequiredService<AgentClient>();
         var counted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var drifted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         link.CountersReceived += _ => counted.TrySetResult();

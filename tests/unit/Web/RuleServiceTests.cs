@@ -3,6 +3,7 @@ using Gateway.Shared.Protocol;
 using Gateway.Tests.Unit.Api;
 using Gateway.Web.State;
 using Microsoft.Extensions.DependencyInjection;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Tests.Unit.Web;
 
@@ -168,7 +169,7 @@ public sealed class RuleServiceTests : IAsyncLifetime
         var apply = await agent.NextAsync<ApplyRequest>();
         Assert.Equal(["a", "b"], apply.Config.Rules.Select(r => r.Name));
 
-        var link = _app.Services.GetRequiredService<AgentLink>();
+        var link = _app.Services.GetRequiredService<AgentClient>();
         var counted = new TaskCompletionSource<CountersSample>(TaskCreationOptions.RunContinuationsAsynchronously);
         var drifted = new TaskCompletionSource<DriftEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         link.CountersReceived += s => counted.TrySetResult(s);

@@ -2,13 +2,14 @@ using System.Linq.Expressions;
 using Gateway.Shared.Protocol;
 using Gateway.Web.State;
 using Microsoft.AspNetCore.Components.Forms;
+using Gateway.Web.AgentLink;
 
 namespace Gateway.Web.Components.Pages.Nat;
 
 /// <summary>What the NAT forms' interface pickers share: the agent's links, and their server messages.</summary>
 internal static class NatLinks
 {
-    public static async Task<(IReadOnlyList<LinkInfo>? Links, string? Error)> LoadAsync(AgentLink link)
+    public static async Task<(IReadOnlyList<LinkInfo>? Links, string? Error)> LoadAsync(AgentClient link)
     {
         try
         {

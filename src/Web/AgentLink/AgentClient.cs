@@ -1,20 +1,16 @@
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 
-namespace Gateway.Web.State;
+namespace Gateway.Web.AgentLink;
 
 /// <summary>
-/// The members pages and services used before the link was split, kept in one place so they need no change: a
-/// thin facade over <see cref="AgentChannel"/> (talking), <see cref="ApplyPump"/> (sending the desired state),
-/// <see cref="AppliedState"/> (what the kernel holds) and <see cref="AgentFeed"/> (live data). New code may inject
-/// the part it needs instead.
+/// The agent as pages and services use it: one injection for the connection state, what the kernel holds, the live
+/// data and the requests, over <see cref="AgentChannel"/> (talking), <see cref="ApplyPump"/> (sending the desired
+/// state), <see cref="AppliedState"/> (what the kernel holds), <see cref="ConfirmState"/> (commit-confirmed) and
+/// <see cref="AgentFeed"/> (live data). A new request frame is one method here.
 /// </summary>
-public sealed class AgentLink(AgentChannel channel, ApplyPump pump, AppliedState applied, AgentFeed feed, ConfirmState confirm)
+public sealed class AgentClient(AgentChannel channel, ApplyPump pump, AppliedState applied, AgentFeed feed, ConfirmState confirm)
 {
-    public AgentChannel Channel => channel;
-
-    public AgentFeed Feed => feed;
-
     public bool Connected => channel.Connected;
 
     public long AppliedRevision => applied.AppliedRevision;
@@ -22,9 +18,6 @@ public sealed class AgentLink(AgentChannel channel, ApplyPump pump, AppliedState
     public string? LastApplyError => applied.LastApplyError;
 
     public DateTimeOffset? LastAppliedAt => applied.LastAppliedAt;
-
-    /// <summary>The agent's version string from its hello, when connected.</summary>
-    public string? AgentVersion => channel.AgentVersion;
 
     public ConntrackSample? LatestSample => feed.LatestSample;
 
@@ -36,8 +29,6 @@ public sealed class AgentLink(AgentChannel channel, ApplyPump pump, AppliedState
 
     /// <summary>The last time the agent found its table changed under it; kept across reconnects.</summary>
     public DriftEvent? LastDrift => feed.LastDrift;
-
-    public string SocketPath => channel.SocketPath;
 
     /// <summary>The commit-confirmed revision the agent waits to have confirmed (null: none, or not connected).</summary>
     public PendingConfirmation? PendingConfirmation => confirm.Pending;
@@ -98,13 +89,6 @@ public sealed class AgentLink(AgentChannel channel, ApplyPump pump, AppliedState
         remove => applied.Applied -= value;
     }
 
-    /// <summary>Every frame the agent sends, replies included (e.g. <c>confirm-state</c>, <c>reverted</c>).</summary>
-    public event Action<AgentEvent>? EventReceived
-    {
-        add => channel.EventReceived += value;
-        remove => channel.EventReceived -= value;
-    }
-
     /// <inheritdoc cref="AgentFeed.RecentLogs"/>
     public IReadOnlyList<FirewallLogEntry> RecentLogs(FirewallLogLevel minLevel, int limit) => feed.RecentLogs(minLevel, limit);
 
@@ -122,11 +106,6 @@ public sealed class AgentLink(AgentChannel channel, ApplyPump pump, AppliedState
 
     /// <summary>Called after each committed desired-state write; cheap and never blocks.</summary>
     public void NotifyChanged() => pump.NotifyChanged();
-
-    /// <inheritdoc cref="AgentChannel.RequestAsync{TReply}(AgentRequest, CancellationToken)"/>
-    public Task<TReply> RequestAsync<TReply>(AgentRequest request, CancellationToken ct = default)
-        where TReply : AgentEvent =>
-        channel.RequestAsync<TReply>(request, ct);
 
     /// <exception cref="AgentUnavailableException">Not connected, or no answer in time.</exception>
     public async Task<IReadOnlyList<LinkInfo>> GetInterfacesAsync(CancellationToken ct = default) =>

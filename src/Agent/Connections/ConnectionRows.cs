@@ -54,6 +54,9 @@ public static class ConnectionRows
             CtMarks.RedirectKind => ("redirect", id),
             CtMarks.PolicyRouteKind => ("policy-route", id),
             CtMarks.PinholeKind => ("pinhole", id),
+            CtMarks.RuleKind => ("rule", id),
+            // A mapping has no id: it is named by protocol and port, which the row shows.
+            CtMarks.UpnpKind => ("upnp", null),
             _ => (null, null),
         };
     }

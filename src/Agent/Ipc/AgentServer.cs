@@ -31,7 +31,8 @@ public sealed partial class AgentServer : BackgroundService
         ILogger<AgentServer> logger,
         SocketLimits? limits = null,
         Confirm.ConfirmWindow? confirm = null,
-        Lan.DnsmasqSupervisor? dnsmasq = null)
+        Lan.DnsmasqSupervisor? dnsmasq = null,
+        Upnp.MiniupnpdSupervisor? upnp = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -39,7 +40,7 @@ public sealed partial class AgentServer : BackgroundService
         _logger = logger;
         _limits = limits ?? SocketLimits.Default;
         _peers = new PeerCheck(options.AllowedUids, logger);
-        _dispatcher = new FrameDispatcher(rulesets, applier, hub, confirm, dnsmasq);
+        _dispatcher = new FrameDispatcher(rulesets, applier, hub, confirm, dnsmasq, upnp);
     }
 
     public static string AgentVersion { get; } =

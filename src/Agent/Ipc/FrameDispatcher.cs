@@ -17,7 +17,7 @@ public sealed class FrameDispatcher
 {
     private readonly Dictionary<Type, Func<Frame, CancellationToken, Task>> _handlers;
 
-    public FrameDispatcher(RulesetManager rulesets, NftApplier applier, ClientHub hub, ConfirmWindow? confirm, DnsmasqSupervisor? dnsmasq)
+    public FrameDispatcher(RulesetManager rulesets, NftApplier applier, ClientHub hub, ConfirmWindow? confirm, DnsmasqSupervisor? dnsmasq, Upnp.MiniupnpdSupervisor? upnp = null)
     {
         var ordered = new KernelOrderedFrames(rulesets, hub, confirm);
         _handlers = new()
@@ -33,6 +33,12 @@ public sealed class FrameDispatcher
             [typeof(GetLeasesRequest)] = Answer(_ => new LeasesReply(dnsmasq?.Leases() ?? [])),
             [typeof(ListConnectionsRequest)] = Answer(async (request, ct) => await Task.Run(() => Connections.ConnectionFrames.List((ListConnectionsRequest)request, dnsmasq?.Leases() ?? [], rulesets.AppliedConfig?.Network.LanInterface), ct).ConfigureAwait(false)),
             [typeof(KillConnectionRequest)] = Answer(async (request, ct) => await Task.Run(() => Connections.ConnectionFrames.Kill((KillConnectionRequest)request), ct).ConfigureAwait(false)),
+            [typeof(GetUpnpMappingsRequest)] = Answer(async (_, ct) => new UpnpMappingsReply(upnp is null ? [] : await Task.Run(upnp.Mappings, ct).ConfigureAwait(false))),
+            [typeof(DeleteUpnpMappingRequest)] = Answer(async (request, ct) =>
+            {
+                var deleted = upnp is not null && await Task.Run(() => upnp.Delete(((DeleteUpnpMappingRequest)request).MappingId, Upnp.UpnpConnections.Cut), ct).ConfigureAwait(false);
+                return new UpnpMappingsReply(upnp is null ? [] : upnp.Mappings(), deleted);
+            }),
             [typeof(GetRulesetRequest)] = Answer(async (_, ct) => new RulesetReply(await RulesetText.ReadAsync(applier, rulesets, ct).ConfigureAwait(false))),
         };
     }

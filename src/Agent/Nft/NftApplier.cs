@@ -18,15 +18,24 @@ public sealed class NftApplier
     /// makes the <c>delete</c> valid when the table is absent, and if the kernel refuses anything in the new
     /// body the whole batch is rolled back, so the old table stays whole.
     /// </summary>
+    /// <remarks>A table that declares miniupnpd's chains keeps the rules they hold (<see cref="KeptChains"/>).</remarks>
     public NftResult Replace(string table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        return Run(ReplaceScript(table));
+        var keeping = KeptChains.Declared(table) && ListTableTerse() is { } listing ? KeptChains.Script(listing, table) : null;
+        return Run(keeping ?? ReplaceScript(table));
     }
 
     /// <summary>The whole script <see cref="Replace"/> runs (the benchmark feeds the same text to <c>nft -f</c>).</summary>
     public static string ReplaceScript(string table) =>
         $"add table inet {RulesetCompiler.TableName}\ndelete table inet {RulesetCompiler.TableName}\n{table}";
+
+    /// <summary>The live table without set elements (<c>nft -t</c>), or null when it does not exist.</summary>
+    private static string? ListTableTerse()
+    {
+        var result = Run($"list table inet {RulesetCompiler.TableName}", LibNftables.OutputTerse);
+        return result.Ok ? result.Output : null;
+    }
 
     /// <summary>The live table as the kernel lists it, or an empty string when it does not exist.</summary>
     public string ListTable()

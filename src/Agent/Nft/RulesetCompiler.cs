@@ -143,6 +143,7 @@ public static partial class RulesetCompiler
         WriteForwardChains(w, config, wan, lan, forwards);
         WriteOutputChain(w, config);
         WriteRuleChains(w, config);
+        WriteUpnpChains(w, config);
         w.Line("}");
         return w.Build();
     }
@@ -280,6 +281,7 @@ public static partial class RulesetCompiler
         w.Line(2, "type nat hook prerouting priority dstnat; policy accept;");
         WriteOneToOneAndRedirectNat(w, config, wan, lan);
         w.Line(2, $"meta nfproto ipv4 iifname \"{wan}\" counter jump pf_dnat");
+        WriteUpnpDstnatJump(w, config, wan);
         w.Line(2, "# Reflection: LAN clients addressing the router's other (WAN) addresses.");
         w.Line(2, $"iifname \"{lan}\" ip daddr != {Ipv4.Format(lanCidr.Address)} fib daddr type local counter jump pf_hairpin");
         w.Line(1, "}");
@@ -297,6 +299,7 @@ public static partial class RulesetCompiler
         w.Line(1, "chain srcnat {");
         w.Line(2, "type nat hook postrouting priority srcnat; policy accept;");
         WriteOneToOneAndPolicySnat(w, config, wan);
+        WriteUpnpSrcnatJump(w, config);
         if (network.Masquerade)
         {
             // IPv4 only: IPv6 is routed, and an inet masquerade without a family would NAT it too.
@@ -411,6 +414,7 @@ public static partial class RulesetCompiler
         w.Line(2, "ct state new meta l4proto tcp ct mark set ct original proto-dst map @pf_mark_tcp counter");
         w.Line(2, "ct state new meta l4proto udp ct mark set ct original proto-dst map @pf_mark_udp counter");
         WriteForwardHelpers(w, forwards);
+        WriteUpnpMark(w, config, wan);
 
         w.Line(2, "ct state new ct mark vmap @pf_log");
         w.Line(2, "counter accept");

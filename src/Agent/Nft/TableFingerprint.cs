@@ -7,7 +7,7 @@ namespace Gateway.Agent.Nft;
 /// What identifies one build of <c>table inet gateway</c>: its <c>nft -s -a</c> listing (every object with its
 /// handle, counter values already left out) minus the elements of dynamic sets, which the SYN-flood and ping
 /// meters fill as packets arrive, and of the MAC pinhole sets <c>ph_mac_*</c>, which the agent fills from the
-/// neighbour table between applies. Anything else that changes — a rule, a chain, a static set element, a handle
+/// neighbour table between applies, and the rules of miniupnpd's chains <c>upnp_*</c>. Anything else that changes — a rule, a chain, a static set element, a handle
 /// after a delete and re-create — changes the fingerprint.
 /// </summary>
 public static class TableFingerprint
@@ -37,9 +37,24 @@ public static class TableFingerprint
         var inSet = false;
         var dynamic = false;
         var skippingElements = false;
+        var inUpnpChain = false;
         foreach (var line in listing.Split('\n'))
         {
             var trimmed = line.Trim();
+            if (inUpnpChain)
+            {
+                // miniupnpd's rules come and go between applies: only the chain itself is the agent's.
+                inUpnpChain = trimmed != "}";
+                if (inUpnpChain)
+                {
+                    continue;
+                }
+            }
+            else if (trimmed.StartsWith("chain upnp_", StringComparison.Ordinal) && trimmed.Contains('{', StringComparison.Ordinal))
+            {
+                inUpnpChain = true;
+            }
+
             if (skippingElements)
             {
                 // Elements may wrap over several lines; the list ends with the line that closes it.

@@ -11,6 +11,7 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(RulesetReply), "ruleset")]
 [JsonDerivedType(typeof(NeighboursReply), "neighbours")]
 [JsonDerivedType(typeof(LeasesReply), "leases")]
+[JsonDerivedType(typeof(UpnpMappingsReply), "upnp-mappings")]
 [JsonDerivedType(typeof(ConntrackSample), "conntrack")]
 [JsonDerivedType(typeof(LogEvent), "log")]
 [JsonDerivedType(typeof(CountersSample), "counters")]
@@ -155,3 +156,21 @@ public sealed record RuleHits(int Id, long Packets, long Bytes);
 /// its last-good ruleset. <paramref name="Repaired"/> is false when the re-apply failed too.
 /// </summary>
 public sealed record DriftEvent(DateTimeOffset DetectedAt, string What, bool Repaired) : AgentEvent;
+
+/// <summary>The live UPnP / NAT-PMP / PCP mappings (none while UPnP is off).</summary>
+/// <param name="Deleted">On the answer to a delete: whether the mapping was there.</param>
+public sealed record UpnpMappingsReply(IReadOnlyList<UpnpMapping> Mappings, bool? Deleted = null) : AgentEvent;
+
+/// <summary>
+/// One mapping a LAN client made: <paramref name="Client"/> is the address that holds it (in secure mode the only
+/// one it may map to), <paramref name="ExpiresAt"/> null for a mapping without expiry.
+/// </summary>
+public sealed record UpnpMapping(
+    string Id,
+    string Protocol,
+    int ExternalPort,
+    string InternalAddress,
+    int InternalPort,
+    string Description,
+    string Client,
+    DateTimeOffset? ExpiresAt);

@@ -14,6 +14,8 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(GetLeasesRequest), "get-leases")]
 [JsonDerivedType(typeof(ListConnectionsRequest), "list-connections")]
 [JsonDerivedType(typeof(KillConnectionRequest), "kill-connection")]
+[JsonDerivedType(typeof(GetUpnpMappingsRequest), "get-upnp-mappings")]
+[JsonDerivedType(typeof(DeleteUpnpMappingRequest), "delete-upnp-mapping")]
 public abstract record AgentRequest
 {
     /// <summary>
@@ -45,3 +47,12 @@ public sealed record GetNeighboursRequest : AgentRequest;
 
 /// <summary>The agent answers with <see cref="LeasesReply"/>: what its dnsmasq has handed out on the LAN now.</summary>
 public sealed record GetLeasesRequest : AgentRequest;
+
+/// <summary>The agent answers with <see cref="UpnpMappingsReply"/>: the mappings miniupnpd holds now.</summary>
+public sealed record GetUpnpMappingsRequest : AgentRequest;
+
+/// <summary>
+/// Remove one mapping (<c>tcp-18080</c>) and cut its connections; the agent answers with
+/// <see cref="UpnpMappingsReply"/>: what is left, and whether the mapping was there.
+/// </summary>
+public sealed record DeleteUpnpMappingRequest(string MappingId) : AgentRequest;

@@ -15,6 +15,9 @@ public static class CtMarks
     public const uint PinholeKind = 0x0400_0000;
     public const uint RuleKind = 0x0500_0000;
 
+    /// <summary>Connections a UPnP / NAT-PMP / PCP mapping admitted (no id: a mapping is cut by its tuple).</summary>
+    public const uint UpnpKind = 0x0600_0000;
+
     public static uint PortForward(int id) => (uint)id & IdMask;
 
     public static uint OneToOne(int id) => OneToOneKind | ((uint)id & IdMask);

@@ -73,6 +73,7 @@ public static partial class ConfigValidator
         ValidateNatExtras(config, errors);
         ValidatePinholes(config.Pinholes, errors);
         ValidateLanServices(config, errors);
+        ValidateUpnp(config.Upnp, config.Network, errors);
         return errors;
     }
 

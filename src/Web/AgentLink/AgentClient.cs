@@ -139,4 +139,14 @@ public sealed class AgentClient(AgentChannel channel, ApplyPump pump, AppliedSta
     /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
     public Task<ConnectionKilledReply> KillConnectionAsync(uint id, CancellationToken ct = default) =>
         channel.RequestAsync<ConnectionKilledReply>(new KillConnectionRequest(id), ct);
+
+    /// <summary>The UPnP / NAT-PMP / PCP mappings live now (none while UPnP is off).</summary>
+    /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
+    public Task<UpnpMappingsReply> GetUpnpMappingsAsync(CancellationToken ct = default) =>
+        channel.RequestAsync<UpnpMappingsReply>(new GetUpnpMappingsRequest(), ct);
+
+    /// <summary>Removes one mapping and cuts its connections; the reply says whether it was there.</summary>
+    /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
+    public Task<UpnpMappingsReply> DeleteUpnpMappingAsync(string id, CancellationToken ct = default) =>
+        channel.RequestAsync<UpnpMappingsReply>(new DeleteUpnpMappingRequest(id), ct);
 }

@@ -25,6 +25,7 @@ public static class GatewayApi
         api.MapDhcp();
         api.MapStaticLeases();
         api.MapDns();
+        api.MapUpnp();
         api.MapHelpers();
         api.MapLogging();
         api.MapLogs();

@@ -36,6 +36,8 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
 
     public DbSet<DnsSettingsEntity> Dns => Set<DnsSettingsEntity>();
 
+    public DbSet<UpnpSettingsEntity> Upnp => Set<UpnpSettingsEntity>();
+
     public DbSet<AdminUserEntity> AdminUsers => Set<AdminUserEntity>();
 
     public DbSet<ApiTokenEntity> ApiTokens => Set<ApiTokenEntity>();

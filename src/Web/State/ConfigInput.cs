@@ -30,7 +30,8 @@ public sealed record ConfigInput(
     IReadOnlyList<ConfigPinholeInput?>? Pinholes = null,
     DhcpInput? Dhcp = null,
     IReadOnlyList<ConfigStaticLeaseInput?>? StaticLeases = null,
-    DnsInput? Dns = null)
+    DnsInput? Dns = null,
+    UpnpInput? Upnp = null)
 {
     /// <summary>
     /// The config to validate, with the items read through input records converted one by one: <see cref="ConfigRead"/>
@@ -73,7 +74,9 @@ public sealed record ConfigInput(
             // onto a LAN that has a DHCP server of its own, must not start a second one.
             Dhcp?.ToSettings(Network?.LanAddress) ?? DhcpSettings.Off,
             leases.OfType<StaticLease>().ToList(),
-            Dns?.ToSettings() ?? DnsSettings.Off);
+            Dns?.ToSettings() ?? DnsSettings.Off,
+            // Absent means off: a backup from before UPnP existed opens no ports.
+            Upnp?.ToSettings() ?? UpnpSettings.Default);
         return new ConfigRead(config, forwards, macFilters, rules, oneToOne, redirects, routes, pinholes, leases);
     }
 

@@ -187,6 +187,8 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
         dhcp.CopyFrom(config.Dhcp);
         var dns = await db.Dns.SingleAsync(c);
         dns.CopyFrom(config.Dns);
+        var upnp = await db.Upnp.SingleAsync(c);
+        upnp.CopyFrom(config.Upnp);
 
         var forwards = await ReplaceListAsync(db, db.PortForwards, config.PortForwards, f => f.Id, (f, _) => PortForwardEntity.From(f), c);
         var macs = await ReplaceListAsync(db, db.MacFilters, config.MacFilters, m => m.Id, (m, _) =>
@@ -222,7 +224,8 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
             pinholes.OrderBy(p => p.Id).Select(p => p.ToRecord()).ToList(),
             dhcp.ToRecord(),
             leases.OrderBy(l => l.Id).Select(l => l.ToRecord()).ToList(),
-            dns.ToRecord()));
+            dns.ToRecord(),
+            upnp.ToRecord()));
     }
 
     /// <summary>
@@ -330,6 +333,7 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
             await ListTable.LoadByIdAsync<PinholeEntity, Pinhole>(db, ct),
             (await db.Dhcp.AsNoTracking().SingleAsync(ct)).ToRecord(),
             await ListTable.LoadByIdAsync<StaticLeaseEntity, StaticLease>(db, ct),
-            (await db.Dns.AsNoTracking().SingleAsync(ct)).ToRecord());
+            (await db.Dns.AsNoTracking().SingleAsync(ct)).ToRecord(),
+            (await db.Upnp.AsNoTracking().SingleAsync(ct)).ToRecord());
     }
 }

@@ -36,6 +36,7 @@ public static class StateServiceCollectionExtensions
         services.AddScoped<DhcpService>();
         services.AddScoped<StaticLeaseService>();
         services.AddScoped<DnsService>();
+        services.AddScoped<UpnpService>();
         services.AddScoped<DeviceNames>();
         services.AddScoped<NetworkService>();
         services.AddScoped<ConfigService>();

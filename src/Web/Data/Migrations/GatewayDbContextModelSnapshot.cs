@@ -730,6 +730,45 @@ namespace Gateway.Web.Data.Migrations
 
                     b.ToTable("StaticLeases", (string)null);
                 });
+
+            modelBuilder.Entity("Gateway.Web.Data.Entities.UpnpSettingsEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AllowedPorts")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeniedPorts")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LeaseSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("SecureMode")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Upnp", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            AllowedPorts = "1024-65535",
+                            DeniedPorts = "[21,23,135,\"137-139\",445,3389]",
+                            Enabled = false,
+                            LeaseSeconds = 86400,
+                            SecureMode = true
+                        });
+                });
 #pragma warning restore 612, 618
         }
     }

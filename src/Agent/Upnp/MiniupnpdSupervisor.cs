@@ -1,0 +1,412 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Gateway.Agent.Interop;
+using Gateway.Agent.Nft;
+using Gateway.Shared.Config;
+using Gateway.Shared.Protocol;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Agent.Upnp;
+
+/// <summary>
+/// Runs the router's one miniupnpd as a child of the agent, with its files in <c>&lt;StateDir&gt;/upnp</c>: after every
+/// apply renders its configuration, restarts it when that changed, and stops it (and forgets its leases) when UPnP
+/// is off. The apply that turns UPnP on declares its chains first, so miniupnpd always finds them; the apply that
+/// turns it off removes them with every mapping. A miniupnpd that dies is started again after a growing back-off; one
+/// left running by an agent that was killed is stopped by its pid file before a new one starts. Debian's start
+/// and stop scripts are never run (they create <c>table inet filter</c> with a drop policy).
+/// </summary>
+public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<MiniupnpdSupervisor> logger) : BackgroundService
+{
+    public const string DefaultBinary = "/usr/sbin/miniupnpd";
+
+    private static readonly TimeSpan FirstBackOff = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+
+    private readonly string _directory = Path.Combine(options.StateDir, "upnp");
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Lock _mappingsLock = new();
+    private readonly Dictionary<(string Id, DateTimeOffset? Expires), DateTimeOffset> _seen = [];
+    private GatewayConfig? _desired;
+    private GatewayConfig? _served;
+    private bool _told;
+
+    /// <summary>How often mappings past the lease limit are removed.</summary>
+    public TimeSpan SweepPeriod { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The binary (a test may point it elsewhere); Debian's <c>miniupnpd-nftables</c> by default.</summary>
+    public string Binary { get; init; } = DefaultBinary;
+
+    private string ConfFile => Path.Combine(_directory, "miniupnpd.conf");
+
+    private string LeaseFile => Path.Combine(_directory, "leases");
+
+    private string PidFile => Path.Combine(_directory, "miniupnpd.pid");
+
+    /// <summary>Asks for <paramref name="config"/>'s UPnP (null or off: none); returns at once, the work is done in the background.</summary>
+    public void Serve(GatewayConfig? config)
+    {
+        lock (_wake)
+        {
+            _desired = config;
+            _told = true;
+        }
+
+        _wake.Writer.TryWrite(true);
+    }
+
+    /// <summary>The live mappings: miniupnpd's dnat rules in the table, described from its lease file.</summary>
+    public IReadOnlyList<UpnpMapping> Mappings()
+    {
+        lock (_mappingsLock)
+        {
+            if (Volatile.Read(ref _served) is not { } served)
+            {
+                return [];
+            }
+
+            var read = UpnpMappings.Read(ListChain(MiniupnpdConfig.DstnatChain) ?? string.Empty, ReadLeases());
+            return UpnpMappings.Capped(read, _seen, served.Upnp.LeaseSeconds, DateTimeOffset.UtcNow);
+        }
+    }
+
+    /// <summary>Removes the mappings past their (capped) expiry that miniupnpd keeps: IGD mappings it gave a week.</summary>
+    private async Task SweepAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(SweepPeriod);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            var now = DateTimeOffset.UtcNow;
+            foreach (var mapping in Mappings().Where(m => m.ExpiresAt is { } expires && expires < now))
+            {
+                if (Delete(mapping.Id, _ => { }))
+                {
+                    LogExpired(mapping.Id);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Removes one mapping: its lease line first (so a miniupnpd restart can't bring it back), then its dnat and filter
+    /// rules in one transaction (miniupnpd reads its mappings back from the chains, so it forgets it), then its
+    /// connections through <paramref name="cut"/>. False when no such mapping is live.
+    /// </summary>
+    public bool Delete(string id, Action<MappingRule> cut)
+    {
+        ArgumentNullException.ThrowIfNull(cut);
+        if (!UpnpMappings.TryParseId(id, out var protocol, out var externalPort))
+        {
+            return false;
+        }
+
+        MappingRule? rule;
+        lock (_mappingsLock)
+        {
+            rule = UpnpMappings.Rules(ListChain(MiniupnpdConfig.DstnatChain) ?? string.Empty)
+                .FirstOrDefault(r => r.Protocol == protocol && r.ExternalPort == externalPort);
+            if (rule is null)
+            {
+                return false;
+            }
+
+            WriteLeases(UpnpMappings.WithoutLease(ReadLeases(), protocol, externalPort));
+            var forward = UpnpMappings.ForwardHandles(ListChain(MiniupnpdConfig.ForwardChain) ?? string.Empty, rule);
+            var script = string.Join('\n', forward.Select(h => DeleteRule(MiniupnpdConfig.ForwardChain, h)).Prepend(DeleteRule(MiniupnpdConfig.DstnatChain, rule.Handle)));
+            var result = NftApplier.Run(script);
+            if (!result.Ok)
+            {
+                LogDeleteFailed(id, result.Error);
+                return false;
+            }
+        }
+
+        LogDeleted(id, rule.InternalAddress, rule.InternalPort);
+        cut(rule);
+        return true;
+    }
+
+    private static string DeleteRule(string chain, long handle) => $"delete rule inet {RulesetCompiler.TableName} {chain} handle {handle}";
+
+    private static string? ListChain(string chain)
+    {
+        var result = NftApplier.Run($"list chain inet {RulesetCompiler.TableName} {chain}", LibNftables.OutputStateless | LibNftables.OutputHandle);
+        return result.Ok ? result.Output : null;
+    }
+
+    private List<string> ReadLeases()
+    {
+        try
+        {
+            return File.Exists(LeaseFile) ? File.ReadLines(LeaseFile).Take(65536).ToList() : [];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    private void WriteLeases(IEnumerable<string> lines)
+    {
+        var temporary = LeaseFile + ".tmp";
+        File.WriteAllLines(temporary, lines);
+        File.Move(temporary, LeaseFile, overwrite: true);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Process? process = null;
+        string? running = null;
+        var backOff = FirstBackOff;
+        var startedAt = DateTime.UtcNow;
+        var sweeper = SweepAsync(stoppingToken);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var exited = process is null ? Task.Delay(Timeout.Infinite, stoppingToken) : process.WaitForExitAsync(stoppingToken);
+                await Task.WhenAny(_wake.Reader.WaitToReadAsync(stoppingToken).AsTask(), exited).ConfigureAwait(false);
+                stoppingToken.ThrowIfCancellationRequested();
+                _wake.Reader.TryRead(out _);
+                if (process is { HasExited: true })
+                {
+                    LogDied(process.ExitCode, backOff.TotalSeconds);
+                    process.Dispose();
+                    process = null;
+                    running = null;
+                    backOff = DateTime.UtcNow - startedAt > MaxBackOff ? FirstBackOff : backOff;
+                    await Task.Delay(backOff, stoppingToken).ConfigureAwait(false);
+                    backOff = TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
+                }
+
+                GatewayConfig? config;
+                lock (_wake)
+                {
+                    if (!_told)
+                    {
+                        continue;
+                    }
+
+                    config = _desired;
+                }
+
+                string? conf;
+                try
+                {
+                    conf = config is null ? null : MiniupnpdConfig.Render(config, LeaseFile, Uuid());
+                }
+                catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+                {
+                    LogRenderFailed(ex.Message);
+                    continue;
+                }
+
+                Volatile.Write(ref _served, conf is null ? null : config);
+                if (conf == running && (process is not null || conf is null))
+                {
+                    continue;
+                }
+
+                await StopAsync(process).ConfigureAwait(false);
+                process?.Dispose();
+                process = null;
+                running = null;
+                if (conf is null)
+                {
+                    // Off: its chains went with the apply; its leases must not come back when it is turned on again.
+                    TryDelete(LeaseFile);
+                    continue;
+                }
+
+                try
+                {
+                    Directory.CreateDirectory(_directory); // under the 0700 state directory
+                    await StopLeftOverAsync().ConfigureAwait(false);
+                    await File.WriteAllTextAsync(ConfFile, conf, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    LogWriteFailed(_directory, ex.Message);
+                    continue;
+                }
+
+                process = Start();
+                startedAt = DateTime.UtcNow;
+                running = process is null ? null : conf;
+                if (process is null)
+                {
+                    await Task.Delay(backOff, stoppingToken).ConfigureAwait(false);
+                    backOff = TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
+                    _wake.Writer.TryWrite(true);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: miniupnpd stops below; its rules stay in the table for the next agent (SIGTERM leaves them).
+        }
+        finally
+        {
+            await StopAsync(process).ConfigureAwait(false);
+            process?.Dispose();
+            try
+            {
+                await sweeper.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    /// <summary>This router's UPnP device UUID: made once, kept in the directory, so clients see the same device.</summary>
+    private Guid Uuid()
+    {
+        var path = Path.Combine(_directory, "uuid");
+        if (File.Exists(path) && Guid.TryParse(File.ReadAllText(path).Trim(), out var known))
+        {
+            return known;
+        }
+
+        Directory.CreateDirectory(_directory); // under the 0700 state directory
+        var uuid = Guid.NewGuid();
+        File.WriteAllText(path, uuid.ToString("D"));
+        return uuid;
+    }
+
+    /// <summary>A miniupnpd an earlier agent started (it was killed, its child was not) holds the pid file: stop it.</summary>
+    private async Task StopLeftOverAsync()
+    {
+        if (!File.Exists(PidFile) || !int.TryParse(File.ReadAllText(PidFile).Trim(), out var pid) || pid <= 1)
+        {
+            return;
+        }
+
+        string? exe = null;
+        try
+        {
+            exe = new FileInfo($"/proc/{pid}/exe").LinkTarget;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        if (exe is null || Path.GetFileName(exe) != Path.GetFileName(Binary))
+        {
+            return;
+        }
+
+        _ = Tmds.Linux.LibC.kill(pid, Tmds.Linux.LibC.SIGTERM);
+        for (var i = 0; i < 50 && Directory.Exists($"/proc/{pid}"); i++)
+        {
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+
+        LogLeftOverStopped(pid);
+    }
+
+    private Process? Start()
+    {
+        var info = new ProcessStartInfo(Binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // Our file, in the foreground with its log on stderr (-d), and our own pid file: the default one would stop
+        // a second miniupnpd in any namespace.
+        info.ArgumentList.Add("-f");
+        info.ArgumentList.Add(ConfFile);
+        info.ArgumentList.Add("-P");
+        info.ArgumentList.Add(PidFile);
+        info.ArgumentList.Add("-d");
+        try
+        {
+            var process = new Process { StartInfo = info };
+            process.OutputDataReceived += (_, e) => Output(e.Data);
+            process.ErrorDataReceived += (_, e) => Output(e.Data);
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            LogStarted(process.Id, string.Join(' ', info.ArgumentList));
+            return process;
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            LogStartFailed(Binary, ex.Message);
+            return null;
+        }
+    }
+
+    // -d logs every SSDP and SOAP exchange at debug level: only what says something goes to the agent's log.
+    private void Output(string? line)
+    {
+        if (line is { Length: > 0 } && !line.Contains("debug", StringComparison.OrdinalIgnoreCase) && (line.Contains("error", StringComparison.OrdinalIgnoreCase) || line.Contains("redirect", StringComparison.OrdinalIgnoreCase) || line.Contains("fail", StringComparison.OrdinalIgnoreCase)))
+        {
+            LogOutput(line);
+        }
+    }
+
+    private static async Task StopAsync(Process? process)
+    {
+        if (process is null || process.HasExited)
+        {
+            return;
+        }
+
+        _ = Tmds.Linux.LibC.kill(process.Id, Tmds.Linux.LibC.SIGTERM);
+        using var grace = new CancellationTokenSource(StopGrace);
+        try
+        {
+            await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "miniupnpd started (pid {Pid}): miniupnpd {Arguments}")]
+    private partial void LogStarted(int pid, string arguments);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "miniupnpd exited with code {Code}; starting it again in {Seconds:F1} s")]
+    private partial void LogDied(int code, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "miniupnpd could not be started ({Binary}): {Error}")]
+    private partial void LogStartFailed(string binary, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "miniupnpd's files could not be written to {Directory}: {Error}")]
+    private partial void LogWriteFailed(string directory, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "miniupnpd's configuration could not be rendered: {Error}")]
+    private partial void LogRenderFailed(string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "miniupnpd: {Line}")]
+    private partial void LogOutput(string line);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A miniupnpd left by an earlier agent (pid {Pid}) was stopped")]
+    private partial void LogLeftOverStopped(int pid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "UPnP mapping {Id} to {Address}:{Port} removed")]
+    private partial void LogDeleted(string id, string address, int port);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "UPnP mapping {Id} expired (the lease limit) and was removed")]
+    private partial void LogExpired(string id);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "UPnP mapping {Id} could not be deleted: {Error}")]
+    private partial void LogDeleteFailed(string id, string error);
+}

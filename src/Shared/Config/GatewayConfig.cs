@@ -25,7 +25,8 @@ public sealed record GatewayConfig(
     IReadOnlyList<Pinhole>? Pinholes = null,
     DhcpSettings? Dhcp = null,
     IReadOnlyList<StaticLease>? StaticLeases = null,
-    DnsSettings? Dns = null)
+    DnsSettings? Dns = null,
+    WanSettings? Wan = null)
 {
     /// <summary>Traffic rules in the order they run.</summary>
     public IReadOnlyList<TrafficRule> Rules { get; init; } = Rules ?? [];
@@ -50,4 +51,7 @@ public sealed record GatewayConfig(
 
     /// <summary>The LAN resolver; off in a snapshot without it.</summary>
     public DnsSettings Dns { get; init; } = Dns ?? DnsSettings.Off;
+
+    /// <summary>The uplink; unmanaged (the host brings it up) in a snapshot without it.</summary>
+    public WanSettings Wan { get; init; } = Wan ?? WanSettings.Unmanaged;
 }

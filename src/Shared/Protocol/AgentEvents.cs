@@ -11,6 +11,7 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(RulesetReply), "ruleset")]
 [JsonDerivedType(typeof(NeighboursReply), "neighbours")]
 [JsonDerivedType(typeof(LeasesReply), "leases")]
+[JsonDerivedType(typeof(WanStatusReply), "wan-status")]
 [JsonDerivedType(typeof(ConntrackSample), "conntrack")]
 [JsonDerivedType(typeof(LogEvent), "log")]
 [JsonDerivedType(typeof(CountersSample), "counters")]

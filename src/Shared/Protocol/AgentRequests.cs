@@ -12,6 +12,7 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(GetNeighboursRequest), "get-neighbours")]
 [JsonDerivedType(typeof(ConfirmRequest), "confirm")]
 [JsonDerivedType(typeof(GetLeasesRequest), "get-leases")]
+[JsonDerivedType(typeof(GetWanStatusRequest), "get-wan-status")]
 public abstract record AgentRequest
 {
     /// <summary>

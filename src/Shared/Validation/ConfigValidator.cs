@@ -73,6 +73,7 @@ public static partial class ConfigValidator
         ValidateNatExtras(config, errors);
         ValidatePinholes(config.Pinholes, errors);
         ValidateLanServices(config, errors);
+        ValidateWan(config.Wan, config.Network is null || errors.Has("network.wanInterface") ? null : config.Network, errors, "wan");
         return errors;
     }
 

@@ -150,4 +150,9 @@ public sealed class AgentLink(AgentChannel channel, ApplyPump pump, AppliedState
     /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
     public async Task<IReadOnlyList<DhcpLease>> GetLeasesAsync(CancellationToken ct = default) =>
         (await channel.RequestAsync<LeasesReply>(new GetLeasesRequest(), ct)).Leases;
+
+    /// <summary>The uplink as the agent sees it now, with its change counters.</summary>
+    /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
+    public Task<WanStatusReply> GetWanStatusAsync(CancellationToken ct = default) =>
+        channel.RequestAsync<WanStatusReply>(new GetWanStatusRequest(), ct);
 }

@@ -25,6 +25,7 @@ public static class GatewayApi
         api.MapDhcp();
         api.MapStaticLeases();
         api.MapDns();
+        api.MapWan();
         api.MapHelpers();
         api.MapLogging();
         api.MapLogs();

@@ -36,6 +36,8 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
 
     public DbSet<DnsSettingsEntity> Dns => Set<DnsSettingsEntity>();
 
+    public DbSet<WanSettingsEntity> Wan => Set<WanSettingsEntity>();
+
     public DbSet<AdminUserEntity> AdminUsers => Set<AdminUserEntity>();
 
     public DbSet<ApiTokenEntity> ApiTokens => Set<ApiTokenEntity>();

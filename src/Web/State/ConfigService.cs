@@ -187,6 +187,8 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
         dhcp.CopyFrom(config.Dhcp);
         var dns = await db.Dns.SingleAsync(c);
         dns.CopyFrom(config.Dns);
+        var wan = await db.Wan.SingleAsync(c);
+        wan.CopyFrom(config.Wan);
 
         var forwards = await ReplaceListAsync(db, db.PortForwards, config.PortForwards, f => f.Id, (f, _) => PortForwardEntity.From(f), c);
         var macs = await ReplaceListAsync(db, db.MacFilters, config.MacFilters, m => m.Id, (m, _) =>
@@ -222,7 +224,8 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
             pinholes.OrderBy(p => p.Id).Select(p => p.ToRecord()).ToList(),
             dhcp.ToRecord(),
             leases.OrderBy(l => l.Id).Select(l => l.ToRecord()).ToList(),
-            dns.ToRecord()));
+            dns.ToRecord(),
+            wan.ToRecord()));
     }
 
     /// <summary>
@@ -281,6 +284,7 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
         Pinholes = config.Pinholes.Select(p => PinholeInput.From(p).ToPinhole(p.Id, new ValidationErrors())!).ToList(),
         StaticLeases = config.StaticLeases.Select(l => StaticLeaseInput.From(l).ToLease(l.Id, new ValidationErrors())!).ToList(),
         Dns = DnsService.Canonical(config.Dns),
+        Wan = WanService.Canonical(config.Wan),
     };
 
     /// <summary>The restore's enabled 1:1 entries go through the same router-address check as a single write.</summary>
@@ -330,6 +334,7 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
             await ListTable.LoadByIdAsync<PinholeEntity, Pinhole>(db, ct),
             (await db.Dhcp.AsNoTracking().SingleAsync(ct)).ToRecord(),
             await ListTable.LoadByIdAsync<StaticLeaseEntity, StaticLease>(db, ct),
-            (await db.Dns.AsNoTracking().SingleAsync(ct)).ToRecord());
+            (await db.Dns.AsNoTracking().SingleAsync(ct)).ToRecord(),
+            (await db.Wan.AsNoTracking().SingleAsync(ct)).ToRecord());
     }
 }

@@ -38,6 +38,7 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
         new(typeof(DhcpSettingsEntity), async (db, ct) => (object?)(await db.Dhcp.AsNoTracking().SingleAsync(ct)).ToRecord()),
         ById<StaticLeaseEntity, StaticLease>(),
         new(typeof(DnsSettingsEntity), async (db, ct) => (object?)(await db.Dns.AsNoTracking().SingleAsync(ct)).ToRecord()),
+        new(typeof(WanSettingsEntity), async (db, ct) => (object?)(await db.Wan.AsNoTracking().SingleAsync(ct)).ToRecord()),
     ];
 
     private readonly Lock _lock = new();
@@ -377,12 +378,13 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
         (IReadOnlyList<Pinhole>)v[11]!,
         (DhcpSettings)v[12]!,
         (IReadOnlyList<StaticLease>)v[13]!,
-        (DnsSettings)v[14]!);
+        (DnsSettings)v[14]!,
+        (WanSettings)v[15]!);
 
     private static object?[] Split(GatewayConfig c) =>
     [
         c.Network, c.PortForwards, c.MacFilters, c.MacPolicy, c.Logging, c.Rules, c.Protection, c.OneToOne, c.Redirects,
-        c.PolicyRoutes, c.Helpers, c.Pinholes, c.Dhcp, c.StaticLeases, c.Dns,
+        c.PolicyRoutes, c.Helpers, c.Pinholes, c.Dhcp, c.StaticLeases, c.Dns, c.Wan,
     ];
 
     /// <summary>A list kept in id order (every list but the rules, which keep their run order).</summary>
@@ -394,7 +396,8 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
     {
         public bool IsList { get; } = Entity != typeof(NetworkSettingsEntity) && Entity != typeof(MacPolicyEntity)
             && Entity != typeof(LoggingPolicyEntity) && Entity != typeof(ProtectionEntity) && Entity != typeof(HelperSettingsEntity)
-            && Entity != typeof(DhcpSettingsEntity) && Entity != typeof(DnsSettingsEntity);
+            && Entity != typeof(DhcpSettingsEntity) && Entity != typeof(DnsSettingsEntity)
+            && Entity != typeof(WanSettingsEntity);
     }
 
     private sealed record Cached(long AsOf, object? Value);

@@ -35,6 +35,7 @@ public static class StateServiceCollectionExtensions
         services.AddScoped<DhcpService>();
         services.AddScoped<StaticLeaseService>();
         services.AddScoped<DnsService>();
+        services.AddScoped<WanService>();
         services.AddScoped<DeviceNames>();
         services.AddScoped<NetworkService>();
         services.AddScoped<ConfigService>();

@@ -24,7 +24,8 @@ public sealed partial class AgentServer(
     ILogger<AgentServer> logger,
     SocketLimits? limits = null,
     Confirm.ConfirmWindow? confirm = null,
-    Lan.DnsmasqSupervisor? dnsmasq = null) : BackgroundService
+    Lan.DnsmasqSupervisor? dnsmasq = null,
+    Wan.WanSupervisor? wan = null) : BackgroundService
 {
     private readonly SocketLimits _limits = limits ?? SocketLimits.Default;
 
@@ -316,6 +317,8 @@ public sealed partial class AgentServer(
             case GetLeasesRequest:
                 // From dnsmasq's lease file; none while it does not run.
                 return new LeasesReply(dnsmasq?.Leases() ?? []);
+            case GetWanStatusRequest:
+                return wan?.Status() ?? new WanStatusReply(new WanStatus(WanMode.Unmanaged, false, [], null, [], null, null, null), []);
             case GetRulesetRequest:
                 var table = await Task.Run(applier.ListTable, cancellationToken).ConfigureAwait(false);
                 var routing = await Task.Run(() => rulesets.DescribeRoutingAsync(cancellationToken), cancellationToken).ConfigureAwait(false);

@@ -7,12 +7,17 @@ namespace Gateway.Agent.Lan;
 /// What the ruleset manager tells the LAN side after each apply or lockdown: the config whose DHCP/DNS/RA dnsmasq
 /// serves, and before setup (<c>FirstBoot:LanInterface</c> set, no last-good state) the first-boot LAN.
 /// </summary>
-public sealed class LanServices(FirstBootLan? firstBoot, DnsmasqSupervisor? dnsmasq)
+public sealed class LanServices(FirstBootLan? firstBoot, DnsmasqSupervisor? dnsmasq, Wan.WanSupervisor? wan = null)
 {
     /// <summary>The configured first-boot link and address, if any (served only while setup is not done).</summary>
     public FirstBootLan? FirstBoot => firstBoot;
 
-    public void Serve(GatewayConfig? config) => dnsmasq?.Serve(config);
+    public void Serve(GatewayConfig? config)
+    {
+        dnsmasq?.Serve(config);
+        // The uplink follows the same applies (its DNS servers feed this dnsmasq).
+        wan?.Serve(config);
+    }
 
     /// <summary>
     /// What is served on the first-boot link before setup: DHCP over the default range of its subnet (.100–.249 of a

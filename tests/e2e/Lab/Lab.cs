@@ -109,6 +109,9 @@ public sealed partial class Lab : IAsyncDisposable
     /// <summary>Where the agent writes its dnsmasq's files (and dnsmasq its leases).</summary>
     public string DnsmasqDir => Path.Combine(_stateDir, "dnsmasq");
 
+    /// <summary>The agent's dhcpcd folder (<c>Agent:WanDir</c>).</summary>
+    public string WanDir => Path.Combine(_stateDir, "wan");
+
     public string DatabasePath => Path.Combine(_stateDir, "gateway.db");
 
     public static async Task<Lab> StartAsync(LabOptions? options = null, CancellationToken ct = default)
@@ -182,6 +185,8 @@ public sealed partial class Lab : IAsyncDisposable
             ["Agent__AllowedUids__0"] = "0",
             // The lab's own folder (0755, under /tmp): dnsmasq re-reads its files as its own user.
             ["Agent__DnsmasqDir"] = DnsmasqDir,
+            // The agent's dhcpcd files (when a test makes it bring the WAN up), inside the lab's folder.
+            ["Agent__WanDir"] = WanDir,
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         };
         foreach (var (key, value) in _agentEnvironment)

@@ -49,6 +49,15 @@ public sealed class WanState(TimeProvider time)
         }
     }
 
+    /// <summary>The lease's "a.b.c.d/len", its gateway and the delegated prefix as the client last reported them.</summary>
+    public (string? Address, string? Gateway, string? Prefix) Held()
+    {
+        lock (_lock)
+        {
+            return (_address, _gateway, _prefix);
+        }
+    }
+
     /// <summary>Takes one event in; returns the kinds of change it made (for the counters and the log).</summary>
     public IReadOnlyList<string> Apply(DhcpcdEvent e)
     {
@@ -135,11 +144,13 @@ public sealed class WanState(TimeProvider time)
         ArgumentNullException.ThrowIfNull(wan);
         lock (_lock)
         {
-            var addresses = link is null ? [] : link.Addresses.Concat(ipv6Addresses).ToList();
+            // The link's IPv4 addresses, then its global IPv6 ones (never link-local), each once.
+            var ipv4 = link is null ? [] : link.Addresses.Where(a => !a.Contains(':', StringComparison.Ordinal)).ToList();
+            var addresses = ipv4.Concat(ipv6Addresses).Distinct(StringComparer.Ordinal).ToList();
             var dns = wan.Mode == WanMode.Static ? [.. wan.Dns, .. _dns6] : (IReadOnlyList<string>)[.. _dns4, .. _dns6];
             var status = new WanStatus(
                 wan.Mode,
-                link is { Up: true } && link.Addresses.Count > 0,
+                link is { Up: true } && ipv4.Count > 0,
                 addresses,
                 link?.Gateway ?? (wan.Mode == WanMode.Dhcp ? _gateway : null),
                 wan.Mode == WanMode.Unmanaged ? [] : dns,

@@ -86,6 +86,7 @@ public sealed partial class WanSupervisor(
     {
         Process? process = null;
         string? running = null;
+        (string Wan, string? Lan) runningLinks = ("", null);
         var backOff = FirstBackOff;
         var startedAt = DateTime.UtcNow;
         try
@@ -101,6 +102,7 @@ public sealed partial class WanSupervisor(
                 if (process is { HasExited: true })
                 {
                     LogDied(process.ExitCode, backOff.TotalSeconds);
+                    KillGroup(process.Id);
                     process.Dispose();
                     process = null;
                     running = null;
@@ -142,11 +144,13 @@ public sealed partial class WanSupervisor(
 
                 if (process is not null)
                 {
+                    var held = _state.Held();
                     await StopAsync(process).ConfigureAwait(false);
                     process.Dispose();
                     process = null;
                     running = null;
                     LogStopped();
+                    RemoveLeftovers(held, runningLinks);
                 }
 
                 if (conf is null)
@@ -157,7 +161,8 @@ public sealed partial class WanSupervisor(
                     continue;
                 }
 
-                process = Start(conf, link!, wan.Ipv6 == WanIpv6.Auto ? config!.Network.LanInterface : null);
+                runningLinks = (link!, wan.Ipv6 == WanIpv6.Auto ? config!.Network.LanInterface : null);
+                process = Start(conf, runningLinks.Wan, runningLinks.Lan);
                 startedAt = DateTime.UtcNow;
                 running = process is null ? null : conf;
                 PublishDns(wan);
@@ -177,6 +182,46 @@ public sealed partial class WanSupervisor(
         {
             await StopAsync(process).ConfigureAwait(false);
             process?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// dhcpcd removes what it configured when it stops, but not what an earlier dhcpcd that died (killed, crashed)
+    /// configured before it: the lease's address and default route, and the LAN's delegated /64, go here if still there.
+    /// </summary>
+    private void RemoveLeftovers((string? Address, string? Gateway, string? Prefix) held, (string Wan, string? Lan) links)
+    {
+        try
+        {
+            if (held.Address is { } address && address.Split('/') is [var ip, var length]
+                && int.TryParse(length, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var prefixLength)
+                && kernel.Addresses().Any(a => a.Link == links.Wan && a.Address == ip))
+            {
+                if (held.Gateway is { } gateway)
+                {
+                    kernel.RemoveRoute(new RoutingRoute(WanStatic.MainTable, "default", gateway, links.Wan));
+                }
+
+                kernel.RemoveIpv4Address(links.Wan, ip, prefixLength);
+                LogLeftover($"{address} on {links.Wan}");
+            }
+
+            if (held.Prefix is { } prefix && links.Lan is { } lan && prefix.Split('/') is [var network, _]
+                && IPAddress.TryParse(network, out var net))
+            {
+                var bytes = net.GetAddressBytes();
+                bytes[15] = 1;
+                var lanAddress = new IPAddress(bytes).ToString();
+                if (kernel.Ipv6Addresses().Any(a => a.Link == lan && a.Address == lanAddress))
+                {
+                    kernel.RemoveIpv6Address(lan, lanAddress, 64);
+                    LogLeftover($"{lanAddress}/64 on {lan}");
+                }
+            }
+        }
+        catch (RoutingException ex)
+        {
+            LogStaticFailed(ex.Message);
         }
     }
 
@@ -287,18 +332,20 @@ public sealed partial class WanSupervisor(
             return null;
         }
 
-        var info = new ProcessStartInfo("/usr/bin/unshare")
+        var info = new ProcessStartInfo("/usr/bin/setsid")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Its own process group (setsid execs in place, so the pid stays dhcpcd's): the privilege-separated helpers
+        // it forks are in that group, and go with it when it dies or is stopped.
         // dhcpcd's state and run folders are compiled in and shared with any other dhcpcd on the host: a private mount
         // namespace binds the agent's own folders over them for this dhcpcd alone. In the foreground (-B: a child
         // the agent sees die), our file only (-f), our hook only (-c).
         foreach (var arg in new[]
         {
-            "--mount", "--propagation", "private", "/bin/sh", "-c",
+            "/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
             "mount --bind \"$1\" /var/lib/dhcpcd && mount --bind \"$2\" /run/dhcpcd && shift 2 && exec \"$@\"",
             "sh", _paths.State, _paths.Run, Binary, "-B", "-f", _paths.Conf, "-c", _paths.Hook, wanLink,
         })
@@ -354,11 +401,20 @@ public sealed partial class WanSupervisor(
         }
     }
 
-    /// <summary>SIGTERM (dhcpcd then removes what it configured), then SIGKILL after a grace period.</summary>
+    /// <summary>What is left of a dhcpcd's process group (helpers of a main process that died).</summary>
+    private static void KillGroup(int pid) => _ = Tmds.Linux.LibC.kill(-pid, Tmds.Linux.LibC.SIGKILL);
+
+    /// <summary>SIGTERM (dhcpcd then removes what it configured), then SIGKILL after a grace period; then its group.</summary>
     private static async Task StopAsync(Process? process)
     {
-        if (process is null || process.HasExited)
+        if (process is null)
         {
+            return;
+        }
+
+        if (process.HasExited)
+        {
+            KillGroup(process.Id);
             return;
         }
 
@@ -373,10 +429,15 @@ public sealed partial class WanSupervisor(
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         }
+
+        KillGroup(process.Id);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "dhcpcd started (pid {Pid}) on {Wan}, delegating to {Lan}")]
     private partial void LogStarted(int pid, string wan, string lan);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "removed what an earlier dhcpcd left: {What}")]
+    private partial void LogLeftover(string what);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "dhcpcd stopped")]
     private partial void LogStopped();

@@ -338,17 +338,32 @@ public sealed partial class WanSupervisor(
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Already bound (the systemd unit's BindPaths=): no mount namespace needed, and none could be made there.
+        var token = Guid.NewGuid().ToString("N");
+        var marker = Path.Combine(_paths.State, ".gateway-wan");
+        var bound = false;
+        try
+        {
+            File.WriteAllText(marker, token);
+            bound = File.Exists("/var/lib/dhcpcd/.gateway-wan") && File.ReadAllText("/var/lib/dhcpcd/.gateway-wan") == token;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            bound = false;
+        }
+
         // Its own process group (setsid execs in place, so the pid stays dhcpcd's): the privilege-separated helpers
         // it forks are in that group, and go with it when it dies or is stopped.
         // dhcpcd's state and run folders are compiled in and shared with any other dhcpcd on the host: a private mount
         // namespace binds the agent's own folders over them for this dhcpcd alone. In the foreground (-B: a child
         // the agent sees die), our file only (-f), our hook only (-c).
-        foreach (var arg in new[]
-        {
+        string[] isolate = bound ? [] :
+        [
             "/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
             "mount --bind \"$1\" /var/lib/dhcpcd && mount --bind \"$2\" /run/dhcpcd && shift 2 && exec \"$@\"",
-            "sh", _paths.State, _paths.Run, Binary, "-B", "-f", _paths.Conf, "-c", _paths.Hook, wanLink,
-        })
+            "sh", _paths.State, _paths.Run,
+        ];
+        foreach (var arg in (string[])[.. isolate, Binary, "-B", "-f", _paths.Conf, "-c", _paths.Hook, wanLink])
         {
             info.ArgumentList.Add(arg);
         }

@@ -12,13 +12,15 @@ public static class WanApi
     {
         var group = routes.MapGroup("/wan").WithTags("WAN").RequireApiAuth();
         group.MapGet("/", async (WanService wan, CancellationToken ct) => TypedResults.Ok(await wan.GetAsync(ct)))
-            .WithName("GetWan");
+            .WithName("GetWan")
+            .WithSummary("The WAN settings: who brings the uplink up (unmanaged, dhcp or static) and IPv6 on it.");
         group.MapPut("/", PutWanAsync)
             .WithName("PutWan")
             .WithSummary("Replaces the WAN settings. A missing field takes its default (unmanaged, ipv6 off, no DNS servers).")
             .Accepts<WanInput>("application/json");
         group.MapGet("/status", StatusAsync)
             .WithName("GetWanStatus")
+            .WithSummary("The uplink now, asked of the agent: addresses, gateway, DNS servers, lease end, delegated prefix.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }

@@ -53,11 +53,17 @@ rm -f "$state/agent.sock"   # left behind if a previous agent was killed outrigh
 chmod 0755 "$state"
 # First boot serves DHCP on br-lan at the lab's LAN address (.100-.249) until setup, which then takes over.
 ip netns exec "$router" env Agent__SocketPath="$state/agent.sock" Agent__StateDir="$state/agent" \
-  Agent__DnsmasqDir="$state/dnsmasq" FirstBoot__LanInterface=br-lan FirstBoot__LanAddress=192.168.50.1/24 \
+  Agent__DnsmasqDir="$state/dnsmasq" Agent__WanDir="$state/wan" FirstBoot__LanInterface=br-lan FirstBoot__LanAddress=192.168.50.1/24 \
   Agent__AllowedUids__0=0 "$ROOT/artifacts/publish/agent/Gateway.Agent" \
   > >(sed -u 's/^/[agent] /') 2>&1 &
 agent_pid=$!
 for _ in $(seq 100); do [[ -S $state/agent.sock ]] && break; sleep 0.2; done
+
+# A lab ISP on the WAN host: DHCP leases on 203.0.113.0/24 (.100-.150, router .2) for when the owner sets the WAN
+# to dhcp; until then nothing asks it. Its leases live in $state; lab.sh down ends it with the namespace.
+ip netns exec "$wan" dnsmasq --keep-in-foreground --conf-file=/dev/null --pid-file= --log-facility=- --user=root --port=0 \
+  --interface=eth0 --bind-interfaces --dhcp-leasefile="$state/isp.leases" --dhcp-range=203.0.113.100,203.0.113.150,255.255.255.0,2m \
+  --dhcp-option=option:router,203.0.113.2 --dhcp-option=option:T1,30 > >(sed -u 's/^/[isp] /') 2>&1 &
 
 # The LAN hosts lease their IPv4 address from the router. dhcpcd keeps its state on private tmpfs mounts (ip netns
 # exec gives it its own mount namespace) and runs no hook script, so nothing of the host machine's (its
@@ -104,6 +110,9 @@ Try IPv6: in Settings set "IPv6 on the LAN" to the static address 2001:db8:50::1
 (TCP 8443, host suffix ::10), then
   ip netns exec $lan1 nc -6 -lk 8443                                   # LAN host 2001:db8:50::10
   echo hi | ip netns exec $wan nc -6 -N 2001:db8:50::10 8443           # routed, no NAT; 8444 stays closed
+
+Try the WAN by DHCP: PUT /api/v1/wan {"mode":"dhcp"} over REST (docs/rest.md, "WAN uplink"), then
+  ip -n $router -4 addr show dev wan0                      # a 203.0.113.1xx lease from the lab ISP (dnsmasq in $wan)
 
 Ctrl-C stops Gateway and removes the lab.
 INFO

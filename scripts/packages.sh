@@ -9,17 +9,18 @@ RUN_PACKAGES=(nftables conntrack iproute2 procps netcat-openbsd jq dnsmasq-base 
 # e2e tests: upnpc (miniupnpc) as a real UPnP client; dig (bind9-dnsutils) and rdisc6 (ndisc6) for the LAN services; a real FTP server (pyftpdlib, started with Debian's /usr/bin/python3) and client (curl);
 # hping3 for SYN floods, spoofed sources and bare ACKs; ping for the WAN-ping switch; a TFTP server and
 # client (tftpd-hpa, tftp-hpa) for the tftp helper — the tests run in.tftpd themselves inside a namespace.
+# kea-dhcp6-server is the lab ISP's DHCPv6 server that delegates prefixes to the agent's dhcpcd (WanTests).
 # prometheus for promtool, which checks the web's /metrics output. The package tests: lintian and dpkg-dev check
 # and build the .deb, systemd brings systemd-analyze (verify) and systemd-socket-activate (port 80 handed to the
 # web as its socket unit does). nodejs (and npm, where the installed Node.js does not bring its own) for Redocly
 # CLI, which lints the OpenAPI document (tools/openapi); Debian's npm package would replace a Node.js that bundles
 # npm, so it is added only when needed.
 TEST_PACKAGES=("${RUN_PACKAGES[@]}" miniupnpc bind9-dnsutils ndisc6 chromium curl ca-certificates python3-pyftpdlib hping3 iputils-ping
-  tftpd-hpa tftp-hpa prometheus lintian dpkg-dev systemd nodejs)
+  tftpd-hpa tftp-hpa prometheus lintian dpkg-dev systemd nodejs kea-dhcp6-server)
 command -v npm >/dev/null 2>&1 || TEST_PACKAGES+=(npm)
 
 # Packages whose postinst starts a daemon on the host: installed under a policy-rc.d that forbids it.
-NO_START_PACKAGES=(tftpd-hpa prometheus)
+NO_START_PACKAGES=(tftpd-hpa prometheus kea-dhcp6-server)
 
 ensure_packages() {
   local missing=()

@@ -13,11 +13,12 @@ namespace Gateway.Agent;
 /// Where the agent writes its dnsmasq's files: not under <paramref name="StateDir"/> (0700), because dnsmasq re-reads
 /// them after dropping to its own user.
 /// </param>
-public sealed record AgentOptions(string SocketPath, string StateDir, IReadOnlyList<uint> AllowedUids, string DnsmasqDir = AgentOptions.DefaultDnsmasqDir, FirstBootLan? FirstBoot = null)
+public sealed record AgentOptions(string SocketPath, string StateDir, IReadOnlyList<uint> AllowedUids, string DnsmasqDir = AgentOptions.DefaultDnsmasqDir, FirstBootLan? FirstBoot = null, string WanDir = AgentOptions.DefaultWanDir)
 {
     public const string DefaultSocketPath = "/run/gateway/agent.sock";
     public const string DefaultStateDir = "/var/lib/gateway/agent";
     public const string DefaultDnsmasqDir = "/var/lib/gateway/dnsmasq";
+    public const string DefaultWanDir = "/var/lib/gateway/wan";
     public const string DefaultFirstBootAddress = "192.168.1.1/24";
 
     /// <summary>Reads and checks the settings; the error is one line, fit for stderr.</summary>
@@ -29,6 +30,7 @@ public sealed record AgentOptions(string SocketPath, string StateDir, IReadOnlyL
         var socketPath = section["SocketPath"] is { Length: > 0 } s ? s : DefaultSocketPath;
         var stateDir = section["StateDir"] is { Length: > 0 } d ? d : DefaultStateDir;
         var dnsmasqDir = section["DnsmasqDir"] is { Length: > 0 } m ? m : DefaultDnsmasqDir;
+        var wanDir = section["WanDir"] is { Length: > 0 } w ? w : DefaultWanDir;
 
         // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
         if (!Path.IsPathRooted(socketPath) || System.Text.Encoding.UTF8.GetByteCount(socketPath) > 107)
@@ -46,6 +48,13 @@ public sealed record AgentOptions(string SocketPath, string StateDir, IReadOnlyL
         if (!Path.IsPathRooted(dnsmasqDir) || dnsmasqDir.AsSpan().IndexOfAny("\r\n\0") >= 0)
         {
             error = $"Agent:DnsmasqDir must be an absolute path (got '{dnsmasqDir}').";
+            return false;
+        }
+
+        // The path is written into dhcpcd's hook script and command line.
+        if (!Path.IsPathRooted(wanDir) || wanDir.AsSpan().IndexOfAny("\r\n\0'\"\\$`") >= 0)
+        {
+            error = $"Agent:WanDir must be an absolute path without quotes (got '{wanDir}').";
             return false;
         }
 
@@ -90,7 +99,7 @@ public sealed record AgentOptions(string SocketPath, string StateDir, IReadOnlyL
             uids.Add(0);
         }
 
-        options = new AgentOptions(socketPath, stateDir, uids, dnsmasqDir, firstBoot);
+        options = new AgentOptions(socketPath, stateDir, uids, dnsmasqDir, firstBoot, wanDir);
         error = string.Empty;
         return true;
     }

@@ -32,7 +32,8 @@ public sealed partial class AgentServer : BackgroundService
         SocketLimits? limits = null,
         Confirm.ConfirmWindow? confirm = null,
         Lan.DnsmasqSupervisor? dnsmasq = null,
-        Upnp.MiniupnpdSupervisor? upnp = null)
+        Upnp.MiniupnpdSupervisor? upnp = null,
+        Wan.WanSupervisor? wan = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -40,7 +41,7 @@ public sealed partial class AgentServer : BackgroundService
         _logger = logger;
         _limits = limits ?? SocketLimits.Default;
         _peers = new PeerCheck(options.AllowedUids, logger);
-        _dispatcher = new FrameDispatcher(rulesets, applier, hub, confirm, dnsmasq, upnp);
+        _dispatcher = new FrameDispatcher(rulesets, applier, hub, confirm, dnsmasq, upnp, wan);
     }
 
     public static string AgentVersion { get; } =

@@ -17,7 +17,7 @@ public sealed class FrameDispatcher
 {
     private readonly Dictionary<Type, Func<Frame, CancellationToken, Task>> _handlers;
 
-    public FrameDispatcher(RulesetManager rulesets, NftApplier applier, ClientHub hub, ConfirmWindow? confirm, DnsmasqSupervisor? dnsmasq, Upnp.MiniupnpdSupervisor? upnp = null)
+    public FrameDispatcher(RulesetManager rulesets, NftApplier applier, ClientHub hub, ConfirmWindow? confirm, DnsmasqSupervisor? dnsmasq, Upnp.MiniupnpdSupervisor? upnp = null, Wan.WanSupervisor? wan = null)
     {
         var ordered = new KernelOrderedFrames(rulesets, hub, confirm);
         _handlers = new()
@@ -39,6 +39,7 @@ public sealed class FrameDispatcher
                 var deleted = upnp is not null && await Task.Run(() => upnp.Delete(((DeleteUpnpMappingRequest)request).MappingId, Upnp.UpnpConnections.Cut), ct).ConfigureAwait(false);
                 return new UpnpMappingsReply(upnp is null ? [] : upnp.Mappings(), deleted);
             }),
+            [typeof(GetWanStatusRequest)] = Answer(_ => wan?.Status() ?? new WanStatusReply(new WanStatus(Gateway.Shared.Config.WanMode.Unmanaged, false, [], null, [], null, null, null), [])),
             [typeof(GetRulesetRequest)] = Answer(async (_, ct) => new RulesetReply(await RulesetText.ReadAsync(applier, rulesets, ct).ConfigureAwait(false))),
         };
     }

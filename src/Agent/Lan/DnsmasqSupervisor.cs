@@ -28,6 +28,7 @@ public sealed partial class DnsmasqSupervisor(AgentOptions options, ILogger<Dnsm
     private GatewayConfig? _desired;
     private bool _told;
     private GatewayConfig? _served;
+    private IReadOnlyList<string> _learnt = [];
 
     /// <summary>The binary (a test may point it elsewhere); Debian's <c>dnsmasq-base</c> by default.</summary>
     public string Binary { get; init; } = DefaultBinary;
@@ -39,6 +40,26 @@ public sealed partial class DnsmasqSupervisor(AgentOptions options, ILogger<Dnsm
         {
             _desired = config;
             _told = true;
+        }
+
+        _wake.Writer.TryWrite(true);
+    }
+
+    /// <summary>
+    /// The DNS servers the WAN learnt (or the static WAN's list): the upstream when the owner names none. A change only
+    /// rewrites the servers file and reloads.
+    /// </summary>
+    public void SetLearntUpstream(IReadOnlyList<string> servers)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        lock (_wake)
+        {
+            if (_learnt.SequenceEqual(servers, StringComparer.Ordinal))
+            {
+                return;
+            }
+
+            _learnt = [.. servers];
         }
 
         _wake.Writer.TryWrite(true);
@@ -75,6 +96,7 @@ public sealed partial class DnsmasqSupervisor(AgentOptions options, ILogger<Dnsm
                 }
 
                 GatewayConfig? config;
+                IReadOnlyList<string> learnt;
                 lock (_wake)
                 {
                     if (!_told)
@@ -83,12 +105,13 @@ public sealed partial class DnsmasqSupervisor(AgentOptions options, ILogger<Dnsm
                     }
 
                     config = _desired;
+                    learnt = _learnt;
                 }
 
                 DnsmasqFiles files;
                 try
                 {
-                    files = config is null ? new DnsmasqFiles("", "", "", "") : DnsmasqConfig.Render(config, _directory.Paths, []);
+                    files = config is null ? new DnsmasqFiles("", "", "", "") : DnsmasqConfig.Render(config, _directory.Paths, learnt);
                 }
                 catch (InvalidDataException ex)
                 {

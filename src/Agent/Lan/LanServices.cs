@@ -7,7 +7,7 @@ namespace Gateway.Agent.Lan;
 /// What the ruleset manager tells the LAN side after each apply or lockdown: the config whose DHCP/DNS/RA dnsmasq
 /// and whose UPnP miniupnpd serve (both listen on the LAN only), and before setup (<c>FirstBoot:LanInterface</c> set, no last-good state) the first-boot LAN.
 /// </summary>
-public sealed class LanServices(FirstBootLan? firstBoot, DnsmasqSupervisor? dnsmasq, Upnp.MiniupnpdSupervisor? upnp = null)
+public sealed class LanServices(FirstBootLan? firstBoot, DnsmasqSupervisor? dnsmasq, Upnp.MiniupnpdSupervisor? upnp = null, Wan.WanSupervisor? wan = null)
 {
     /// <summary>The configured first-boot link and address, if any (served only while setup is not done).</summary>
     public FirstBootLan? FirstBoot => firstBoot;
@@ -16,6 +16,8 @@ public sealed class LanServices(FirstBootLan? firstBoot, DnsmasqSupervisor? dnsm
     {
         dnsmasq?.Serve(config);
         upnp?.Serve(config);
+        // The uplink follows the same applies (its DNS servers feed this dnsmasq).
+        wan?.Serve(config);
     }
 
     /// <summary>

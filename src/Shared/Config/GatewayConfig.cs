@@ -26,7 +26,8 @@ public sealed record GatewayConfig(
     DhcpSettings? Dhcp = null,
     IReadOnlyList<StaticLease>? StaticLeases = null,
     DnsSettings? Dns = null,
-    UpnpSettings? Upnp = null)
+    UpnpSettings? Upnp = null,
+    WanSettings? Wan = null)
 {
     /// <summary>Traffic rules in the order they run.</summary>
     public IReadOnlyList<TrafficRule> Rules { get; init; } = Rules ?? [];
@@ -54,4 +55,7 @@ public sealed record GatewayConfig(
 
     /// <summary>UPnP IGD / NAT-PMP / PCP; off in a snapshot without it.</summary>
     public UpnpSettings Upnp { get; init; } = Upnp ?? UpnpSettings.Default;
+
+    /// <summary>The uplink; unmanaged (the host brings it up) in a snapshot without it.</summary>
+    public WanSettings Wan { get; init; } = Wan ?? WanSettings.Unmanaged;
 }

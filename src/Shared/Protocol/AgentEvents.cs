@@ -12,6 +12,7 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(NeighboursReply), "neighbours")]
 [JsonDerivedType(typeof(LeasesReply), "leases")]
 [JsonDerivedType(typeof(UpnpMappingsReply), "upnp-mappings")]
+[JsonDerivedType(typeof(WanStatusReply), "wan-status")]
 [JsonDerivedType(typeof(ConntrackSample), "conntrack")]
 [JsonDerivedType(typeof(LogEvent), "log")]
 [JsonDerivedType(typeof(CountersSample), "counters")]

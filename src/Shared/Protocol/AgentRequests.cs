@@ -16,6 +16,7 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(KillConnectionRequest), "kill-connection")]
 [JsonDerivedType(typeof(GetUpnpMappingsRequest), "get-upnp-mappings")]
 [JsonDerivedType(typeof(DeleteUpnpMappingRequest), "delete-upnp-mapping")]
+[JsonDerivedType(typeof(GetWanStatusRequest), "get-wan-status")]
 public abstract record AgentRequest
 {
     /// <summary>

@@ -149,4 +149,9 @@ public sealed class AgentClient(AgentChannel channel, ApplyPump pump, AppliedSta
     /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
     public Task<UpnpMappingsReply> DeleteUpnpMappingAsync(string id, CancellationToken ct = default) =>
         channel.RequestAsync<UpnpMappingsReply>(new DeleteUpnpMappingRequest(id), ct);
+
+    /// <summary>The uplink as the agent sees it now, with its change counters.</summary>
+    /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
+    public Task<WanStatusReply> GetWanStatusAsync(CancellationToken ct = default) =>
+        channel.RequestAsync<WanStatusReply>(new GetWanStatusRequest(), ct);
 }

@@ -26,6 +26,7 @@ public static class GatewayApi
         api.MapStaticLeases();
         api.MapDns();
         api.MapUpnp();
+        api.MapWan();
         api.MapHelpers();
         api.MapLogging();
         api.MapLogs();

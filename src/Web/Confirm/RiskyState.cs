@@ -8,7 +8,7 @@ namespace Gateway.Web.Confirm;
 
 /// <summary>
 /// The part of the desired state that can cut the owner off from the router: the interfaces and LAN addresses, the MAC
-/// policy and filters, the input rules and the protection settings. A panel write that changes it is risky.
+/// policy and filters, the input rules, the protection settings and the uplink's mode. A panel write that changes it is risky.
 /// </summary>
 internal static class RiskyState
 {
@@ -20,7 +20,8 @@ internal static class RiskyState
         MacFilterMode MacMode,
         IReadOnlyList<MacFilter> MacFilters,
         IReadOnlyList<TrafficRule> InputRules,
-        Protection Protection);
+        Protection Protection,
+        WanMode WanMode);
 
     /// <summary>That part as JSON text, or null before setup (no network yet: nothing to be cut off from).</summary>
     public static async Task<string?> ReadAsync(GatewayDbContext db, CancellationToken ct)
@@ -35,6 +36,8 @@ internal static class RiskyState
         var mode = (await db.MacPolicy.AsNoTracking().SingleAsync(ct)).Mode;
         var rules = await RuleService.LoadAllAsync(db, ct);
         var protection = (await db.Protection.AsNoTracking().SingleAsync(ct)).ToRecord();
+        // The uplink's mode: a wrong one loses the WAN, and with it a remote owner.
+        var wanMode = (await db.Wan.AsNoTracking().SingleAsync(ct)).Mode;
         var shape = new Shape(
             network.WanInterface,
             network.LanInterface,
@@ -43,7 +46,8 @@ internal static class RiskyState
             mode,
             [.. macs.Select(m => m.ToRecord())],
             [.. rules.Where(r => r.Chain == RuleChain.Input)],
-            protection);
+            protection,
+            wanMode);
         return JsonSerializer.Serialize(shape, JsonSerializerOptions.Web);
     }
 }

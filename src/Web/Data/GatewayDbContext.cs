@@ -38,6 +38,8 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
 
     public DbSet<UpnpSettingsEntity> Upnp => Set<UpnpSettingsEntity>();
 
+    public DbSet<WanSettingsEntity> Wan => Set<WanSettingsEntity>();
+
     public DbSet<AdminUserEntity> AdminUsers => Set<AdminUserEntity>();
 
     public DbSet<ApiTokenEntity> ApiTokens => Set<ApiTokenEntity>();

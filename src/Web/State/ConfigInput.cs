@@ -13,7 +13,8 @@ namespace Gateway.Web.State;
 /// No <c>rules</c> key means no rules; no <c>protection</c> key means <see cref="Protection.Default"/>; no
 /// <c>oneToOne</c>, <c>redirects</c>, <c>policyRoutes</c> or <c>pinholes</c> key means none; no <c>helpers</c> key means no
 /// outbound helpers; no <c>network.lanIpv6</c> means IPv6 off on the LAN (the closed state); no <c>dhcp</c> or <c>dns</c>
-/// means that service off and no <c>staticLeases</c> none (a backup from before the router served the LAN).
+/// means that service off and no <c>staticLeases</c> none (a backup from before the router served the LAN); no <c>wan</c>
+/// means an unmanaged uplink.
 /// </remarks>
 public sealed record ConfigInput(
     NetworkInput? Network,
@@ -31,7 +32,8 @@ public sealed record ConfigInput(
     DhcpInput? Dhcp = null,
     IReadOnlyList<ConfigStaticLeaseInput?>? StaticLeases = null,
     DnsInput? Dns = null,
-    UpnpInput? Upnp = null)
+    UpnpInput? Upnp = null,
+    WanInput? Wan = null)
 {
     /// <summary>
     /// The config to validate, with the items read through input records converted one by one: <see cref="ConfigRead"/>
@@ -76,7 +78,9 @@ public sealed record ConfigInput(
             leases.OfType<StaticLease>().ToList(),
             Dns?.ToSettings() ?? DnsSettings.Off,
             // Absent means off: a backup from before UPnP existed opens no ports.
-            Upnp?.ToSettings() ?? UpnpSettings.Default);
+            Upnp?.ToSettings() ?? UpnpSettings.Default,
+            // Absent means unmanaged: a backup from before the router brought its uplink up leaves it to the host.
+            Wan?.ToSettings() ?? WanSettings.Unmanaged);
         return new ConfigRead(config, forwards, macFilters, rules, oneToOne, redirects, routes, pinholes, leases);
     }
 

@@ -189,6 +189,8 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
         dns.CopyFrom(config.Dns);
         var upnp = await db.Upnp.SingleAsync(c);
         upnp.CopyFrom(config.Upnp);
+        var wan = await db.Wan.SingleAsync(c);
+        wan.CopyFrom(config.Wan);
 
         var forwards = await ReplaceListAsync(db, db.PortForwards, config.PortForwards, f => f.Id, (f, _) => PortForwardEntity.From(f), c);
         var macs = await ReplaceListAsync(db, db.MacFilters, config.MacFilters, m => m.Id, (m, _) =>
@@ -225,7 +227,8 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
             dhcp.ToRecord(),
             leases.OrderBy(l => l.Id).Select(l => l.ToRecord()).ToList(),
             dns.ToRecord(),
-            upnp.ToRecord()));
+            upnp.ToRecord(),
+            wan.ToRecord()));
     }
 
     /// <summary>
@@ -284,6 +287,7 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
         Pinholes = config.Pinholes.Select(p => PinholeInput.From(p).ToPinhole(p.Id, new ValidationErrors())!).ToList(),
         StaticLeases = config.StaticLeases.Select(l => StaticLeaseInput.From(l).ToLease(l.Id, new ValidationErrors())!).ToList(),
         Dns = DnsService.Canonical(config.Dns),
+        Wan = WanService.Canonical(config.Wan),
     };
 
     /// <summary>The restore's enabled 1:1 entries go through the same router-address check as a single write.</summary>
@@ -334,6 +338,7 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
             (await db.Dhcp.AsNoTracking().SingleAsync(ct)).ToRecord(),
             await ListTable.LoadByIdAsync<StaticLeaseEntity, StaticLease>(db, ct),
             (await db.Dns.AsNoTracking().SingleAsync(ct)).ToRecord(),
-            (await db.Upnp.AsNoTracking().SingleAsync(ct)).ToRecord());
+            (await db.Upnp.AsNoTracking().SingleAsync(ct)).ToRecord(),
+            (await db.Wan.AsNoTracking().SingleAsync(ct)).ToRecord());
     }
 }

@@ -40,6 +40,7 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
         ById<StaticLeaseEntity, StaticLease>(),
         new(typeof(DnsSettingsEntity), async (db, ct) => (object?)(await db.Dns.AsNoTracking().SingleAsync(ct)).ToRecord()),
         new(typeof(UpnpSettingsEntity), async (db, ct) => (object?)(await db.Upnp.AsNoTracking().SingleAsync(ct)).ToRecord()),
+        new(typeof(WanSettingsEntity), async (db, ct) => (object?)(await db.Wan.AsNoTracking().SingleAsync(ct)).ToRecord()),
     ];
 
     private readonly Lock _lock = new();
@@ -380,12 +381,13 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
         (DhcpSettings)v[12]!,
         (IReadOnlyList<StaticLease>)v[13]!,
         (DnsSettings)v[14]!,
-        (UpnpSettings)v[15]!);
+        (UpnpSettings)v[15]!,
+        (WanSettings)v[16]!);
 
     private static object?[] Split(GatewayConfig c) =>
     [
         c.Network, c.PortForwards, c.MacFilters, c.MacPolicy, c.Logging, c.Rules, c.Protection, c.OneToOne, c.Redirects,
-        c.PolicyRoutes, c.Helpers, c.Pinholes, c.Dhcp, c.StaticLeases, c.Dns, c.Upnp,
+        c.PolicyRoutes, c.Helpers, c.Pinholes, c.Dhcp, c.StaticLeases, c.Dns, c.Upnp, c.Wan,
     ];
 
     /// <summary>A list kept in id order (every list but the rules, which keep their run order).</summary>
@@ -397,7 +399,8 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
     {
         public bool IsList { get; } = Entity != typeof(NetworkSettingsEntity) && Entity != typeof(MacPolicyEntity)
             && Entity != typeof(LoggingPolicyEntity) && Entity != typeof(ProtectionEntity) && Entity != typeof(HelperSettingsEntity)
-            && Entity != typeof(DhcpSettingsEntity) && Entity != typeof(DnsSettingsEntity) && Entity != typeof(UpnpSettingsEntity);
+            && Entity != typeof(DhcpSettingsEntity) && Entity != typeof(DnsSettingsEntity) && Entity != typeof(UpnpSettingsEntity)
+            && Entity != typeof(WanSettingsEntity);
     }
 
     private sealed record Cached(long AsOf, object? Value);

@@ -31,6 +31,14 @@ public sealed class NetworkService(StateWriter writer)
                 return Outcome<NetworkSettings>.Conflict("Complete setup first.");
             }
 
+            // The uplink the agent brings up needs one named link.
+            if (settings.WanInterface.EndsWith('*') && (await db.Wan.AsNoTracking().SingleAsync(c)).Mode != WanMode.Unmanaged)
+            {
+                var wildcard = new ValidationErrors();
+                wildcard.Add("wanInterface", ConfigValidator.WildcardWanMessage + " Set the WAN mode to unmanaged first.");
+                return Outcome<NetworkSettings>.Invalid(wildcard);
+            }
+
             var stranded = new List<string>();
             foreach (var forward in await db.PortForwards.AsNoTracking().OrderBy(f => f.Id).ToListAsync(c))
             {

@@ -37,6 +37,7 @@ public static class StateServiceCollectionExtensions
         services.AddScoped<StaticLeaseService>();
         services.AddScoped<DnsService>();
         services.AddScoped<UpnpService>();
+        services.AddScoped<WanService>();
         services.AddScoped<DeviceNames>();
         services.AddScoped<NetworkService>();
         services.AddScoped<ConfigService>();

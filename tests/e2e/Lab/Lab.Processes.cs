@@ -28,6 +28,8 @@ public sealed partial class Lab
             ["Agent__AllowedUids__0"] = "0",
             // The lab's own folder (0755, under /tmp): dnsmasq re-reads its files as its own user.
             ["Agent__DnsmasqDir"] = DnsmasqDir,
+            // The agent's dhcpcd files (when a test makes it bring the WAN up), inside the lab's folder.
+            ["Agent__WanDir"] = WanDir,
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         };
         foreach (var (key, value) in _agentEnvironment)

@@ -109,6 +109,9 @@ public sealed partial class Lab : IAsyncDisposable
     /// <summary>Where the agent writes its dnsmasq's files (and dnsmasq its leases).</summary>
     public string DnsmasqDir => Path.Combine(_stateDir, "dnsmasq");
 
+    /// <summary>The agent's dhcpcd folder (<c>Agent:WanDir</c>).</summary>
+    public string WanDir => Path.Combine(_stateDir, "wan");
+
     public string DatabasePath => Path.Combine(_stateDir, "gateway.db");
 
     public static async Task<Lab> StartAsync(LabOptions? options = null, CancellationToken ct = default)

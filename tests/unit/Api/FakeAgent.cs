@@ -40,6 +40,9 @@ internal sealed class FakeAgent : IAsyncDisposable
     /// <summary>What <c>get-leases</c> answers.</summary>
     public IReadOnlyList<DhcpLease> Leases { get; set; } = [];
 
+    /// <summary>The answer to get-wan-status; null: no answer (an agent from before the WAN frame).</summary>
+    public WanStatusReply? WanStatus { get; set; }
+
     /// <summary>What <c>get-neighbours</c> answers.</summary>
     public IReadOnlyList<Neighbour> Neighbours { get; set; } = [];
 
@@ -144,6 +147,9 @@ internal sealed class FakeAgent : IAsyncDisposable
                         break;
                     case GetRulesetRequest:
                         await SendAsync(new RulesetReply("table inet gateway {\n}\n"), _stop.Token);
+                        break;
+                    case GetWanStatusRequest when WanStatus is not null:
+                        await SendAsync(WanStatus, _stop.Token);
                         break;
                 }
 

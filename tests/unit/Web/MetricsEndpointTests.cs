@@ -20,6 +20,9 @@ public sealed class MetricsEndpointTests
         var token = await app.CreateTokenAsync();
         await using var agent = new FakeAgent(app.SocketPath);
         using var client = app.CreateClientWithToken(token);
+        agent.WanStatus = new WanStatusReply(
+            new WanStatus(Gateway.Shared.Config.WanMode.Dhcp, true, ["203.0.113.124/24"], "203.0.113.2", ["203.0.113.53"], DateTimeOffset.FromUnixTimeSeconds(1_800_000_000), null, DateTimeOffset.UtcNow),
+            [new("address", 1), new("renewal", 3), new("prefix", 0), new("client-restart", 0)]);
 
         var forward = await IdOfAsync(await client.PostAsJsonAsync("/api/v1/port-forwards",
             new { name = HostileName, protocol = "tcp", externalPort = 8080, internalAddress = "192.168.1.20" }));
@@ -66,6 +69,10 @@ public sealed class MetricsEndpointTests
         Assert.Contains("gateway_log_lines_suppressed_total 4", lines);
         Assert.Contains("# TYPE gateway_log_lines_suppressed_total counter", lines);
         Assert.Contains("gateway_agent_connected 1", lines);
+        Assert.Contains("gateway_wan_up 1", lines);
+        Assert.Contains("gateway_wan_lease_expiry_timestamp_seconds 1800000000", lines);
+        Assert.Contains("gateway_wan_changes_total{kind=\"renewal\"} 3", lines);
+        Assert.Contains("# TYPE gateway_wan_changes_total counter", lines);
         Assert.Contains($"gateway_revision{{kind=\"applied\"}} {desired}", lines);
         Assert.Contains("gateway_applies_total{result=\"error\"} 1", lines);
         var ok = long.Parse(lines.Single(l => l.StartsWith("gateway_applies_total{result=\"ok\"}", StringComparison.Ordinal)).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);

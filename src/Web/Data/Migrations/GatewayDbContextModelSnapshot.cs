@@ -769,6 +769,50 @@ namespace Gateway.Web.Data.Migrations
                             SecureMode = true
                         });
                 });
+
+            modelBuilder.Entity("Gateway.Web.Data.Entities.WanSettingsEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(18)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Dns")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Gateway")
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ipv6")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("PrefixHint")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Wan", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Dns = "[]",
+                            Ipv6 = "Off",
+                            Mode = "Unmanaged"
+                        });
+                });
 #pragma warning restore 612, 618
         }
     }

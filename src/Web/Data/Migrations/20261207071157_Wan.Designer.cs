@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Gateway.Web.Data.Migrations
 {
     [DbContext(typeof(GatewayDbContext))]
-    [Migration("20261207113103_Upnp")]
-    partial class Upnp
+    [Migration("20261207071157_Wan")]
+    partial class Wan
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -734,42 +734,47 @@ namespace Gateway.Web.Data.Migrations
                     b.ToTable("StaticLeases", (string)null);
                 });
 
-            modelBuilder.Entity("Gateway.Web.Data.Entities.UpnpSettingsEntity", b =>
+            modelBuilder.Entity("Gateway.Web.Data.Entities.WanSettingsEntity", b =>
                 {
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("AllowedPorts")
+                    b.Property<string>("Address")
+                        .HasMaxLength(18)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Dns")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Gateway")
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ipv6")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("DeniedPorts")
+                    b.Property<string>("Mode")
                         .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("Enabled")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("LeaseSeconds")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("SecureMode")
+                    b.Property<int?>("PrefixHint")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
-                    b.ToTable("Upnp", (string)null);
+                    b.ToTable("Wan", (string)null);
 
                     b.HasData(
                         new
                         {
                             Id = 1,
-                            AllowedPorts = "1024-65535",
-                            DeniedPorts = "[21,23,135,\"137-139\",445,3389]",
-                            Enabled = false,
-                            LeaseSeconds = 86400,
-                            SecureMode = true
+                            Dns = "[]",
+                            Ipv6 = "Off",
+                            Mode = "Unmanaged"
                         });
                 });
 #pragma warning restore 612, 618

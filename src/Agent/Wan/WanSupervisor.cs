@@ -1,0 +1,480 @@
+using System.Diagnostics;
+using System.Net;
+using System.Threading.Channels;
+using Gateway.Agent.Lan;
+using Gateway.Agent.Links;
+using Gateway.Agent.Routing;
+using Gateway.Shared.Config;
+using Gateway.Shared.Protocol;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Agent.Wan;
+
+/// <summary>
+/// Brings the uplink up as <c>wan</c> says, after every apply: in static mode the address and default route over
+/// rtnetlink (<see cref="WanStatic"/>); in dhcp mode (and for a prefix delegation with a static IPv4) one dhcpcd, a
+/// child of the agent, on the WAN link only (and the LAN link it numbers), with its own files under
+/// <see cref="AgentOptions.WanDir"/>. dhcpcd is started again if it dies and stopped when the mode leaves dhcp. Its
+/// hook writes each event to a file the agent reads: the address and routes are dhcpcd's, the DNS servers go to the
+/// LAN's dnsmasq, and the table is not re-applied (masquerade follows the link's address).
+/// </summary>
+public sealed partial class WanSupervisor(
+    AgentOptions options,
+    IRoutingKernel kernel,
+    DnsmasqSupervisor dnsmasq,
+    TimeProvider time,
+    ILogger<WanSupervisor> logger) : BackgroundService
+{
+    public const string DefaultBinary = "/usr/sbin/dhcpcd";
+
+    private static readonly TimeSpan EventPoll = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan FirstBackOff = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+
+    private readonly WanPaths _paths = new(options.WanDir);
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly WanState _state = new(time);
+    private GatewayConfig? _desired;
+    private bool _told;
+    private WanStatic? _static;
+
+    public string Binary { get; init; } = DefaultBinary;
+
+    /// <summary>Asks for <paramref name="config"/>'s uplink (null: leave it to the host); the work is done in the background.</summary>
+    public void Serve(GatewayConfig? config)
+    {
+        lock (_wake)
+        {
+            _desired = config;
+            _told = true;
+        }
+
+        _wake.Writer.TryWrite(true);
+    }
+
+    /// <summary>The uplink now: the configured mode, the link's live addresses and gateway, what dhcpcd reported.</summary>
+    public WanStatusReply Status()
+    {
+        WanSettings wan;
+        string? link;
+        lock (_wake)
+        {
+            wan = _desired?.Wan ?? WanSettings.Unmanaged;
+            link = _desired?.Network.WanInterface;
+        }
+
+        var info = link is null ? null : LinkLister.List().FirstOrDefault(l => l.Name == link);
+        IReadOnlyList<string> v6 = [];
+        if (info is not null)
+        {
+            try
+            {
+                v6 = [.. kernel.Ipv6Addresses().Where(a => a.Link == link && !a.Address.StartsWith("fe80:", StringComparison.OrdinalIgnoreCase)).Select(a => $"{a.Address}/{a.PrefixLength}")];
+            }
+            catch (RoutingException)
+            {
+                // The IPv4 part still answers.
+            }
+        }
+
+        return _state.Reply(wan, info, v6);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Process? process = null;
+        string? running = null;
+        (string Wan, string? Lan) runningLinks = ("", null);
+        var backOff = FirstBackOff;
+        var startedAt = DateTime.UtcNow;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var exited = process is null ? Task.Delay(Timeout.Infinite, stoppingToken) : process.WaitForExitAsync(stoppingToken);
+                await Task.WhenAny(_wake.Reader.WaitToReadAsync(stoppingToken).AsTask(), exited, Task.Delay(EventPoll, stoppingToken)).ConfigureAwait(false);
+                stoppingToken.ThrowIfCancellationRequested();
+                var woken = _wake.Reader.TryRead(out _);
+                ReadEvents();
+
+                if (process is { HasExited: true })
+                {
+                    LogDied(process.ExitCode, backOff.TotalSeconds);
+                    KillGroup(process.Id);
+                    process.Dispose();
+                    process = null;
+                    running = null;
+                    _state.ClientRestarted();
+                    backOff = DateTime.UtcNow - startedAt > MaxBackOff ? FirstBackOff : backOff;
+                    await Task.Delay(backOff, stoppingToken).ConfigureAwait(false);
+                    backOff = TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
+                    woken = true;
+                }
+
+                if (!woken)
+                {
+                    continue;
+                }
+
+                GatewayConfig? config;
+                lock (_wake)
+                {
+                    if (!_told)
+                    {
+                        continue;
+                    }
+
+                    config = _desired;
+                }
+
+                var wan = config?.Wan ?? WanSettings.Unmanaged;
+                var link = config?.Network.WanInterface;
+                ReconcileStatic(wan, link);
+
+                var conf = wan.RunsClient && link is not null && !link.Contains('*', StringComparison.Ordinal)
+                    ? DhcpcdConfig.Render(wan, link, config!.Network.LanInterface)
+                    : null;
+                if (conf == running && process is not null)
+                {
+                    PublishDns(wan);
+                    continue;
+                }
+
+                if (process is not null)
+                {
+                    var held = _state.Held();
+                    await StopAsync(process).ConfigureAwait(false);
+                    process.Dispose();
+                    process = null;
+                    running = null;
+                    LogStopped();
+                    RemoveLeftovers(held, runningLinks);
+                }
+
+                if (conf is null)
+                {
+                    ReadEvents();
+                    _state.Clear();
+                    PublishDns(wan);
+                    continue;
+                }
+
+                runningLinks = (link!, wan.Ipv6 == WanIpv6.Auto ? config!.Network.LanInterface : null);
+                process = Start(conf, runningLinks.Wan, runningLinks.Lan);
+                startedAt = DateTime.UtcNow;
+                running = process is null ? null : conf;
+                PublishDns(wan);
+                if (process is null)
+                {
+                    await Task.Delay(backOff, stoppingToken).ConfigureAwait(false);
+                    backOff = TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
+                    _wake.Writer.TryWrite(true);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: dhcpcd goes with the agent and takes its addresses with it.
+        }
+        finally
+        {
+            await StopAsync(process).ConfigureAwait(false);
+            process?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// dhcpcd removes what it configured when it stops, but not what an earlier dhcpcd that died (killed, crashed)
+    /// configured before it: the lease's address and default route, and the LAN's delegated /64, go here if still there.
+    /// </summary>
+    private void RemoveLeftovers((string? Address, string? Gateway, string? Prefix) held, (string Wan, string? Lan) links)
+    {
+        try
+        {
+            if (held.Address is { } address && address.Split('/') is [var ip, var length]
+                && int.TryParse(length, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var prefixLength)
+                && kernel.Addresses().Any(a => a.Link == links.Wan && a.Address == ip))
+            {
+                if (held.Gateway is { } gateway)
+                {
+                    kernel.RemoveRoute(new RoutingRoute(WanStatic.MainTable, "default", gateway, links.Wan));
+                }
+
+                kernel.RemoveIpv4Address(links.Wan, ip, prefixLength);
+                LogLeftover($"{address} on {links.Wan}");
+            }
+
+            if (held.Prefix is { } prefix && links.Lan is { } lan && prefix.Split('/') is [var network, _]
+                && IPAddress.TryParse(network, out var net))
+            {
+                var bytes = net.GetAddressBytes();
+                bytes[15] = 1;
+                var lanAddress = new IPAddress(bytes).ToString();
+                if (kernel.Ipv6Addresses().Any(a => a.Link == lan && a.Address == lanAddress))
+                {
+                    kernel.RemoveIpv6Address(lan, lanAddress, 64);
+                    LogLeftover($"{lanAddress}/64 on {lan}");
+                }
+            }
+        }
+        catch (RoutingException ex)
+        {
+            LogStaticFailed(ex.Message);
+        }
+    }
+
+    private void ReconcileStatic(WanSettings wan, string? link)
+    {
+        try
+        {
+            _static ??= new WanStatic(kernel, _paths.StaticRecord);
+            foreach (var change in _static.Reconcile(WanStatic.Wanted(wan, link)))
+            {
+                LogStatic(change);
+            }
+        }
+        catch (Exception ex) when (ex is RoutingException or IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            LogStaticFailed(ex.Message);
+        }
+    }
+
+    /// <summary>Hands the servers to dnsmasq: the static list, or what dhcpcd learnt; only literal addresses pass.</summary>
+    private void PublishDns(WanSettings wan)
+    {
+        IReadOnlyList<string> servers = wan.Mode switch
+        {
+            WanMode.Static => [.. wan.Dns, .. _state.LearntDns],
+            WanMode.Dhcp => _state.LearntDns,
+            _ => [],
+        };
+        var clean = servers
+            .Select(s => IPAddress.TryParse(s, out var a) && !a.IsIPv6LinkLocal ? a.ToString() : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        dnsmasq.SetLearntUpstream(clean);
+    }
+
+    /// <summary>Takes in the hook's event files in order, then deletes them.</summary>
+    private void ReadEvents()
+    {
+        string[] files;
+        try
+        {
+            if (!Directory.Exists(_paths.Events))
+            {
+                return;
+            }
+
+            files = Directory.GetFiles(_paths.Events, "*.env");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        if (files.Length == 0)
+        {
+            return;
+        }
+
+        Array.Sort(files, StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            try
+            {
+                if (DhcpcdEvent.Parse(File.ReadAllText(file)) is { } e)
+                {
+                    var kinds = _state.Apply(e);
+                    LogEvent(e.Reason, e.Interface, kinds.Count == 0 ? "-" : string.Join(',', kinds));
+                }
+
+                File.Delete(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogEventFailed(file, ex.Message);
+            }
+        }
+
+        WanSettings wan;
+        lock (_wake)
+        {
+            wan = _desired?.Wan ?? WanSettings.Unmanaged;
+        }
+
+        PublishDns(wan);
+    }
+
+    private Process? Start(string conf, string wanLink, string? lanLink)
+    {
+        try
+        {
+            foreach (var directory in new[] { _paths.Directory, _paths.State, _paths.Run, _paths.Events })
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            StopLeftover();
+            File.WriteAllText(_paths.Conf, conf);
+            File.WriteAllText(_paths.Hook, DhcpcdConfig.Hook(_paths.Events));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(_paths.Hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogStartFailed(Binary, ex.Message);
+            return null;
+        }
+
+        var info = new ProcessStartInfo("/usr/bin/setsid")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // Already bound (the systemd unit's BindPaths=): no mount namespace needed, and none could be made there.
+        var token = Guid.NewGuid().ToString("N");
+        var marker = Path.Combine(_paths.State, ".gateway-wan");
+        var bound = false;
+        try
+        {
+            File.WriteAllText(marker, token);
+            bound = File.Exists("/var/lib/dhcpcd/.gateway-wan") && File.ReadAllText("/var/lib/dhcpcd/.gateway-wan") == token;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            bound = false;
+        }
+
+        // Its own process group (setsid execs in place, so the pid stays dhcpcd's): the privilege-separated helpers
+        // it forks are in that group, and go with it when it dies or is stopped.
+        // dhcpcd's state and run folders are compiled in and shared with any other dhcpcd on the host: a private mount
+        // namespace binds the agent's own folders over them for this dhcpcd alone. In the foreground (-B: a child
+        // the agent sees die), our file only (-f), our hook only (-c).
+        string[] isolate = bound ? [] :
+        [
+            "/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+            "mount --bind \"$1\" /var/lib/dhcpcd && mount --bind \"$2\" /run/dhcpcd && shift 2 && exec \"$@\"",
+            "sh", _paths.State, _paths.Run,
+        ];
+        foreach (var arg in (string[])[.. isolate, Binary, "-B", "-f", _paths.Conf, "-c", _paths.Hook, wanLink])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        if (lanLink is not null)
+        {
+            info.ArgumentList.Add(lanLink);
+        }
+
+        try
+        {
+            var process = new Process { StartInfo = info };
+            process.OutputDataReceived += (_, e) => Output(e.Data);
+            process.ErrorDataReceived += (_, e) => Output(e.Data);
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            LogStarted(process.Id, wanLink, lanLink ?? "-");
+            return process;
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            LogStartFailed(Binary, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>A dhcpcd a killed agent left behind (its pid file is in our run folder): stopped before a new one starts.</summary>
+    private void StopLeftover()
+    {
+        foreach (var file in Directory.EnumerateFiles(_paths.Run, "*.pid", SearchOption.AllDirectories))
+        {
+            if (int.TryParse(File.ReadAllText(file).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                && File.Exists($"/proc/{pid}/comm") && File.ReadAllText($"/proc/{pid}/comm").Trim() == "dhcpcd")
+            {
+                _ = Tmds.Linux.LibC.kill(pid, Tmds.Linux.LibC.SIGTERM);
+                for (var i = 0; i < 50 && Directory.Exists($"/proc/{pid}"); i++)
+                {
+                    Thread.Sleep(100);
+                }
+            }
+        }
+    }
+
+    private void Output(string? line)
+    {
+        if (line is { Length: > 0 })
+        {
+            LogOutput(line);
+        }
+    }
+
+    /// <summary>What is left of a dhcpcd's process group (helpers of a main process that died).</summary>
+    private static void KillGroup(int pid) => _ = Tmds.Linux.LibC.kill(-pid, Tmds.Linux.LibC.SIGKILL);
+
+    /// <summary>SIGTERM (dhcpcd then removes what it configured), then SIGKILL after a grace period; then its group.</summary>
+    private static async Task StopAsync(Process? process)
+    {
+        if (process is null)
+        {
+            return;
+        }
+
+        if (process.HasExited)
+        {
+            KillGroup(process.Id);
+            return;
+        }
+
+        _ = Tmds.Linux.LibC.kill(process.Id, Tmds.Linux.LibC.SIGTERM);
+        using var grace = new CancellationTokenSource(StopGrace);
+        try
+        {
+            await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        KillGroup(process.Id);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "dhcpcd started (pid {Pid}) on {Wan}, delegating to {Lan}")]
+    private partial void LogStarted(int pid, string wan, string lan);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "removed what an earlier dhcpcd left: {What}")]
+    private partial void LogLeftover(string what);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "dhcpcd stopped")]
+    private partial void LogStopped();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "dhcpcd exited with code {Code}; starting it again in {Seconds:F1} s")]
+    private partial void LogDied(int code, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "dhcpcd could not be started ({Binary}): {Error}")]
+    private partial void LogStartFailed(string binary, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "dhcpcd: {Line}")]
+    private partial void LogOutput(string line);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WAN event {Reason} on {Link}: {Changes}")]
+    private partial void LogEvent(string reason, string link, string changes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WAN event file {File} could not be read: {Error}")]
+    private partial void LogEventFailed(string file, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WAN static: {Change}")]
+    private partial void LogStatic(string change);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WAN static: {Error}")]
+    private partial void LogStaticFailed(string error);
+}

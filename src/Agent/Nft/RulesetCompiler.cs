@@ -337,7 +337,9 @@ public static partial class RulesetCompiler
         WriteRedirectAccept(w, config);
         w.Line(2, "# The LAN always reaches the router, so the admin can't be locked out.");
         w.Line(2, $"iifname \"{lan}\" counter accept");
-        WriteClientAnswers(w, [Interface(config.Network.WanInterface)]);
+        // Static addressing runs no DHCPv4 client, and no DHCPv6 client unless it asks for a prefix (IPv6 auto).
+        var wanSettings = config.Wan;
+        WriteClientAnswers(w, [Interface(config.Network.WanInterface)], dhcpv4: wanSettings.Mode != WanMode.Static, dhcpv6: wanSettings.Mode != WanMode.Static || wanSettings.RunsClient);
         WriteIpv6Input(w, config);
         if (protection.WanPing)
         {
@@ -364,9 +366,10 @@ public static partial class RulesetCompiler
     /// Answers to the router's own DHCP/DHCPv6 leases (broadcast or from a server conntrack never saw a request to,
     /// so <c>ct state established</c> can't match them), only on <paramref name="clientLinks"/>: elsewhere a packet
     /// from port 67 would reach whatever listens on 68 from anyone. An empty list means every link (lockdown with
-    /// no uplink). Neighbour discovery on any link.
+    /// no uplink). Neighbour discovery on any link. <paramref name="dhcpv4"/> / <paramref name="dhcpv6"/> false: no client
+    /// of that family runs, so its port stays closed.
     /// </summary>
-    private static void WriteClientAnswers(Writer w, IReadOnlyList<string> clientLinks)
+    private static void WriteClientAnswers(Writer w, IReadOnlyList<string> clientLinks, bool dhcpv4 = true, bool dhcpv6 = true)
     {
         var on = clientLinks.Count switch
         {
@@ -377,8 +380,16 @@ public static partial class RulesetCompiler
         w.Line(2, clientLinks.Count == 0
             ? "# The router's own DHCP/DHCPv6 leases, on any link while none is an uplink."
             : "# The router's own DHCP/DHCPv6 leases, only on the link(s) it is a DHCP client on.");
-        w.Line(2, $"{on}meta nfproto ipv4 udp sport 67 udp dport 68 counter accept");
-        w.Line(2, $"{on}meta nfproto ipv6 udp sport 547 udp dport 546 counter accept");
+        if (dhcpv4)
+        {
+            w.Line(2, $"{on}meta nfproto ipv4 udp sport 67 udp dport 68 counter accept");
+        }
+
+        if (dhcpv6)
+        {
+            w.Line(2, $"{on}meta nfproto ipv6 udp sport 547 udp dport 546 counter accept");
+        }
+
         w.Line(2, "# Neighbour discovery (multicast, so conntrack can't match it).");
         w.Line(2, "icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert } counter accept");
     }

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Gateway.Agent.Conntrack;
 
-/// <summary>Every second, while someone is connected: one sample (<see cref="ConntrackSampler"/>), pushed as a <c>conntrack</c> frame.</summary>
-public sealed partial class ConntrackPublisher(ClientHub hub, RulesetManager rulesets, ILogger<ConntrackPublisher> logger) : BackgroundService
+/// <summary>Every second, while someone is connected: one sample (<see cref="ConntrackSampler"/>, with the UPnP mapping count), pushed as a <c>conntrack</c> frame.</summary>
+public sealed partial class ConntrackPublisher(ClientHub hub, RulesetManager rulesets, ILogger<ConntrackPublisher> logger, Upnp.MiniupnpdSupervisor? upnp = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,7 +35,10 @@ public sealed partial class ConntrackPublisher(ClientHub hub, RulesetManager rul
 
                     // Two procfs reads a second: conntrack loads with the first ruleset, and from then on entries count bytes.
                     Connections.ConntrackSwitches.TurnOn();
-                    hub.Broadcast(sampler.Sample(rulesets.AppliedConfig));
+                    var applied = rulesets.AppliedConfig;
+                    var sample = sampler.Sample(applied);
+                    // The live mappings (a listing of one short chain), only while UPnP is on.
+                    hub.Broadcast(upnp is not null && applied?.Upnp.Enabled == true ? sample with { UpnpMappings = upnp.Mappings().Count } : sample);
                     lastError = null;
                 }
                 catch (Exception ex) when (ex is NetlinkException or InvalidDataException)

@@ -51,7 +51,9 @@ public sealed class ConntrackSampler(ConntrackClient client, TimeProvider? time 
             Counts(applied?.OneToOne.Where(o => o.Enabled && o.Id > 0).Select(o => o.Id), CtMarks.OneToOne),
             Counts(applied?.Pinholes.Where(p => p.Enabled && p.Id > 0).Select(p => p.Id), CtMarks.Pinhole),
             stats,
-            _tally.ByFamily());
+            _tally.ByFamily(),
+            // A mapping's connections carry the kind alone (no id): one count for all of them, while UPnP is on.
+            applied?.Upnp.Enabled == true ? _tally.ByMark.GetValueOrDefault(CtMarks.UpnpKind) : null);
     }
 
     private List<ForwardConnections> Counts(IEnumerable<int>? ids, Func<int, uint> mark) =>

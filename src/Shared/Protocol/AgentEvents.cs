@@ -114,7 +114,9 @@ public sealed record ConntrackSample(
     IReadOnlyList<ForwardConnections>? OneToOne = null,
     IReadOnlyList<ForwardConnections>? Pinholes = null,
     IReadOnlyDictionary<string, long>? Stats = null,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>? ByFamily = null) : AgentEvent;
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>? ByFamily = null,
+    long? UpnpConnections = null,
+    int? UpnpMappings = null) : AgentEvent;
 
 public sealed record ForwardConnections(int Id, long Connections);
 

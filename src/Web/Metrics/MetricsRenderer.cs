@@ -98,6 +98,17 @@ public sealed partial class MetricsRenderer(AgentClient link, GatewayCounters co
         Connections(text, "gateway_forward_connections", "Live connections of each enabled port forward.", sample?.PortForwards, sample, forwards);
         Connections(text, "gateway_pinhole_connections", "Live connections of each enabled IPv6 pinhole.", sample?.Pinholes, sample, pinholes);
         Connections(text, "gateway_one_to_one_connections", "Live connections of each enabled 1:1 NAT entry.", sample?.OneToOne, sample, oneToOne);
+        text.Family("gateway_upnp_mappings", "gauge", "Live UPnP / NAT-PMP / PCP mappings (while UPnP is on).");
+        if (sample?.UpnpMappings is { } mappings)
+        {
+            text.Sample("gateway_upnp_mappings", mappings);
+        }
+
+        text.Family("gateway_upnp_connections", "gauge", "Live connections the UPnP mappings carry (while UPnP is on).");
+        if (sample?.UpnpConnections is { } upnpConnections)
+        {
+            text.Sample("gateway_upnp_connections", upnpConnections);
+        }
     }
 
     /// <summary>One sample per enabled item (0 when the agent counted none), none at all without a sample.</summary>

@@ -121,6 +121,18 @@ public sealed class UpnpTests(UpnpTests.Fixture fixture, ITestOutputHelper outpu
             var expires = tcp["expiresAt"]!.GetValue<DateTimeOffset>();
             Assert.InRange(expires, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(86400 + 60));
             Assert.Single(mappings, m => m!["id"]!.GetValue<string>() == "udp-15000");
+            using (var held = await OpenTcpAsync(_lab.WanNs, PublicWanIp, 18080))
+            {
+                Assert.NotNull(held);
+                Assert.Equal("lan1:8080", await held.ExchangeAsync());
+                // Counted in the live conntrack frame, and so in /metrics.
+                Assert.True(await Eventually.TrueAsync(async () =>
+                {
+                    var metrics = await _api.GetTextAsync("/metrics");
+                    return metrics.Contains("\ngateway_upnp_mappings 2\n", StringComparison.Ordinal)
+                        && System.Text.RegularExpressions.Regex.IsMatch(metrics, "\ngateway_upnp_connections [1-9]");
+                }, Within), "gateway_upnp_mappings / gateway_upnp_connections never showed the mappings");
+            }
 
             // Refusals: secure mode (another host's address), a denied port, and nothing for the WAN.
             var other = await UpnpcAsync(_lab.Lan1Ns, $"-a {Lan2Ip} 8081 18081 TCP");

@@ -47,6 +47,11 @@ trap 'exit 130' INT TERM
 # A lab left by a run that was killed outright is replaced.
 scripts/lab.sh down "$prefix"
 LAB_LAN_DHCP=1 scripts/lab.sh up "$prefix" wan0 --wan2 >/dev/null
+# miniupnpd refuses every mapping while the WAN address is in a reserved range (203.0.113.0/24 is one), so the WAN
+# link's first address is 44.0.0.1 (inside the lab only); 203.0.113.1 and the default route stay.
+ip -n "$router" addr add 44.0.0.1/24 dev wan0 && ip -n "$router" addr del 203.0.113.1/24 dev wan0 &&
+  ip -n "$router" addr add 203.0.113.1/24 dev wan0 && ip -n "$router" route replace default via 203.0.113.2
+ip -n "$wan" addr add 44.0.0.2/24 dev eth0
 
 rm -f "$state/agent.sock"   # left behind if a previous agent was killed outright
 # dnsmasq (dropped to its own user) reads its files in $state/dnsmasq: that folder and its parents must be world-readable.
@@ -91,7 +96,7 @@ done
 cat <<INFO
 
 Gateway: $url   (first visit: the setup page; WAN interface wan0, LAN interface br-lan, LAN 192.168.50.1/24)
-Lab: router $router (br-lan 192.168.50.1, wan0 203.0.113.1 / 2001:db8:113::1 with the default routes,
+Lab: router $router (br-lan 192.168.50.1, wan0 44.0.0.1 + 203.0.113.1 / 2001:db8:113::1 with the default routes,
      wan2 198.51.100.1), LAN hosts $lan1 (${lan1_ip:-no lease yet} by DHCP, 2001:db8:50::10) and $lan2 (${lan2_ip:-no lease yet}, ::11),
      WAN hosts $wan (203.0.113.2) and $wan2 (198.51.100.2), neither with a route to the LAN;
      both also hold 192.0.2.1, an "internet" address reachable through either uplink.
@@ -110,6 +115,11 @@ Try IPv6: in Settings set "IPv6 on the LAN" to the static address 2001:db8:50::1
 (TCP 8443, host suffix ::10), then
   ip netns exec $lan1 nc -6 -lk 8443                                   # LAN host 2001:db8:50::10
   echo hi | ip netns exec $wan nc -6 -N 2001:db8:50::10 8443           # routed, no NAT; 8444 stays closed
+
+Try UPnP: turn it on (NAT page, or PUT /api/v1/upnp {"enabled":true}), then
+  ip netns exec $lan1 nc -lk 8080                                       # a server on the LAN host
+  ip netns exec $lan1 upnpc -a ${lan1_ip:-<lan1's address>} 8080 18080 TCP   # the LAN host maps WAN port 18080 to itself
+  echo hello | ip netns exec $wan nc -N 44.0.0.1 18080                  # the router's (lab-public) WAN address
 
 Try the WAN by DHCP: PUT /api/v1/wan {"mode":"dhcp"} over REST (docs/rest.md, "WAN uplink"), then
   ip -n $router -4 addr show dev wan0                      # a 203.0.113.1xx lease from the lab ISP (dnsmasq in $wan)

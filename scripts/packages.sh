@@ -2,11 +2,12 @@
 # Sourced by run.sh and test.sh.
 # run.sh: the lab (iproute2, procps for sysctl), the kernel tools, nc and jq for the commands it and the README print, the AOT toolchain,
 # the LAN's DHCP/DNS/RA server the agent runs (dnsmasq-base), the DHCP client the lab's LAN hosts use (dhcpcd-base), and the
-# UPnP/NAT-PMP/PCP daemon the agent runs (miniupnpd-nftables: the binary only; Debian's `miniupnpd` service package is never installed).
+# UPnP/NAT-PMP/PCP daemon the agent runs (miniupnpd-nftables: the binary only; Debian's `miniupnpd` service package is never installed)
+# with a real client for the lab's LAN hosts (miniupnpc's upnpc).
 # The agent's NativeAOT publish (run.sh, test.sh, bench) links natively: clang (the SDK's preferred driver; it falls back to gcc) and zlib.
 AOT_PACKAGES=(clang zlib1g-dev)
-RUN_PACKAGES=(nftables conntrack iproute2 procps netcat-openbsd jq dnsmasq-base dhcpcd-base miniupnpd-nftables "${AOT_PACKAGES[@]}")
-# e2e tests: upnpc (miniupnpc) as a real UPnP client; dig (bind9-dnsutils) and rdisc6 (ndisc6) for the LAN services; a real FTP server (pyftpdlib, started with Debian's /usr/bin/python3) and client (curl);
+RUN_PACKAGES=(nftables conntrack iproute2 procps netcat-openbsd jq dnsmasq-base dhcpcd-base miniupnpd-nftables miniupnpc "${AOT_PACKAGES[@]}")
+# e2e tests: dig (bind9-dnsutils) and rdisc6 (ndisc6) for the LAN services; a real FTP server (pyftpdlib, started with Debian's /usr/bin/python3) and client (curl);
 # hping3 for SYN floods, spoofed sources and bare ACKs; ping for the WAN-ping switch; a TFTP server and
 # client (tftpd-hpa, tftp-hpa) for the tftp helper — the tests run in.tftpd themselves inside a namespace.
 # kea-dhcp6-server is the lab ISP's DHCPv6 server that delegates prefixes to the agent's dhcpcd (WanTests).
@@ -15,7 +16,7 @@ RUN_PACKAGES=(nftables conntrack iproute2 procps netcat-openbsd jq dnsmasq-base 
 # web as its socket unit does). nodejs (and npm, where the installed Node.js does not bring its own) for Redocly
 # CLI, which lints the OpenAPI document (tools/openapi); Debian's npm package would replace a Node.js that bundles
 # npm, so it is added only when needed.
-TEST_PACKAGES=("${RUN_PACKAGES[@]}" miniupnpc bind9-dnsutils ndisc6 chromium curl ca-certificates python3-pyftpdlib hping3 iputils-ping
+TEST_PACKAGES=("${RUN_PACKAGES[@]}" bind9-dnsutils ndisc6 chromium curl ca-certificates python3-pyftpdlib hping3 iputils-ping
   tftpd-hpa tftp-hpa prometheus lintian dpkg-dev systemd nodejs kea-dhcp6-server)
 command -v npm >/dev/null 2>&1 || TEST_PACKAGES+=(npm)
 

@@ -29,6 +29,7 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Lock _mappingsLock = new();
     private readonly Dictionary<(string Id, DateTimeOffset? Expires), DateTimeOffset> _seen = [];
+    private readonly HashSet<string> _shadowLogged = [];
     private GatewayConfig? _desired;
     private GatewayConfig? _served;
     private bool _told;
@@ -79,7 +80,17 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             var now = DateTimeOffset.UtcNow;
-            foreach (var mapping in Mappings().Where(m => m.ExpiresAt is { } expires && expires < now))
+            var mappings = Mappings();
+            if (Volatile.Read(ref _served) is { } served)
+            {
+                // Said once per mapping: the owner's forward keeps the port, the client believes it has it.
+                foreach (var shadowed in UpnpMappings.Shadowed(mappings, served.PortForwards).Where(m => _shadowLogged.Add(m.Id)))
+                {
+                    LogShadowed(shadowed.Id, shadowed.Client);
+                }
+            }
+
+            foreach (var mapping in mappings.Where(m => m.ExpiresAt is { } expires && expires < now))
             {
                 if (Delete(mapping.Id, _ => { }))
                 {
@@ -403,6 +414,9 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "UPnP mapping {Id} to {Address}:{Port} removed")]
     private partial void LogDeleted(string id, string address, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "UPnP mapping {Id} from {Client} carries nothing: a port forward of the owner takes that port")]
+    private partial void LogShadowed(string id, string client);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "UPnP mapping {Id} expired (the lease limit) and was removed")]
     private partial void LogExpired(string id);

@@ -78,6 +78,19 @@ public static partial class UpnpMappings
         return capped;
     }
 
+    /// <summary>
+    /// The mappings whose protocol and external port an enabled port forward of the owner also takes: the owner's
+    /// forward wins (its dnat runs first), and the mapping carries nothing.
+    /// </summary>
+    public static IEnumerable<UpnpMapping> Shadowed(IEnumerable<UpnpMapping> mappings, IReadOnlyList<Shared.Config.PortForward> forwards)
+    {
+        ArgumentNullException.ThrowIfNull(mappings);
+        ArgumentNullException.ThrowIfNull(forwards);
+        return mappings.Where(m => forwards.Any(f => f.Enabled && f.SourceCidr is null
+            && (m.Protocol == "tcp" ? f.CoversTcp : f.CoversUdp)
+            && m.ExternalPort >= f.ExternalPort && m.ExternalPort <= f.ExternalLast));
+    }
+
     /// <summary>A mapping's id in the REST path: <c>tcp-18080</c>.</summary>
     public static string Id(string protocol, int externalPort) => $"{protocol}-{externalPort.ToString(CultureInfo.InvariantCulture)}";
 

@@ -196,4 +196,18 @@ public sealed class UpnpAgentTests
         Assert.Equal(now.AddMinutes(40).AddHours(1), UpnpMappings.Capped([renewed], seen, 3600, now.AddMinutes(40))[0].ExpiresAt);
         Assert.Single(seen);
     }
+
+    [Fact]
+    public void A_mapping_on_a_port_the_owner_forwards_is_shadowed()
+    {
+        var mapping = new Gateway.Shared.Protocol.UpnpMapping("tcp-8080", "tcp", 8080, "192.168.1.10", 80, "", "192.168.1.10", null);
+        PortForward Forward(string protocol, int port, int? end = null, bool enabled = true, string? source = null) =>
+            new(1, "owner", enabled, protocol == "tcp" ? ForwardProtocol.Tcp : protocol == "udp" ? ForwardProtocol.Udp : ForwardProtocol.Both, port, end, "192.168.1.20", 80, source);
+
+        Assert.Single(UpnpMappings.Shadowed([mapping], [Forward("tcp", 8080)]));
+        Assert.Single(UpnpMappings.Shadowed([mapping], [Forward("both", 8000, 8100)]));
+        Assert.Empty(UpnpMappings.Shadowed([mapping], [Forward("udp", 8080)]));
+        Assert.Empty(UpnpMappings.Shadowed([mapping], [Forward("tcp", 8080, enabled: false)]));
+        Assert.Empty(UpnpMappings.Shadowed([mapping], [Forward("tcp", 8080, source: "198.51.100.0/24")]));
+    }
 }

@@ -108,7 +108,7 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
     public bool Delete(string id, Action<MappingRule> cut)
     {
         ArgumentNullException.ThrowIfNull(cut);
-        if (!UpnpMappings.TryParseId(id, out var protocol, out var externalPort))
+        if (!UpnpMappingId.TryParse(id, out var protocol, out var externalPort))
         {
             return false;
         }

@@ -32,7 +32,7 @@ public static partial class UpnpMappings
         {
             leases.TryGetValue((rule.Protocol, rule.ExternalPort), out var lease);
             mappings.Add(new UpnpMapping(
-                Id(rule.Protocol, rule.ExternalPort),
+                UpnpMappingId.Of(rule.Protocol, rule.ExternalPort),
                 rule.Protocol,
                 rule.ExternalPort,
                 rule.InternalAddress,
@@ -89,24 +89,6 @@ public static partial class UpnpMappings
         return mappings.Where(m => forwards.Any(f => f.Enabled && f.SourceCidr is null
             && (m.Protocol == "tcp" ? f.CoversTcp : f.CoversUdp)
             && m.ExternalPort >= f.ExternalPort && m.ExternalPort <= f.ExternalLast));
-    }
-
-    /// <summary>A mapping's id in the REST path: <c>tcp-18080</c>.</summary>
-    public static string Id(string protocol, int externalPort) => $"{protocol}-{externalPort.ToString(CultureInfo.InvariantCulture)}";
-
-    /// <summary>Reads an id back; false for anything but <c>tcp-N</c> / <c>udp-N</c> with N a port.</summary>
-    public static bool TryParseId(string? id, out string protocol, out int externalPort)
-    {
-        protocol = string.Empty;
-        externalPort = 0;
-        var match = id is { Length: <= 9 } ? IdPattern().Match(id) : Match.Empty;
-        if (!match.Success || !int.TryParse(match.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out externalPort) || externalPort is < 1 or > 65535)
-        {
-            return false;
-        }
-
-        protocol = match.Groups[1].Value;
-        return true;
     }
 
     /// <summary>One dnat rule of the chain with its handle.</summary>
@@ -186,9 +168,6 @@ public static partial class UpnpMappings
         var description = new string(parts[5].Where(c => !char.IsControl(c)).Take(256).ToArray());
         return (parts[0].ToLowerInvariant(), externalPort, description, expires == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(expires));
     }
-
-    [GeneratedRegex(@"^(tcp|udp)-([0-9]{1,5})$")]
-    private static partial Regex IdPattern();
 
     // miniupnpd's dnat rule as nft lists it with handles; an apply keeps these, so only its own shape appears here.
     [GeneratedRegex(@"^\s*iif ""[^""]+"" (?:@nh,72,8 0x(?<hex>[0-9a-f]+)|ip protocol (?<name>tcp|udp)) (?:th|tcp|udp) dport (?<eport>[0-9]{1,5}) dnat ip to (?<addr>[0-9.]{7,15}):(?<iport>[0-9]{1,5}) # handle (?<handle>[0-9]{1,19})\s*$")]

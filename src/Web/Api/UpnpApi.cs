@@ -16,13 +16,15 @@ public static class UpnpApi
     {
         var group = routes.MapGroup("/upnp").WithTags("UPnP").RequireApiAuth();
         group.MapGet("/", async (UpnpService upnp, CancellationToken ct) => TypedResults.Ok(await upnp.GetAsync(ct)))
-            .WithName("GetUpnp");
+            .WithName("GetUpnp")
+            .WithSummary("The UPnP IGD / NAT-PMP / PCP settings.");
         group.MapPut("/", PutAsync)
             .WithName("PutUpnp")
             .WithSummary("Replaces the UPnP IGD / NAT-PMP / PCP settings. A missing field takes its default (off, secure mode, 1024-65535, denied 21, 23, 135, 137-139, 445, 3389, 86400 s).")
             .Accepts<UpnpInput>("application/json");
         group.MapGet("/mappings", MappingsAsync)
             .WithName("ListUpnpMappings")
+            .WithSummary("The mappings LAN devices hold now, asked of the agent.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapDelete("/mappings/{id}", DeleteAsync)
             .WithName("DeleteUpnpMapping")
@@ -58,6 +60,12 @@ public static class UpnpApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, AgentClient agent, CancellationToken ct)
     {
+        // An id no mapping can have (not tcp-N or udp-N) needs no agent to be unknown.
+        if (!UpnpMappingId.TryParse(id, out _, out _))
+        {
+            return ApiResults.NotFound($"No live UPnP mapping '{id}'.");
+        }
+
         try
         {
             var reply = await agent.DeleteUpnpMappingAsync(id, ct);

@@ -134,6 +134,12 @@ internal static class FieldContract
             Description: "Null: any destination. An IPv4 address or network without host bits set."),
         [("ConfigRedirectInput", "destination")] = new(Pattern: Ipv4OptionalCidr, Example: "203.0.113.53",
             Description: "Null: any destination. An IPv4 address or network without host bits set."),
+        [("UpnpInput", "allowedPorts")] = new(Pattern: @"^[0-9]{1,5}(?:-[0-9]{1,5})?$", Example: "1024-65535",
+            Description: "The external ports a mapping may take: one port or first-last, 1–65535, first not above last."),
+        [("UpnpInput", "leaseSeconds")] = new(Minimum: UpnpSettings.MinLeaseSeconds, Maximum: UpnpSettings.MaxLeaseSeconds,
+            Description: "The longest a mapping lives without a renewal."),
+        [("UpnpInput", "deniedPorts")] = new(
+            Description: "Ports no mapping may take as its external or internal port: numbers (21) or \"first-last\" strings, at most 64."),
         [("WanInput", "address")] = new(Pattern: Ipv4Cidr, Example: "203.0.113.10/24",
             Description: "Static mode: the router's WAN address with its prefix length (8–32), outside the LAN."),
         [("WanInput", "gateway")] = new(Pattern: Ipv4, Format: "ipv4", Example: "203.0.113.1",
@@ -181,6 +187,7 @@ internal static class FieldContract
         ["ConfigStaticLeaseInput"] = ["name", "mac", "address"],
         ["DnsInput"] = [],
         ["WanInput"] = [],
+        ["UpnpInput"] = [],
         // ConfigValidator.ValidateDns names a host's missing name or address.
         ["DnsHostInput"] = ["name", "address"],
         ["RuleOrderInput"] = ["ids"],

@@ -65,6 +65,7 @@ internal static class OperationTexts
         ["DHCP"] = "Addresses for LAN devices from the router: the range, static leases and the live lease list.",
         ["DNS"] = "The router's resolver for the LAN: device names, extra local names and the upstream servers.",
         ["WAN"] = "The uplink: left to the host, or brought up by the router (DHCP, static, IPv6 prefix delegation), and its live status.",
+        ["UPnP"] = "Ports LAN devices open for themselves (UPnP IGD, NAT-PMP, PCP): the settings, the live mappings, and closing one.",
         ["Helpers"] = "Conntrack helpers (ftp, sip, …) for protocols that open extra connections.",
         ["Logging"] = "Which dropped or forwarded packets the firewall logs, and how often.",
         ["Backup"] = "The whole desired state as one document: export and restore.",

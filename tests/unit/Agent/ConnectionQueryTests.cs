@@ -38,7 +38,9 @@ public sealed class ConnectionQueryTests
     [InlineData(0x0200_0004u, "redirect", 4)]
     [InlineData(0x0300_0005u, "policy-route", 5)]
     [InlineData(0x0400_0006u, "pinhole", 6)]
-    [InlineData(0x0500_0007u, null, null)]
+    [InlineData(0x0500_0007u, "rule", 7)]
+    [InlineData(0x0600_0000u, "upnp", null)]
+    [InlineData(0x0700_0001u, null, null)]
     public void The_ct_mark_names_what_admitted_a_connection(uint mark, string? kind, int? id) =>
         Assert.Equal((kind, id), ConnectionRows.Kind(mark));
 }

@@ -106,7 +106,7 @@ public sealed class UpnpAgentTests
     [InlineData("tcp-80;flush ruleset", false)]
     [InlineData("", false)]
     public void Only_protocol_dash_port_is_an_id(string id, bool valid) =>
-        Assert.Equal(valid, UpnpMappings.TryParseId(id, out _, out _));
+        Assert.Equal(valid, Gateway.Shared.Protocol.UpnpMappingId.TryParse(id, out _, out _));
 
     [Fact]
     public void A_delete_finds_the_filter_rules_of_its_internal_address_and_port()

@@ -14,7 +14,7 @@ namespace Gateway.Tests.E2e.Upnp;
 /// packets from the WAN host. miniupnpd refuses every mapping while the WAN address is in a reserved range, so this
 /// lab's WAN link gets <see cref="PublicWanIp"/> as its first address (inside the lab's namespaces only).
 /// </summary>
-public sealed class UpnpTests(UpnpTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<UpnpTests.Fixture>
+public sealed partial class UpnpTests(UpnpTests.Fixture fixture, Ui.Chromium chromium, ITestOutputHelper output) : IClassFixture<UpnpTests.Fixture>, IClassFixture<Ui.Chromium>
 {
     public const string PublicWanIp = "44.0.0.1";
     public const string PublicWanHostIp = "44.0.0.2";

@@ -103,11 +103,11 @@ Lab: router $router (br-lan 192.168.50.1, wan0 44.0.0.1 + 203.0.113.1 / 2001:db8
 
 Names: ip netns exec $lan1 dig +short @192.168.50.1 lan2   (the router's DNS knows DHCP clients by name)
 
-Try a forward: create one for TCP 8080 -> ${lan1_ip:-<lan1's address>}:8080 (in the UI or over REST), then
+Try a forward: create one for TCP 8080 -> ${lan1_ip:-<lan1 address>}:8080 (in the UI or over REST), then
   ip netns exec $lan1 nc -lk 8080                         # a server on the LAN host
   echo hello | ip netns exec $wan nc -N 203.0.113.1 8080   # connect from the WAN host to the router's WAN address
 
-Try a policy route: source ${lan2_ip:-<lan2's address>}, out interface wan2, gateway 198.51.100.2, then
+Try a policy route: source ${lan2_ip:-<lan2 address>}, out interface wan2, gateway 198.51.100.2, then
   ip netns exec $wan2 nc -lk 9000                          # on the second WAN host (run the same on $wan)
   echo hi | ip netns exec $lan2 nc -N 192.0.2.1 9000        # arrives at $wan2 from 198.51.100.1
 
@@ -118,7 +118,7 @@ Try IPv6: in Settings set "IPv6 on the LAN" to the static address 2001:db8:50::1
 
 Try UPnP: turn it on (NAT page, or PUT /api/v1/upnp {"enabled":true}), then
   ip netns exec $lan1 nc -lk 8080                                       # a server on the LAN host
-  ip netns exec $lan1 upnpc -a ${lan1_ip:-<lan1's address>} 8080 18080 TCP   # the LAN host maps WAN port 18080 to itself
+  ip netns exec $lan1 upnpc -a ${lan1_ip:-<lan1 address>} 8080 18080 TCP    # the LAN host maps WAN port 18080 to itself
   echo hello | ip netns exec $wan nc -N 44.0.0.1 18080                  # the router's (lab-public) WAN address
 
 Try the WAN by DHCP: PUT /api/v1/wan {"mode":"dhcp"} over REST (docs/rest.md, "WAN uplink"), then

@@ -132,6 +132,26 @@ public static partial class RulesetCompiler
         w.Line(1, "}");
     }
 
+    /// <summary>
+    /// Packets the router sends skip the guard. Under <c>nf_conntrack_tcp_loose</c> a segment the router sends on
+    /// a connection whose entry was deleted (the accept that admitted it went, or the owner killed it) would create
+    /// the entry again from the router's side, and the peer's next segments, its replies, would be established and
+    /// accepted: the cut would not hold. So a connection the router sends on must start with a SYN too.
+    /// </summary>
+    private static void WriteOutputGuardChain(Writer w, GatewayConfig config)
+    {
+        if (!config.Protection.DropInvalid)
+        {
+            return;
+        }
+
+        w.Line();
+        w.Line(1, "chain guard_out {");
+        w.Line(2, "type filter hook output priority mangle; policy accept;");
+        w.Line(2, $"{NewTcp} tcp flags & (fin | syn | rst | ack) != syn counter drop");
+        w.Line(1, "}");
+    }
+
     /// <summary>The SYN-flood meter lines in front of a base chain's rules; <paramref name="match"/> picks the traffic.</summary>
     private static void SynMeter(Writer w, SynFloodLimit syn, string match)
     {

@@ -137,6 +137,7 @@ public static partial class RulesetCompiler
         WriteDosDrop(w, logging);
         WriteMacFilterChain(w, config, lan);
         WriteGuardChain(w, config, wan, lan, lanCidr);
+        WriteOutputGuardChain(w, config);
         WritePolicyChains(w, config);
         WriteNatChains(w, config, wan, lan, lanCidr);
         WriteInputChain(w, config, lan);

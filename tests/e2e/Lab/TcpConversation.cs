@@ -68,10 +68,13 @@ public sealed class TcpConversation : IDisposable
         try
         {
             await _stream.WriteAsync(Encoding.ASCII.GetBytes(token + "\n"), cts.Token);
-            var line = await _reader.ReadLineAsync(cts.Token);
-            if (line is not null && line.EndsWith(" " + token, StringComparison.Ordinal))
+            // Lines the server said unasked (TcpEchoServer.SayToAllAsync) are not the answer: read past them.
+            while (await _reader.ReadLineAsync(cts.Token) is { } line)
             {
-                return line[..^(token.Length + 1)];
+                if (line.EndsWith(" " + token, StringComparison.Ordinal))
+                {
+                    return line[..^(token.Length + 1)];
+                }
             }
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)

@@ -81,6 +81,26 @@ public sealed class TcpEchoServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends <paramref name="line"/> unasked on every connection this server accepted, so the server's side speaks
+    /// first (as a shell session's output would). A connection that is gone is skipped.
+    /// </summary>
+    public async Task SayToAllAsync(string line)
+    {
+        var bytes = Encoding.ASCII.GetBytes($"{Marker} {line}\n");
+        foreach (var connection in _connections)
+        {
+            try
+            {
+                await connection.SendAsync(bytes, SocketFlags.None);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Closed already: nothing to say on it.
+            }
+        }
+    }
+
     private async Task ServeAsync(Socket connection)
     {
         try

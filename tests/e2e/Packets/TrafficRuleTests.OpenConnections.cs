@@ -38,6 +38,34 @@ public sealed partial class TrafficRuleTests
         Assert.Null(await TcpExchangeAsync(_lab.WanNs, RouterWanIp, port, timeout: TimeSpan.FromSeconds(1)));
     }
 
+    /// <summary>
+    /// The router's side speaks first after the cut (a shell session's output would): its segment must not bring
+    /// the deleted entry back, or the peer's next segments are replies of it and pass as established.
+    /// </summary>
+    [Fact]
+    public async Task AnInputSessionStaysCutWhenTheRoutersSideSpeaksFirst()
+    {
+        const int port = 7803;
+        await using var server = _lab.StartTcpEchoServer(_lab.RouterNs, port, "router");
+        var accept = await _api.CreateRuleAsync(_lab, new
+        {
+            name = "router service",
+            chain = "input",
+            inInterface = _lab.WanInterface,
+            protocol = "tcp",
+            destinationPort = port,
+            action = "accept",
+        });
+        using var session = await OpenTcpAsync(_lab.WanNs, RouterWanIp, port);
+        Assert.NotNull(session);
+        Assert.Equal("router", await session.ExchangeAsync());
+
+        await _api.DeleteRuleAsync(_lab, accept);
+        await server.SayToAllAsync("unasked");
+
+        Assert.Null(await session.ExchangeAsync(StoppedWithin));
+    }
+
     [Fact]
     public async Task AForwardDropForALanHostStopsItsOpenWanSession()
     {

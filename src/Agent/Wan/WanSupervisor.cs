@@ -6,6 +6,7 @@ using Gateway.Agent.Links;
 using Gateway.Agent.Routing;
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
+using Gateway.Shared.Validation;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -55,6 +56,18 @@ public sealed partial class WanSupervisor(
     }
 
     /// <summary>The uplink now: the configured mode, the link's live addresses and gateway, what dhcpcd reported.</summary>
+    /// <summary>
+    /// The link the status describes: the WAN link itself, or for a wildcard (<c>ppp*</c>, only unmanaged) the matching
+    /// link that carries the default route, else the first matching one that is up with an IPv4 address.
+    /// </summary>
+    public static LinkInfo? Uplink(IReadOnlyList<LinkInfo> links, string pattern)
+    {
+        var matching = links.Where(l => FieldRules.InterfaceMatches(pattern, l.Name)).ToList();
+        return matching.FirstOrDefault(l => l.DefaultRoute)
+            ?? matching.FirstOrDefault(l => l.Up && l.Addresses.Any(a => !a.Contains(':', StringComparison.Ordinal)))
+            ?? matching.FirstOrDefault();
+    }
+
     public WanStatusReply Status()
     {
         WanSettings wan;
@@ -65,13 +78,13 @@ public sealed partial class WanSupervisor(
             link = _desired?.Network.WanInterface;
         }
 
-        var info = link is null ? null : LinkLister.List().FirstOrDefault(l => l.Name == link);
+        var info = link is null ? null : Uplink(LinkLister.List(), link);
         IReadOnlyList<string> v6 = [];
         if (info is not null)
         {
             try
             {
-                v6 = [.. kernel.Ipv6Addresses().Where(a => a.Link == link && !a.Address.StartsWith("fe80:", StringComparison.OrdinalIgnoreCase)).Select(a => $"{a.Address}/{a.PrefixLength}")];
+                v6 = [.. kernel.Ipv6Addresses().Where(a => a.Link == info.Name && !a.Address.StartsWith("fe80:", StringComparison.OrdinalIgnoreCase)).Select(a => $"{a.Address}/{a.PrefixLength}")];
             }
             catch (RoutingException)
             {

@@ -127,4 +127,4 @@ public sealed record MacPolicyInput(MacFilterMode? Mode);
 
 /// <summary>The body of POST /api/v1/setup.</summary>
 public sealed record SetupInput(
-    string? AdminPassword, string? WanInterface, string? LanInterface, string? LanAddress, bool? Masquerade, string? LanIpv6 = null, DhcpInput? Dhcp = null);
+    string? AdminPassword, string? WanInterface, string? LanInterface, string? LanAddress, bool? Masquerade, string? LanIpv6 = null, DhcpInput? Dhcp = null, WanInput? Wan = null);

@@ -39,6 +39,9 @@ public sealed class SetupService(
         // A fresh router serves its LAN: DHCP on (the default range unless the body says otherwise) and DNS on.
         var dhcp = (input?.Dhcp ?? new DhcpInput(null, null, null, null, null)).ToSettings(errors.Has("lanAddress") ? null : network.LanAddress);
         ConfigValidator.ValidateDhcp(dhcp, errors.Has("lanAddress") ? null : network, errors, "dhcp");
+        // The uplink as the wizard's WAN step chose it; without one, unmanaged (the host's networking, as before).
+        var wan = (input?.Wan ?? new WanInput(null, null, null, null, null, null)).ToSettings();
+        ConfigValidator.ValidateWan(wan, errors.Has("lanAddress") || errors.Has("wanInterface") ? null : network, errors, "wan");
         if (!errors.IsValid)
         {
             return Outcome<string>.Invalid(errors);
@@ -59,6 +62,7 @@ public sealed class SetupService(
             db.Network.Add(NetworkSettingsEntity.From(NetworkService.Canonical(network)));
             (await db.Dhcp.SingleAsync(c)).CopyFrom(dhcp);
             (await db.Dns.SingleAsync(c)).CopyFrom(DnsSettings.Default);
+            (await db.Wan.SingleAsync(c)).CopyFrom(WanService.Canonical(wan));
             return Outcome<string>.Ok("");
         }, ct);
 

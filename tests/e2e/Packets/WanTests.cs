@@ -13,7 +13,7 @@ namespace Gateway.Tests.E2e.Packets;
 /// mode sets and removes exactly its address and route; ipv6 auto numbers the LAN from the delegation and a new
 /// delegation renumbers it; unmanaged leaves no client running; the host's resolver file is never written.
 /// </summary>
-public sealed class WanTests(WanTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<WanTests.Fixture>
+public sealed partial class WanTests(WanTests.Fixture fixture, Ui.Chromium chromium, ITestOutputHelper output) : IClassFixture<WanTests.Fixture>, IClassFixture<Ui.Chromium>
 {
     public sealed class Fixture : LabFixture
     {

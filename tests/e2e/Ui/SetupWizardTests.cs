@@ -102,7 +102,19 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await page.SetViewportSizeAsync(Panel.DesktopWidth, 900);
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
 
-        // Step 3: one address/prefix field as in Settings, taken from the bridge the agent reported, with an example
+        // Step 3: the uplink. A wildcard WAN names no single link a DHCP client could run on: only "leave it to this
+        // machine" can be chosen, and the other two say why.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "WAN", Level = 2 })).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Leave it to this machine")).ToBeCheckedAsync();
+        await Expect(page.GetByLabel("DHCP from the ISP")).ToBeDisabledAsync();
+        await Expect(page.GetByLabel("Static address")).ToBeDisabledAsync();
+        await Expect(page.GetByLabel("DHCP from the ISP")).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex("only mode unmanaged"));
+        await panel.AssertEveryInputHasAVisibleLabelAsync("Setup, WAN step");
+        await panel.ScreenshotAsync("setup-3-wan");
+        await Axe.AssertNoViolationsAsync(page, "Setup, WAN step");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+
+        // Step 4: one address/prefix field as in Settings, taken from the bridge the agent reported, with an example
         // from that LAN; masquerade is on by default.
         var lanAddress = page.GetByLabel("LAN address and prefix", new() { Exact = true });
         await Expect(lanAddress).ToBeFocusedAsync();
@@ -112,7 +124,7 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await Expect(form).Not.ToContainTextAsync("192.168.1.");
         await Expect(page.GetByLabel("Masquerade LAN traffic to the internet")).ToBeCheckedAsync();
         await panel.AssertEveryInputHasAVisibleLabelAsync("Setup, LAN step");
-        await panel.ScreenshotAsync("setup-3-lan");
+        await panel.ScreenshotAsync("setup-4-lan");
         await Axe.AssertNoViolationsAsync(page, "Setup, LAN step");
         // The same words as Settings for an empty and for a malformed value.
         // Each edit is committed (Tab) and seen by the server before Next, as a person's would be: a click racing the
@@ -136,14 +148,15 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         await Expect(dhcpStatus).Not.ToContainTextAsync("once the LAN address is valid");
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
 
-        // Step 4: review, then apply. The password is said to be set, with nothing that tells its length.
+        // Step 5: review, then apply. The password is said to be set, with nothing that tells its length.
         await Expect(page.GetByText(Lab.Lab.LanCidr)).ToBeVisibleAsync();
         var review = page.Locator("main dl.facts");
         await Expect(review.Locator("dt:text-is('Admin password') + dd")).ToHaveTextAsync("Set (not shown)");
         await Expect(review).Not.ToContainTextAsync("characters");
         await Expect(review).Not.ToContainTextAsync("••");
         await Expect(page.GetByText("ppp*", new() { Exact = true })).ToBeVisibleAsync();
-        await panel.ScreenshotAsync("setup-4-review");
+        await Expect(review.Locator("dt:text-is('WAN address') + dd")).ToHaveTextAsync("left to this machine's networking");
+        await panel.ScreenshotAsync("setup-5-review");
         await Axe.AssertNoViolationsAsync(page, "Setup, review step");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
 
@@ -155,6 +168,10 @@ public sealed class SetupWizardTests(Chromium chromium) : IClassFixture<Chromium
         var network = page.GetByRole(AriaRole.Region, new() { Name = "Network" });
         await Expect(network).ToContainTextAsync("ppp*");
         await Expect(network).ToContainTextAsync("ppp0 up");
+        // The uplink as the agent sees it: the host's networking numbered the lab's WAN link.
+        var uplink = page.GetByRole(AriaRole.Region, new() { Name = "Uplink" });
+        await Expect(uplink).ToContainTextAsync("this machine's networking");
+        await Expect(uplink).ToContainTextAsync(Lab.Lab.RouterWanIp);
         await panel.ScreenshotAsync("dashboard-after-setup");
 
         // The rules are real: with masquerade a LAN host reaches the WAN host, which has no route back to the LAN.

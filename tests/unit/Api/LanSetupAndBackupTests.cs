@@ -41,6 +41,39 @@ public sealed class LanSetupAndBackupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Setup_may_carry_the_wan_and_refuses_a_wildcard_with_dhcp_or_a_gateway_off_the_subnet_storing_nothing()
+    {
+        using var client = _app.CreateApiClient();
+        var body = new JsonObject
+        {
+            ["adminPassword"] = GatewayApplication.Password,
+            ["wanInterface"] = "ppp*",
+            ["lanInterface"] = "br-lan",
+            ["lanAddress"] = "10.0.0.1/16",
+            ["wan"] = new JsonObject { ["mode"] = "dhcp" },
+        };
+        var refused = await client.PostAsJsonAsync("/api/v1/setup", body);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("wan.mode", out _));
+
+        body["wanInterface"] = "wan0";
+        body["wan"] = new JsonObject { ["mode"] = "static", ["address"] = "203.0.113.10/24", ["gateway"] = "198.51.100.1" };
+        refused = await client.PostAsJsonAsync("/api/v1/setup", body);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("wan.gateway", out _));
+        Assert.Equal(0, await _app.CountRowsAsync("AdminUsers"));
+
+        body["wan"] = new JsonObject { ["mode"] = "static", ["address"] = "203.0.113.10/24", ["gateway"] = "203.0.113.1", ["dns"] = new JsonArray("9.9.9.9") };
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/setup", body)).StatusCode);
+        using var authorized = _app.CreateClientWithToken(await _app.CreateTokenAsync());
+        var wan = await authorized.GetFromJsonAsync<JsonElement>("/api/v1/wan");
+        Assert.Equal("static", wan.GetProperty("mode").GetString());
+        Assert.Equal("203.0.113.10/24", wan.GetProperty("address").GetString());
+        Assert.Equal("203.0.113.1", wan.GetProperty("gateway").GetString());
+        Assert.Equal("9.9.9.9", wan.GetProperty("dns")[0].GetString());
+    }
+
+    [Fact]
     public async Task A_lan_change_moves_the_range_and_a_static_lease_outside_the_new_lan_is_409()
     {
         await _app.CompleteSetupAsync();

@@ -1,3 +1,5 @@
+using Gateway.Web.Components.Shared;
+
 namespace Gateway.Web.Components.Setup;
 
 /// <summary>What the wizard collects across its steps before one call to the setup service.</summary>
@@ -21,4 +23,13 @@ public sealed class SetupModel
 
     /// <summary>network.lanIpv6: null = off (the default), "auto", or a static "2001:db8:1::1/64".</summary>
     public string? LanIpv6 { get; set; }
+
+    /// <summary>The uplink (setup's <c>wan</c>).</summary>
+    public WanModel Wan { get; } = new();
+
+    /// <summary>
+    /// The WAN interface the WAN step last suggested a mode for: the suggestion follows a changed interface but never
+    /// overrides what the owner chose for the same one.
+    /// </summary>
+    public string? WanModeSuggestedFor { get; set; }
 }

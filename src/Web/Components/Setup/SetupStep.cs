@@ -4,6 +4,7 @@ public enum SetupStep
 {
     Welcome,
     Interfaces,
+    Wan,
     Lan,
     Review,
 }

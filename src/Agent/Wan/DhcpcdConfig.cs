@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Shared.Config;
+using Gateway.Shared.Validation;
 
 namespace Gateway.Agent.Wan;
 
@@ -34,6 +35,17 @@ public static class DhcpcdConfig
     public static string Render(WanSettings wan, string wanLink, string? lanLink)
     {
         ArgumentNullException.ThrowIfNull(wan);
+        // The agent trusts nothing it receives: a name that is not one plain link could start another directive.
+        if (!IsLink(wanLink) || (lanLink is not null && !IsLink(lanLink)))
+        {
+            throw new ArgumentException("A link name dhcpcd's file can't carry.", nameof(wanLink));
+        }
+
+        if (wan.PrefixHint is { } asked && asked is < WanSettings.MinPrefixHint or > WanSettings.MaxPrefixHint)
+        {
+            throw new ArgumentException("The prefix length asked for is out of range.", nameof(wan));
+        }
+
         var delegates = wan.Ipv6 == WanIpv6.Auto && lanLink is not null;
         var text = new StringBuilder();
         text.Append("# Written by gateway-agent; dhcpcd reads nothing else.\n");
@@ -91,6 +103,10 @@ public static class DhcpcdConfig
 
         return text.ToString();
     }
+
+    /// <summary>One named link by the shared rule (no wildcard): the only names dhcpcd's file carries.</summary>
+    public static bool IsLink(string? name) =>
+        name is { Length: > 0 } && FieldRules.IsInterfaceName(name) && !name.Contains('*', StringComparison.Ordinal);
 
     /// <summary>
     /// The hook: dhcpcd's event variables (reason, interface, new_*/old_*) into a new file in

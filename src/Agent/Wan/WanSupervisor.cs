@@ -146,8 +146,9 @@ public sealed partial class WanSupervisor(
                 var link = config?.Network.WanInterface;
                 ReconcileStatic(wan, link);
 
-                var conf = wan.RunsClient && link is not null && !link.Contains('*', StringComparison.Ordinal)
-                    ? DhcpcdConfig.Render(wan, link, config!.Network.LanInterface)
+                var lan = config?.Network.LanInterface;
+                var conf = wan.RunsClient && DhcpcdConfig.IsLink(link) && (lan is null || DhcpcdConfig.IsLink(lan))
+                    ? DhcpcdConfig.Render(wan, link!, lan)
                     : null;
                 if (conf == running && process is not null)
                 {

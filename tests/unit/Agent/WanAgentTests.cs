@@ -39,6 +39,21 @@ public sealed class WanAgentTests : IDisposable
             DhcpcdConfig.Render(new WanSettings(WanMode.Dhcp), "wan0", "br-lan"));
     }
 
+    [Theory]
+    [InlineData("wan0\nscript /tmp/x", "br-lan")]
+    [InlineData("ppp*", "br-lan")]
+    [InlineData("", "br-lan")]
+    [InlineData("wan0", "br-lan nohook")]
+    public void A_link_name_that_is_not_one_plain_link_never_reaches_dhcpcds_file(string wan, string lan)
+    {
+        Assert.False(DhcpcdConfig.IsLink(wan) && DhcpcdConfig.IsLink(lan));
+        Assert.Throws<ArgumentException>(() => DhcpcdConfig.Render(new WanSettings(WanMode.Dhcp, Ipv6: WanIpv6.Auto), wan, lan));
+    }
+
+    [Fact]
+    public void A_prefix_length_out_of_range_never_reaches_dhcpcds_file() =>
+        Assert.Throws<ArgumentException>(() => DhcpcdConfig.Render(new WanSettings(WanMode.Dhcp, Ipv6: WanIpv6.Auto, PrefixHint: 12), "wan0", "br-lan"));
+
     [Fact]
     public void Ipv6_auto_delegates_the_first_64_to_the_lan_link_which_dhcpcd_leaves_otherwise_alone()
     {

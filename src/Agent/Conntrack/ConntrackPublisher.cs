@@ -38,7 +38,7 @@ public sealed partial class ConntrackPublisher(ClientHub hub, RulesetManager rul
                     var applied = rulesets.AppliedConfig;
                     var sample = sampler.Sample(applied);
                     // The live mappings (a listing of one short chain), only while UPnP is on.
-                    hub.Broadcast(upnp is not null && applied?.Upnp.Enabled == true ? sample with { UpnpMappings = upnp.Mappings().Count } : sample);
+                    hub.Broadcast(upnp is not null && applied?.Upnp.Enabled == true ? sample with { UpnpMappings = upnp.MappingCount() } : sample);
                     lastError = null;
                 }
                 catch (Exception ex) when (ex is NetlinkException or InvalidDataException)

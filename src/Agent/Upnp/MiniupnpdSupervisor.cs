@@ -30,6 +30,8 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
     private readonly Lock _mappingsLock = new();
     private readonly Dictionary<(string Id, DateTimeOffset? Expires), DateTimeOffset> _seen = [];
     private readonly HashSet<string> _shadowLogged = [];
+    private int _count;
+    private long _countReadAt = long.MinValue / 2;
     private GatewayConfig? _desired;
     private GatewayConfig? _served;
     private bool _told;
@@ -72,6 +74,26 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
             return UpnpMappings.Capped(read, _seen, served.Upnp.LeaseSeconds, DateTimeOffset.UtcNow);
         }
     }
+
+    /// <summary>
+    /// How many mappings are live, for the once-a-second conntrack frame and /metrics. Listing the chain and reading
+    /// the lease file every second would cost more than a count is worth, so it is read again at most every
+    /// <see cref="CountRefresh"/>; a deletion through <see cref="Delete"/> reads it again at once.
+    /// </summary>
+    public int MappingCount()
+    {
+        var now = Environment.TickCount64;
+        if (now - Interlocked.Read(ref _countReadAt) >= (long)CountRefresh.TotalMilliseconds)
+        {
+            Volatile.Write(ref _count, Mappings().Count);
+            Interlocked.Exchange(ref _countReadAt, now);
+        }
+
+        return Volatile.Read(ref _count);
+    }
+
+    /// <summary>How stale <see cref="MappingCount"/> may be.</summary>
+    public static readonly TimeSpan CountRefresh = TimeSpan.FromSeconds(5);
 
     /// <summary>Removes the mappings past their (capped) expiry that miniupnpd keeps: IGD mappings it gave a week.</summary>
     private async Task SweepAsync(CancellationToken stoppingToken)
@@ -135,6 +157,7 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
         }
 
         LogDeleted(id, rule.InternalAddress, rule.InternalPort);
+        Interlocked.Exchange(ref _countReadAt, long.MinValue / 2);
         cut(rule);
         return true;
     }

@@ -11,6 +11,7 @@ public static class DeviceServiceCollectionExtensions
         services.AddSingleton<DeviceRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<DeviceRecorder>());
         services.AddSingleton<DeviceList>();
+        services.AddScoped<DeviceActions>();
         return services;
     }
 }

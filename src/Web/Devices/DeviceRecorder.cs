@@ -113,7 +113,14 @@ public sealed partial class DeviceRecorder(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushAsync(cancellationToken);
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
+        {
+            // The host is past its services (or its stop timeout): the last flush (at most a minute ago) stands.
+        }
     }
 
     /// <summary>Writes what is pending now (totals, buckets, the agent reading) and drops buckets past their keep.</summary>

@@ -6,7 +6,7 @@
 # with a real client for the lab's LAN hosts (miniupnpc's upnpc).
 # The agent's NativeAOT publish (run.sh, test.sh, bench) links natively: clang (the SDK's preferred driver; it falls back to gcc) and zlib.
 AOT_PACKAGES=(clang zlib1g-dev)
-RUN_PACKAGES=(nftables conntrack iproute2 procps netcat-openbsd jq dnsmasq-base dhcpcd-base miniupnpd-nftables miniupnpc "${AOT_PACKAGES[@]}")
+RUN_PACKAGES=(nftables conntrack iproute2 procps netcat-openbsd jq dnsmasq-base dhcpcd-base miniupnpd-nftables miniupnpc ieee-data "${AOT_PACKAGES[@]}")
 # e2e tests: dig (bind9-dnsutils) and rdisc6 (ndisc6) for the LAN services; a real FTP server (pyftpdlib, started with Debian's /usr/bin/python3) and client (curl);
 # hping3 for SYN floods, spoofed sources and bare ACKs; ping for the WAN-ping switch; a TFTP server and
 # client (tftpd-hpa, tftp-hpa) for the tftp helper — the tests run in.tftpd themselves inside a namespace.
@@ -17,7 +17,7 @@ RUN_PACKAGES=(nftables conntrack iproute2 procps netcat-openbsd jq dnsmasq-base 
 # CLI, which lints the OpenAPI document (tools/openapi); Debian's npm package would replace a Node.js that bundles
 # npm, so it is added only when needed.
 TEST_PACKAGES=("${RUN_PACKAGES[@]}" bind9-dnsutils ndisc6 chromium curl ca-certificates python3-pyftpdlib hping3 iputils-ping
-  tftpd-hpa tftp-hpa prometheus lintian dpkg-dev systemd nodejs kea-dhcp6-server)
+  tftpd-hpa tftp-hpa prometheus lintian dpkg-dev systemd nodejs kea-dhcp6-server iperf3)
 command -v npm >/dev/null 2>&1 || TEST_PACKAGES+=(npm)
 
 # Packages whose postinst starts a daemon on the host: installed under a policy-rc.d that forbids it.

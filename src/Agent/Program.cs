@@ -47,6 +47,8 @@ builder.Services.AddSingleton<ClientHub>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(new Gateway.Agent.Confirm.ConfirmFile(options.StateDir));
 builder.Services.AddSingleton<Gateway.Agent.Confirm.ConfirmWindow>();
+builder.Services.AddSingleton<Gateway.Agent.Devices.DeviceAccountant>();
+builder.Services.AddHostedService(provider => provider.GetRequiredService<Gateway.Agent.Devices.DeviceAccountant>());
 builder.Services.AddHostedService<AgentServer>();
 builder.Services.AddHostedService<ConntrackPublisher>();
 builder.Services.AddHostedService<KmsgReader>();

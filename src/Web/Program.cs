@@ -3,6 +3,7 @@ using Gateway.Web.Auth;
 using Gateway.Web.Components;
 using Gateway.Web.Confirm;
 using Gateway.Web.Data;
+using Gateway.Web.Devices;
 using Gateway.Web.Metrics;
 using Gateway.Web.Security;
 using Gateway.Web.OpenApi;
@@ -84,6 +85,7 @@ public sealed class Program
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
         builder.Services.AddGatewayState(builder.Configuration.GetSection("Agent"));
         builder.Services.AddCommitConfirmed(builder.Configuration.GetSection("Apply"));
+        builder.Services.AddGatewayDevices(builder.Configuration.GetSection("Devices"));
         builder.Services.AddGatewayAuth();
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { ApiJson.HideComputedSharedMembers } });

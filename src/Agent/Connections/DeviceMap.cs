@@ -37,6 +37,14 @@ public sealed class DeviceMap
         ?? Lookup(entry.Family, entry.ReplySource.Address)
         ?? Lookup(entry.Family, entry.OriginalDestination.Address);
 
+    /// <summary><see cref="Of(in ConnectionEntry)"/>, and whether the device is the original source (it opened the connection).</summary>
+    public string? Of(in ConnectionEntry entry, out bool original)
+    {
+        var source = Lookup(entry.Family, entry.OriginalSource.Address);
+        original = source is not null;
+        return source ?? Lookup(entry.Family, entry.ReplySource.Address) ?? Lookup(entry.Family, entry.OriginalDestination.Address);
+    }
+
     private string? Lookup(byte family, UInt128 address) => _macs.GetValueOrDefault((family, address));
 
     private void Add(string address, string mac)

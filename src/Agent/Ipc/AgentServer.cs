@@ -33,7 +33,8 @@ public sealed partial class AgentServer : BackgroundService
         Confirm.ConfirmWindow? confirm = null,
         Lan.DnsmasqSupervisor? dnsmasq = null,
         Upnp.MiniupnpdSupervisor? upnp = null,
-        Wan.WanSupervisor? wan = null)
+        Wan.WanSupervisor? wan = null,
+        Devices.DeviceAccountant? devices = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -41,7 +42,7 @@ public sealed partial class AgentServer : BackgroundService
         _logger = logger;
         _limits = limits ?? SocketLimits.Default;
         _peers = new PeerCheck(options.AllowedUids, logger);
-        _dispatcher = new FrameDispatcher(rulesets, applier, hub, confirm, dnsmasq, upnp, wan);
+        _dispatcher = new FrameDispatcher(rulesets, applier, hub, confirm, dnsmasq, upnp, wan, devices);
     }
 
     public static string AgentVersion { get; } =

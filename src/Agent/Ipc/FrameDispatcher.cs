@@ -17,7 +17,7 @@ public sealed class FrameDispatcher
 {
     private readonly Dictionary<Type, Func<Frame, CancellationToken, Task>> _handlers;
 
-    public FrameDispatcher(RulesetManager rulesets, NftApplier applier, ClientHub hub, ConfirmWindow? confirm, DnsmasqSupervisor? dnsmasq, Upnp.MiniupnpdSupervisor? upnp = null, Wan.WanSupervisor? wan = null)
+    public FrameDispatcher(RulesetManager rulesets, NftApplier applier, ClientHub hub, ConfirmWindow? confirm, DnsmasqSupervisor? dnsmasq, Upnp.MiniupnpdSupervisor? upnp = null, Wan.WanSupervisor? wan = null, Devices.DeviceAccountant? devices = null)
     {
         var ordered = new KernelOrderedFrames(rulesets, hub, confirm);
         _handlers = new()
@@ -40,6 +40,7 @@ public sealed class FrameDispatcher
                 return new UpnpMappingsReply(upnp is null ? [] : upnp.Mappings(), deleted);
             }),
             [typeof(GetWanStatusRequest)] = Answer(_ => wan?.Status() ?? new WanStatusReply(new WanStatus(Gateway.Shared.Config.WanMode.Unmanaged, false, [], null, [], null, null, null), [])),
+            [typeof(GetDevicesRequest)] = Answer(async (_, ct) => await Task.Run(() => Devices.DeviceFrames.Reply(devices, dnsmasq, rulesets.AppliedConfig?.Network.LanInterface), ct).ConfigureAwait(false)),
             [typeof(GetRulesetRequest)] = Answer(async (_, ct) => new RulesetReply(await RulesetText.ReadAsync(applier, rulesets, ct).ConfigureAwait(false))),
         };
     }

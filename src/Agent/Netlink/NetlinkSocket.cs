@@ -50,6 +50,15 @@ public sealed unsafe class NetlinkSocket : IDisposable
         }
     }
 
+    /// <summary>
+    /// A receive buffer of <paramref name="bytes"/> past net.core.rmem_max (SO_RCVBUFFORCE, needs CAP_NET_ADMIN), so a
+    /// burst of events waits while the reader is busy; without the capability the buffer stays as it was.
+    /// </summary>
+    public void ForceReceiveBuffer(int bytes) =>
+        setsockopt((int)_fd.DangerousGetHandle(), SOL_SOCKET, SocketOptionReceiveBufferForce, &bytes, sizeof(int));
+
+    private const int SocketOptionReceiveBufferForce = 33;
+
     /// <summary>Makes <see cref="ReceiveEvents"/> give up after <paramref name="timeout"/> (SO_RCVTIMEO).</summary>
     public void SetReceiveTimeout(TimeSpan timeout)
     {

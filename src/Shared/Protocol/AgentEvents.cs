@@ -21,6 +21,7 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(RevertedEvent), "reverted")]
 [JsonDerivedType(typeof(ConnectionsReply), "connections")]
 [JsonDerivedType(typeof(ConnectionKilledReply), "connection-killed")]
+[JsonDerivedType(typeof(DevicesReply), "devices")]
 public abstract record AgentEvent
 {
     /// <summary>

@@ -17,6 +17,7 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(GetUpnpMappingsRequest), "get-upnp-mappings")]
 [JsonDerivedType(typeof(DeleteUpnpMappingRequest), "delete-upnp-mapping")]
 [JsonDerivedType(typeof(GetWanStatusRequest), "get-wan-status")]
+[JsonDerivedType(typeof(GetDevicesRequest), "get-devices")]
 public abstract record AgentRequest
 {
     /// <summary>

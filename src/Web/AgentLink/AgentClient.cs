@@ -130,6 +130,10 @@ public sealed class AgentClient(AgentChannel channel, ApplyPump pump, AppliedSta
     public async Task<IReadOnlyList<DhcpLease>> GetLeasesAsync(CancellationToken ct = default) =>
         (await channel.RequestAsync<LeasesReply>(new GetLeasesRequest(), ct)).Leases;
 
+    /// <summary>The agent's view of the LAN's devices: neighbours, leases, connections and byte totals per MAC.</summary>
+    public Task<DevicesReply> GetDevicesAsync(CancellationToken ct = default) =>
+        channel.RequestAsync<DevicesReply>(new GetDevicesRequest(), ct);
+
     /// <summary>One page of the conntrack table, filtered by the agent.</summary>
     /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
     public Task<ConnectionsReply> ListConnectionsAsync(ListConnectionsRequest request, CancellationToken ct = default) =>

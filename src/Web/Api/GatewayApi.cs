@@ -32,6 +32,7 @@ public static class GatewayApi
         api.MapLogs();
         api.MapConntrack();
         api.MapConnections();
+        api.MapDevices();
         api.MapRuleset();
         api.MapConfig();
         api.MapApply();

@@ -40,6 +40,10 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
 
     public DbSet<WanSettingsEntity> Wan => Set<WanSettingsEntity>();
 
+    public DbSet<DeviceEntity> Devices => Set<DeviceEntity>();
+
+    public DbSet<DeviceTrafficEntity> DeviceTraffic => Set<DeviceTrafficEntity>();
+
     public DbSet<AdminUserEntity> AdminUsers => Set<AdminUserEntity>();
 
     public DbSet<ApiTokenEntity> ApiTokens => Set<ApiTokenEntity>();

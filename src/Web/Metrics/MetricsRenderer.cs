@@ -12,7 +12,7 @@ namespace Gateway.Web.Metrics;
 /// <see cref="GatewayCounters"/>, and names and revisions from the database. Families whose data comes from
 /// the agent have no samples while it is disconnected (absent, not zero: "unknown" is not "none").
 /// </summary>
-public sealed partial class MetricsRenderer(AgentClient link, GatewayCounters counters, IDbContextFactory<GatewayDbContext> factory)
+public sealed partial class MetricsRenderer(AgentClient link, GatewayCounters counters, IDbContextFactory<GatewayDbContext> factory, Devices.DeviceList? devices = null)
 {
     public async Task<string> RenderAsync(CancellationToken ct)
     {
@@ -43,6 +43,7 @@ public sealed partial class MetricsRenderer(AgentClient link, GatewayCounters co
         WriteRuleHits(text, connected ? link.LatestRuleHits : null, rules);
 
         await WriteWanAsync(text, connected, ct);
+        await WriteDevicesAsync(text, connected, ct);
 
         text.Family("gateway_log_lines_total", "counter", "Firewall log lines received from the agent since the web started, by category and level.");
         foreach (var ((category, level), count) in counters.LogLines())

@@ -62,6 +62,7 @@ internal static class OperationTexts
         ["Pinholes"] = "IPv6 ports opened from the WAN to a LAN host.",
         ["Policy routes"] = "LAN sources sent out through a chosen uplink.",
         ["Connections"] = "The tracked connections, one page at a time with filters, and cutting one of them.",
+        ["Devices"] = "The devices seen on the LAN: names, vendors, addresses, connections and traffic per device.",
         ["DHCP"] = "Addresses for LAN devices from the router: the range, static leases and the live lease list.",
         ["DNS"] = "The router's resolver for the LAN: device names, extra local names and the upstream servers.",
         ["WAN"] = "The uplink: left to the host, or brought up by the router (DHCP, static, IPv6 prefix delegation), and its live status.",

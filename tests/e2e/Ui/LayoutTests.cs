@@ -18,6 +18,21 @@ public sealed partial class LayoutTests(LayoutTests.Fixture fixture, Chromium ch
     public sealed class Fixture : Lab.LabFixture
     {
         protected override Lab.LabOptions Options => new() { Name = "ui-layout" };
+
+        /// <summary>A connection from lan1 held open for the class: a row on the Connections page, a device on the Devices page.</summary>
+        public TcpConversation? Held { get; private set; }
+
+        public TcpEchoServer? Echo { get; private set; }
+
+        protected override async Task OnSetUpAsync()
+        {
+            Echo = Lab.StartTcpEchoServer(Lab.WanNs, 7790, "wan");
+            Held = await Gateway.Tests.E2e.Lab.Lab.OpenTcpAsync(Lab.Lan1Ns, Gateway.Tests.E2e.Lab.Lab.WanHostIp, 7790);
+            if (Held is null || await Held.ExchangeAsync() != "wan")
+            {
+                throw new InvalidOperationException("lan1 could not hold a connection to the WAN host.");
+            }
+        }
     }
 
     private Lab.Lab TheLab => fixture.Lab;
@@ -60,7 +75,7 @@ public sealed partial class LayoutTests(LayoutTests.Fixture fixture, Chromium ch
     private static readonly (string Path, string Heading)[] ListPages =
     [
         ("/port-forwards", "Port forwards"), ("/lan", "LAN"), ("/mac-filters", "MAC filters"), ("/firewall", "Firewall"), ("/nat", "NAT"),
-        ("/pinholes", "Pinholes"), ("/settings", "Settings"),
+        ("/pinholes", "Pinholes"), ("/settings", "Settings"), ("/devices", "Devices"), ("/connections", "Connections"),
     ];
 
     [Fact]

@@ -46,6 +46,9 @@ internal sealed class FakeAgent : IAsyncDisposable
     /// <summary>What <c>get-neighbours</c> answers.</summary>
     public IReadOnlyList<Neighbour> Neighbours { get; set; } = [];
 
+    /// <summary>The answer to <c>get-devices</c>; an empty one when null.</summary>
+    public DevicesReply? Devices { get; set; }
+
     /// <summary>The conntrack table list-connections answers from (every row, whatever the filters); kill-connection removes one.</summary>
     public List<ConnectionRow> Connections { get; } = [];
 
@@ -144,6 +147,9 @@ internal sealed class FakeAgent : IAsyncDisposable
                         break;
                     case KillConnectionRequest kill:
                         await SendAsync(new ConnectionKilledReply(kill.ConnectionId, Connections.RemoveAll(c => c.Id == kill.ConnectionId) > 0), _stop.Token);
+                        break;
+                    case GetDevicesRequest:
+                        await SendAsync(Devices ?? new DevicesReply([], [], [], "fake", 0, DateTimeOffset.UtcNow), _stop.Token);
                         break;
                     case GetRulesetRequest:
                         await SendAsync(new RulesetReply("table inet gateway {\n}\n"), _stop.Token);

@@ -93,6 +93,69 @@ namespace Gateway.Web.Data.Migrations
                     b.ToTable("BrowserSessions", (string)null);
                 });
 
+            modelBuilder.Entity("Gateway.Web.Data.Entities.DeviceEntity", b =>
+                {
+                    b.Property<string>("Mac")
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgentEpoch")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AgentRxBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AgentTxBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("FirstSeen")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HostName")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RxBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TxBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Mac");
+
+                    b.ToTable("Devices", (string)null);
+                });
+
+            modelBuilder.Entity("Gateway.Web.Data.Entities.DeviceTrafficEntity", b =>
+                {
+                    b.Property<string>("Mac")
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Bucket")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RxBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TxBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Mac", "Bucket", "Start");
+
+                    b.HasIndex("Bucket", "Start");
+
+                    b.ToTable("DeviceTraffic", (string)null);
+                });
+
             modelBuilder.Entity("Gateway.Web.Data.Entities.DhcpSettingsEntity", b =>
                 {
                     b.Property<int>("Id")

@@ -40,6 +40,7 @@ public sealed class FrameDispatcher
                 return new UpnpMappingsReply(upnp is null ? [] : upnp.Mappings(), deleted);
             }),
             [typeof(GetWanStatusRequest)] = Answer(_ => wan?.Status() ?? new WanStatusReply(new WanStatus(Gateway.Shared.Config.WanMode.Unmanaged, false, [], null, [], null, null, null), [])),
+            [typeof(ResetQuotaRequest)] = Answer(async (request, ct) => await QuotaFrames.ResetAsync(rulesets, (ResetQuotaRequest)request, ct).ConfigureAwait(false)),
             [typeof(GetRulesetRequest)] = Answer(async (_, ct) => new RulesetReply(await RulesetText.ReadAsync(applier, rulesets, ct).ConfigureAwait(false))),
         };
     }

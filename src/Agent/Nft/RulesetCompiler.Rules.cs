@@ -74,7 +74,7 @@ public static partial class RulesetCompiler
     {
         if (RecheckRules(config, chain).Count > 0)
         {
-            w.Line(2, "# Connections already open meet the drop/reject and quota rules again: a rule added later cuts them too, a quota counts every byte.");
+            w.Line(2, "# Connections already open meet the drop/reject rules again: a rule added later cuts them too.");
             w.Line(2, $"ct state established,related ct direction original jump {RecheckChainName(chain)}");
         }
     }

@@ -26,6 +26,20 @@ internal static unsafe partial class Libc
     /// <summary>The user's passwd entry (static storage inside glibc), or null when there is none.</summary>
     [LibraryImport(Library, EntryPoint = "getpwnam", StringMarshalling = StringMarshalling.Utf8)]
     public static partial Passwd* GetPwNam(string name);
+
+    /// <summary>The group's entry (static storage inside glibc), or null when there is none.</summary>
+    [LibraryImport(Library, EntryPoint = "getgrnam", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial Group* GetGrNam(string name);
+}
+
+/// <summary>struct group (grp.h), as far as the agent reads it.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct Group
+{
+    public byte* Name;
+    public byte* Password;
+    public uint Gid;
+    public byte** Members;
 }
 
 /// <summary>struct passwd (pwd.h), as far as the agent reads it.</summary>

@@ -37,8 +37,11 @@ public sealed class CompiledTable
     /// <summary>How many elements the table holds in all.</summary>
     public int ElementCount => Sets.Sum(s => s.Elements.Count);
 
-    /// <summary>The whole table text, with <paramref name="counters"/> as the rule counters' starting values.</summary>
-    public string Text(IReadOnlyDictionary<int, RuleHits>? counters = null)
+    /// <summary>
+    /// The whole table text, with <paramref name="counters"/> as the rule counters' starting values and
+    /// <paramref name="quotas"/> (used bytes by rule id) as the rule quotas'.
+    /// </summary>
+    public string Text(IReadOnlyDictionary<int, RuleHits>? counters = null, IReadOnlyDictionary<int, long>? quotas = null)
     {
         var length = _skeleton.Length + Sets.Sum(s => s.Elements.Sum(e => e.Text.Length + 5) + 16);
         var text = new StringBuilder(length);
@@ -50,6 +53,11 @@ public sealed class CompiledTable
             if (splice.Set is { } set)
             {
                 AppendElements(text, set.Elements);
+            }
+            else if (splice.Quota)
+            {
+                var used = quotas is not null && quotas.TryGetValue(splice.RuleId, out var value) ? Math.Max(0, value) : 0;
+                text.Append(CultureInfo.InvariantCulture, $" used {used} bytes");
             }
             else
             {
@@ -85,6 +93,9 @@ public sealed class CompiledTable
         text.Append('\t', 2).Append("}\n");
     }
 
-    /// <summary>Where the full text inserts a set's elements (<see cref="Set"/>) or a rule counter's values (<see cref="RuleId"/>).</summary>
-    internal readonly record struct Splice(int Offset, CompiledSet? Set, int RuleId);
+    /// <summary>
+    /// Where the full text inserts a set's elements (<see cref="Set"/>), a rule counter's values (<see cref="RuleId"/>)
+    /// or, with <see cref="Quota"/>, a rule quota's used bytes.
+    /// </summary>
+    internal readonly record struct Splice(int Offset, CompiledSet? Set, int RuleId, bool Quota = false);
 }

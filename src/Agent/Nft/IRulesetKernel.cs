@@ -39,6 +39,21 @@ public interface IRulesetKernel
     /// <summary>The table's <c>rule_&lt;id&gt;</c> counters now; empty when the table or the counters are absent.</summary>
     IReadOnlyDictionary<int, RuleHits> ReadCounters();
 
+    /// <summary>
+    /// The table's rule quotas now: used bytes by rule id (<c>quota_&lt;id&gt;</c>); empty when the table or the
+    /// quotas are absent or can't be read.
+    /// </summary>
+    IReadOnlyDictionary<int, long> ReadQuotas() => new Dictionary<int, long>();
+
+    /// <summary>Sets the used bytes of rule <paramref name="ruleId"/>'s quota back to 0 (<c>reset quota</c>).</summary>
+    NftResult ResetQuota(int ruleId) => new(false, string.Empty, "This kernel seam has no quotas.");
+
+    /// <summary>The uid of a system user, or null when the router has no such user.</summary>
+    uint? UserId(string name) => RuleAccounts.SystemUser(name);
+
+    /// <summary>The gid of a system group, or null when the router has no such group.</summary>
+    uint? GroupId(string name) => RuleAccounts.SystemGroup(name);
+
     /// <summary>Whether a network link of that exact name exists in the agent's namespace.</summary>
     bool LinkExists(string name);
 

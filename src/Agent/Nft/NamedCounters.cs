@@ -27,31 +27,44 @@ public static class NamedCounters
     private const ushort CounterBytes = 1; // NFTA_COUNTER_BYTES
     private const ushort CounterPackets = 2; // NFTA_COUNTER_PACKETS
 
+    private const uint ObjectQuota = 2; // NFT_OBJECT_QUOTA
+    private const ushort QuotaBytes = 1; // NFTA_QUOTA_BYTES
+    private const ushort QuotaConsumed = 4; // NFTA_QUOTA_CONSUMED
+
     /// <summary>The counters of <c>table inet <paramref name="table"/></c>; empty when the table does not exist.</summary>
     /// <exception cref="NetlinkException">The netlink request failed.</exception>
     /// <exception cref="InvalidDataException">A reply was malformed.</exception>
-    public static IReadOnlyList<NamedCounter> Read(string table)
+    public static IReadOnlyList<NamedCounter> Read(string table) => ReadObjects(table, ObjectCounter, CounterPackets, CounterBytes);
+
+    /// <summary>
+    /// The quota objects of <c>table inet <paramref name="table"/></c>, each as a <see cref="NamedCounter"/> whose
+    /// <see cref="NamedCounter.Packets"/> holds the bytes used and <see cref="NamedCounter.Bytes"/> the limit.
+    /// </summary>
+    /// <inheritdoc cref="Read" path="/exception"/>
+    public static IReadOnlyList<NamedCounter> ReadQuotas(string table) => ReadObjects(table, ObjectQuota, QuotaConsumed, QuotaBytes);
+
+    private static List<NamedCounter> ReadObjects(string table, uint kind, ushort first, ushort second)
     {
         ArgumentNullException.ThrowIfNull(table);
-        var counters = new List<NamedCounter>();
+        var objects = new List<NamedCounter>();
         using var socket = new NetlinkSocket(Nl.NetlinkNetfilter);
         try
         {
-            socket.RequestRaw((ushort)((SubsysNftables << 8) | MsgGetObj), Nl.FlagRequest | Nl.FlagDump, Request(table), (batch, sequence) =>
-                Parse(batch, sequence, table, counters));
+            socket.RequestRaw((ushort)((SubsysNftables << 8) | MsgGetObj), Nl.FlagRequest | Nl.FlagDump, Request(table, kind), (batch, sequence) =>
+                Parse(batch, sequence, table, objects, kind, first, second));
         }
         catch (NetlinkException ex) when (ex.Errno == Errno.ENoEnt)
         {
             return [];
         }
 
-        return counters;
+        return objects;
     }
 
     /// <summary>The request body: nfgenmsg for the inet family, then the table and object-type filters.</summary>
-    internal static byte[] Request(string table)
+    internal static byte[] Request(string table, uint kind = ObjectCounter)
     {
-        return new NetlinkAttributeWriter(32).NfgenHeader(FamilyInet).String(AttributeTable, table).U32BigEndian(AttributeType, ObjectCounter).ToArray();
+        return new NetlinkAttributeWriter(32).NfgenHeader(FamilyInet).String(AttributeTable, table).U32BigEndian(AttributeType, kind).ToArray();
     }
 
     /// <summary>
@@ -59,6 +72,13 @@ public static class NamedCounters
     /// skipped: the filter attributes are a request, and a kernel that ignores them answers with every object.
     /// </summary>
     internal static BatchEnd Parse(ReadOnlySpan<byte> batch, uint sequence, string table, List<NamedCounter> counters) =>
+        Parse(batch, sequence, table, counters, ObjectCounter, CounterPackets, CounterBytes);
+
+    /// <summary>
+    /// Adds the objects of type <paramref name="wanted"/> in one reply batch to <paramref name="objects"/>, with the
+    /// u64 data attributes <paramref name="first"/> and <paramref name="second"/> as their two values.
+    /// </summary>
+    private static BatchEnd Parse(ReadOnlySpan<byte> batch, uint sequence, string table, List<NamedCounter> objects, uint wanted, ushort first, ushort second) =>
         NetlinkWalk.WalkNfnetlink(batch, sequence, (type, _, attributes) =>
         {
             if (type != ((SubsysNftables << 8) | MsgNewObj))
@@ -68,7 +88,7 @@ public static class NamedCounters
 
             string? name = null, owner = null;
             uint? kind = null;
-            long packets = -1, bytes = -1;
+            long one = -1, two = -1;
             var reader = new NetlinkAttributeReader(attributes);
             while (reader.Next())
             {
@@ -87,13 +107,13 @@ public static class NamedCounters
                         var data = reader.Nested();
                         while (data.Next())
                         {
-                            if (data.Type == CounterPackets)
+                            if (data.Type == first)
                             {
-                                packets = ReadU64(data.Payload);
+                                one = ReadU64(data.Payload);
                             }
-                            else if (data.Type == CounterBytes)
+                            else if (data.Type == second)
                             {
-                                bytes = ReadU64(data.Payload);
+                                two = ReadU64(data.Payload);
                             }
                         }
 
@@ -101,9 +121,9 @@ public static class NamedCounters
                 }
             }
 
-            if (kind == ObjectCounter && owner == table && name is not null && packets >= 0 && bytes >= 0)
+            if (kind == wanted && owner == table && name is not null && one >= 0 && two >= 0)
             {
-                counters.Add(new NamedCounter(name, packets, bytes));
+                objects.Add(new NamedCounter(name, one, two));
             }
         });
 

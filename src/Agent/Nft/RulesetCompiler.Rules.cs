@@ -12,6 +12,9 @@ public static partial class RulesetCompiler
     /// <summary>Name of a rule's counter object; the runtime reads <c>list counters</c> by it.</summary>
     public static string RuleCounterName(int id) => "rule_" + id.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>Name of a rule's quota object (<c>reset quota</c> and the quota readings name it).</summary>
+    public static string RuleQuotaName(int id) => "quota_" + id.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>The chain a rule jumps to when it logs or its verdict takes more than one statement.</summary>
     private static string RuleChainName(int id) => "rule_" + id.ToString(CultureInfo.InvariantCulture);
 
@@ -35,11 +38,22 @@ public static partial class RulesetCompiler
     private static bool IsRecheckedDeny(TrafficRule rule) => rule.Action != RuleAction.Accept && rule.Limit is null;
 
     /// <summary>
+    /// A rule established packets must meet: a deny without a rate, or any rule with a quota (a quota counts bytes,
+    /// and nearly all of a transfer's bytes travel after the first packet).
+    /// </summary>
+    private static bool IsRechecked(TrafficRule rule) => IsRecheckedDeny(rule) || rule.Quota is not null;
+
+    /// <summary>
     /// The rules an established connection's packets (original direction: what the first packet looked like) meet
     /// again, so a drop or reject rule added or changed later cuts what is already open: every enabled rule up to the
     /// last drop/reject without a rate, the accepts among them kept (whatever the rate: the connection may have come
     /// in through one) so order still decides. No counters and no logs there: hits count connections, not packets.
     /// A deny there drops; the connection's ends then time out. Output has none: its packets walk the rules anyway.
+    /// A rule with a quota is rechecked too, whatever its verdict, with its quota: every packet of the direction the
+    /// rule matches (the original direction: the rule's addresses, ports and interfaces describe a connection's first
+    /// packet, and reply packets carry them swapped, a source MAC not at all) counts against the one quota object its
+    /// first packet counted into, and once an <c>until</c> quota is used up the rule stops matching established
+    /// packets as it stops matching new ones, so a later drop rule cuts the transfer near the quota.
     /// Removing an accept is the other half: accepts mark their connections (<see cref="CtMarks.Rule"/>) and the
     /// agent deletes a retired rule's connections by mark (StaleConnections.Marks).
     /// </summary>
@@ -51,8 +65,8 @@ public static partial class RulesetCompiler
         }
 
         var rules = config.Rules.Where(r => r.Enabled && r.Chain == chain).ToList();
-        var last = rules.FindLastIndex(IsRecheckedDeny);
-        return last < 0 ? [] : [.. rules.Take(last + 1).Where(r => r.Action == RuleAction.Accept || IsRecheckedDeny(r))];
+        var last = rules.FindLastIndex(IsRechecked);
+        return last < 0 ? [] : [.. rules.Take(last + 1).Where(r => r.Action == RuleAction.Accept || IsRechecked(r))];
     }
 
     /// <summary>The line in front of a base chain's established accept that sends established packets to the recheck.</summary>
@@ -83,6 +97,18 @@ public static partial class RulesetCompiler
             // The values are spliced in by CompiledTable.Text: they are state, not structure.
             w.Counter(RuleCounterName(rule.Id), rule.Id);
         }
+
+        if (config.Rules.Any(r => r.Quota is not null))
+        {
+            w.Line();
+            w.Line(1, "# Rule quotas, their used bytes carried over from the running table on every apply.");
+            foreach (var rule in config.Rules.Where(r => r.Quota is not null))
+            {
+                var quota = rule.Quota!;
+                var mode = quota.Mode == QuotaMode.Over ? "over" : "until";
+                w.Quota(RuleQuotaName(rule.Id), rule.Id, $"{mode} {quota.Bytes.ToString(CultureInfo.InvariantCulture)} bytes");
+            }
+        }
     }
 
     /// <summary>The <c>jump rules_*</c> line a base chain needs, if that chain has enabled rules.</summary>
@@ -109,7 +135,7 @@ public static partial class RulesetCompiler
         w.Line(1, "}");
     }
 
-    private static void WriteRuleChains(Writer w, GatewayConfig config)
+    private static void WriteRuleChains(Writer w, GatewayConfig config, RuleAccounts accounts)
     {
         var verdictChains = new List<(TrafficRule Rule, string? Log, IReadOnlyList<string> Lines)>();
         foreach (var chain in Enum.GetValues<RuleChain>())
@@ -129,7 +155,8 @@ public static partial class RulesetCompiler
                 var log = level == FirewallLogLevel.Off
                     ? null
                     : $"{LimitedLog} log prefix \"{Prefix(FirewallCategory.Rule, rule.Id)}\" level {level.ToWord()}";
-                var counted = $"{Match(rule, family)}counter name \"{RuleCounterName(rule.Id)}\"";
+                // The quota before the counter: hits then count only what the whole rule matched.
+                var counted = $"{Match(rule, family, accounts)}{QuotaMatch(rule)}counter name \"{RuleCounterName(rule.Id)}\"";
                 if (MarksConnections(rule))
                 {
                     // The mark goes on in the rule's own chain: a second line with the same match would spend its rate twice.
@@ -183,19 +210,34 @@ public static partial class RulesetCompiler
         foreach (var rule in rules)
         {
             var verdict = rule.Action == RuleAction.Accept ? "accept" : "drop";
-            w.Line(2, $"{Match(rule, ConfigValidator.EffectiveFamily(rule), withLimit: false)}{verdict}{NftText.Comment(rule.Name)}");
+            w.Line(2, $"{Match(rule, ConfigValidator.EffectiveFamily(rule), RuleAccounts.None, withLimit: false)}{QuotaMatch(rule)}{verdict}{NftText.Comment(rule.Name)}");
         }
 
         w.Line(1, "}");
     }
 
+    /// <summary>The rule's quota statement followed by a space; empty without a quota.</summary>
+    private static string QuotaMatch(TrafficRule rule) =>
+        rule.Quota is null ? string.Empty : $"quota name \"{RuleQuotaName(rule.Id)}\" ";
+
     /// <summary>The rule's match, each part followed by a space; empty for a rule that matches everything.</summary>
-    private static string Match(TrafficRule rule, RuleFamily family, bool withLimit = true)
+    private static string Match(TrafficRule rule, RuleFamily family, RuleAccounts accounts, bool withLimit = true)
     {
         var match = new StringBuilder();
         if (family != RuleFamily.Any)
         {
             match.Append(family == RuleFamily.Ipv4 ? "meta nfproto ipv4 " : "meta nfproto ipv6 ");
+        }
+
+        // Numbers only: the names were resolved by the agent (RuleAccounts) and never reach the text.
+        if (rule.User is not null)
+        {
+            match.Append(CultureInfo.InvariantCulture, $"meta skuid {accounts.UserId(rule)} ");
+        }
+
+        if (rule.Group is not null)
+        {
+            match.Append(CultureInfo.InvariantCulture, $"meta skgid {accounts.GroupId(rule)} ");
         }
 
         if (rule.InInterface is not null)

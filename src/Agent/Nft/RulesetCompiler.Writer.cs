@@ -28,6 +28,14 @@ public static partial class RulesetCompiler
             _text.Append(" }\n");
         }
 
+        /// <summary>A named quota object whose used bytes are spliced in (<c>quota quota_7 { until 200000 bytes used U bytes }</c>).</summary>
+        public void Quota(string name, int ruleId, string limit)
+        {
+            _text.Append('\t').Append("quota ").Append(name).Append(" { ").Append(limit);
+            _splices.Add(new(_text.Length, null, ruleId, Quota: true));
+            _text.Append(" }\n");
+        }
+
         /// <summary>A set or map with its elements one per line (no <c>elements</c> block when empty).</summary>
         public void Collection(string kind, string name, string type, string? flags, List<CompiledElement> elements)
         {

@@ -98,12 +98,15 @@ public static partial class RulesetCompiler
 
     /// <param name="config">A config the validator accepted.</param>
     /// <param name="counters">The running table's rule counters by rule id, carried into the new table.</param>
-    public static string Compile(GatewayConfig config, IReadOnlyDictionary<int, RuleHits>? counters = null) =>
-        CompileTable(config).Text(counters);
+    /// <param name="accounts">The uids and gids of the accounts the rules name (<see cref="RuleAccounts.Resolve"/>).</param>
+    /// <param name="quotas">The running table's rule quotas' used bytes by rule id, carried into the new table.</param>
+    public static string Compile(GatewayConfig config, IReadOnlyDictionary<int, RuleHits>? counters = null, RuleAccounts? accounts = null, IReadOnlyDictionary<int, long>? quotas = null) =>
+        CompileTable(config, accounts).Text(counters, quotas);
 
     /// <summary>The table of <paramref name="config"/> split into skeleton and elements (<see cref="CompiledTable"/>).</summary>
     /// <param name="config">A config the validator accepted.</param>
-    public static CompiledTable CompileTable(GatewayConfig config)
+    /// <param name="accounts">The uids and gids of the accounts the rules name; a rule naming one not here is an <see cref="ArgumentException"/>.</param>
+    public static CompiledTable CompileTable(GatewayConfig config, RuleAccounts? accounts = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var network = config.Network;
@@ -143,7 +146,7 @@ public static partial class RulesetCompiler
         WriteInputChain(w, config, lan);
         WriteForwardChains(w, config, wan, lan, forwards);
         WriteOutputChain(w, config);
-        WriteRuleChains(w, config);
+        WriteRuleChains(w, config, accounts ?? RuleAccounts.None);
         WriteUpnpChains(w, config);
         w.Line("}");
         return w.Build();

@@ -50,6 +50,22 @@ public sealed class RulesetKernel(NftApplier applier) : IRulesetKernel
         }
     }
 
+    public IReadOnlyDictionary<int, long> ReadQuotas()
+    {
+        try
+        {
+            return QuotaSampling.FromNamed(NamedCounters.ReadQuotas(RulesetCompiler.TableName));
+        }
+        catch (Exception ex) when (ex is NetlinkException or InvalidDataException)
+        {
+            // Unread quotas are not refilled: the values already read carry over (QuotaSampling).
+            return new Dictionary<int, long>();
+        }
+    }
+
+    public NftResult ResetQuota(int ruleId) =>
+        NftApplier.Run($"reset quota inet {RulesetCompiler.TableName} {RulesetCompiler.RuleQuotaName(ruleId)}");
+
     /// <summary>
     /// Asks the kernel by name through a socket of the calling thread's namespace (unlike <c>/sys/class/net</c>,
     /// which shows the namespace sysfs was mounted in).

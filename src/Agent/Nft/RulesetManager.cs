@@ -36,6 +36,7 @@ public sealed partial class RulesetManager
     private readonly ForwardingSysctls _forwarding;
     private readonly StaleConnections _staleConnections;
     private readonly CounterSampling _counters;
+    private readonly QuotaSampling _quotas;
     private readonly PinholeFill _pinholes;
     private LastGood? _current;
 
@@ -61,6 +62,7 @@ public sealed partial class RulesetManager
         _forwarding = new ForwardingSysctls(kernel, logger);
         _staleConnections = new StaleConnections(kernel, logger);
         _counters = new CounterSampling(kernel);
+        _quotas = new QuotaSampling(kernel);
         _pinholes = new PinholeFill(pinholes, _watch);
     }
 
@@ -176,7 +178,7 @@ public sealed partial class RulesetManager
     /// shared limit suppressed (null while no applied table is in).
     /// </summary>
     public Task<CountersSample> SampleCountersAsync(CancellationToken cancellationToken = default) =>
-        GatedAsync(() => _counters.Sample(_current?.Config), cancellationToken);
+        GatedAsync(() => _counters.Sample(_current?.Config) with { Quotas = _quotas.Sample(_current?.Config) }, cancellationToken);
 
     private async Task<T> GatedAsync<T>(Func<T> work, CancellationToken cancellationToken)
     {
@@ -226,10 +228,18 @@ public sealed partial class RulesetManager
             return new AppliedEvent(revision, false, missing, clock.Elapsed.TotalMilliseconds);
         }
 
+        // Accounts are looked up now, not when the rule was written: one deleted since fails this apply, by name.
+        var accounts = RuleAccounts.Resolve(config, _kernel.UserId, _kernel.GroupId, out var accountError);
+        if (accounts is null)
+        {
+            LogRejected(revision, accountError!);
+            return new AppliedEvent(revision, false, accountError, clock.Elapsed.TotalMilliseconds);
+        }
+
         CompiledTable compiled;
         try
         {
-            compiled = RulesetCompiler.CompileTable(config);
+            compiled = RulesetCompiler.CompileTable(config, accounts);
         }
         catch (ArgumentException ex)
         {
@@ -262,11 +272,14 @@ public sealed partial class RulesetManager
         }
 
         IReadOnlyDictionary<int, RuleHits>? carried = null;
+        IReadOnlyDictionary<int, long>? quotasCarried = null;
+        var quotaIds = QuotaSampling.Ids(config);
         var size = 0;
         if (delta is null)
         {
             carried = _counters.CarryOver(ids, trusted: trust != Trust.None);
-            var table = compiled.Text(carried);
+            quotasCarried = _quotas.CarryOver(quotaIds, trusted: trust != Trust.None);
+            var table = compiled.Text(carried, quotasCarried);
             size = table.Length;
             var result = _kernel.Replace(table);
             if (!result.Ok)
@@ -287,6 +300,7 @@ public sealed partial class RulesetManager
         {
             // A new table: its counters start from the carried values. Element updates leave the counters counting.
             _counters.Started(ids, carried);
+            _quotas.Started(quotaIds, quotasCarried!);
         }
 
         Volatile.Write(ref _neverSetUp, false);

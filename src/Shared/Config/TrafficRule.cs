@@ -24,7 +24,10 @@ public sealed record TrafficRule(
     RuleAction Action,
     RejectWith? RejectWith,
     FirewallLogLevel? LogLevel,
-    RuleLimit? Limit)
+    RuleLimit? Limit,
+    string? User = null,
+    string? Group = null,
+    RuleQuota? Quota = null)
 {
     /// <summary>What a reject sends; <see cref="Config.RejectWith.Default"/> when not given.</summary>
     [JsonIgnore]
@@ -36,6 +39,21 @@ public sealed record TrafficRule(
 
 /// <summary>The rule matches only while packets arrive within this rate (nft <c>limit rate … burst …</c>).</summary>
 public sealed record RuleLimit(int RatePerSecond, int Burst);
+
+/// <summary>
+/// A byte budget on a rule (a named nft <c>quota</c> object): with <see cref="QuotaMode.Until"/> the rule matches
+/// until <see cref="Bytes"/> bytes have matched it, with <see cref="QuotaMode.Over"/> only after.
+/// </summary>
+public sealed record RuleQuota(long Bytes, QuotaMode Mode);
+
+[JsonConverter(typeof(JsonStringEnumConverter<QuotaMode>))]
+public enum QuotaMode
+{
+    /// <summary>Matches until the bytes are used up.</summary>
+    [JsonStringEnumMemberName("until")] Until,
+    /// <summary>Matches only once the bytes are used up.</summary>
+    [JsonStringEnumMemberName("over")] Over,
+}
 
 [JsonConverter(typeof(JsonStringEnumConverter<RuleChain>))]
 public enum RuleChain

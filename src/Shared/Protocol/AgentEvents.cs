@@ -22,6 +22,7 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(ConnectionsReply), "connections")]
 [JsonDerivedType(typeof(ConnectionKilledReply), "connection-killed")]
 [JsonDerivedType(typeof(DevicesReply), "devices")]
+[JsonDerivedType(typeof(QuotaResetReply), "quota-reset")]
 public abstract record AgentEvent
 {
     /// <summary>
@@ -150,7 +151,17 @@ public sealed record FirewallLogEntry(
 /// <paramref name="LogSuppressed"/>: firewall log lines the shared log rate limit suppressed since the agent
 /// started, never lower than a value already sent (null from an agent without an applied table, or an older one).
 /// </summary>
-public sealed record CountersSample(IReadOnlyList<RuleHits> Rules, DateTimeOffset SampledAt, long? LogSuppressed = null) : AgentEvent;
+/// <param name="Quotas">The used bytes of every applied rule's quota (null from an agent that predates quotas).</param>
+public sealed record CountersSample(IReadOnlyList<RuleHits> Rules, DateTimeOffset SampledAt, long? LogSuppressed = null, IReadOnlyList<QuotaUse>? Quotas = null) : AgentEvent;
+
+/// <summary>One rule's quota object: the bytes it has counted since it was created or last reset.</summary>
+public sealed record QuotaUse(int Id, long UsedBytes);
+
+/// <summary>
+/// The answer to <see cref="ResetQuotaRequest"/>: <paramref name="Reset"/> true when the rule's quota is back at 0;
+/// otherwise <paramref name="Error"/> says why (no applied rule of that id has a quota, or the kernel refused).
+/// </summary>
+public sealed record QuotaResetReply(int RuleId, bool Reset, string? Error = null) : AgentEvent;
 
 /// <summary>One rule's named counter: packets and bytes it matched.</summary>
 public sealed record RuleHits(int Id, long Packets, long Bytes);

@@ -18,6 +18,7 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(DeleteUpnpMappingRequest), "delete-upnp-mapping")]
 [JsonDerivedType(typeof(GetWanStatusRequest), "get-wan-status")]
 [JsonDerivedType(typeof(GetDevicesRequest), "get-devices")]
+[JsonDerivedType(typeof(ResetQuotaRequest), "reset-quota")]
 public abstract record AgentRequest
 {
     /// <summary>
@@ -58,3 +59,8 @@ public sealed record GetUpnpMappingsRequest : AgentRequest;
 /// <see cref="UpnpMappingsReply"/>: what is left, and whether the mapping was there.
 /// </summary>
 public sealed record DeleteUpnpMappingRequest(string MappingId) : AgentRequest;
+
+/// <summary>
+/// Start a rule's quota again (its used bytes back to 0); the agent answers with <see cref="QuotaResetReply"/>.
+/// </summary>
+public sealed record ResetQuotaRequest(int RuleId) : AgentRequest;

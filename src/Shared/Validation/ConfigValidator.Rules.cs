@@ -98,6 +98,45 @@ public static partial class ConfigValidator
                 errors.Add(P("limit.burst"), $"Between 1 and {FieldRules.MaxBurst}.");
             }
         }
+
+        ValidateRuleAccounts(rule, chainOk, errors, P);
+        if (rule.Quota is { } quota)
+        {
+            if (quota.Bytes is < 1 or > FieldRules.MaxQuotaBytes)
+            {
+                errors.Add(P("quota.bytes"), $"Between 1 and {FieldRules.MaxQuotaBytes} bytes.");
+            }
+
+            if (!Enum.IsDefined(quota.Mode))
+            {
+                errors.Add(P("quota.mode"), "Must be until or over.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>user</c> and <c>group</c>: only the router's own packets carry the sending process's account (the kernel
+    /// knows the socket's owner on output only), and a name must look like an account name. Whether the router has
+    /// the account is the caller's check (the web asks the system, the agent resolves it at every apply).
+    /// </summary>
+    private static void ValidateRuleAccounts(TrafficRule rule, bool chainOk, ValidationErrors errors, Func<string, string> p)
+    {
+        foreach (var (field, name) in new[] { ("user", rule.User), ("group", rule.Group) })
+        {
+            if (name is null)
+            {
+                continue;
+            }
+
+            if (!FieldRules.IsAccountName(name))
+            {
+                errors.Add(p(field), FieldRules.AccountNameMessage);
+            }
+            else if (chainOk && rule.Chain != RuleChain.Output)
+            {
+                errors.Add(p(field), "Only packets the router itself sends carry a user and group: use chain output.");
+            }
+        }
     }
 
     /// <summary>The family the rule's addresses and protocol pin it to (Any when nothing does); errors on conflicts.</summary>

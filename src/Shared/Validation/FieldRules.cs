@@ -27,7 +27,42 @@ public static class FieldRules
     public const int MaxPolicyRoutes = 1000;
     public const int MaxRatePerSecond = 100000;
 
+    /// <summary>The largest rule quota: 1 PiB, far beyond a home link, well inside nft's 64-bit byte count.</summary>
+    public const long MaxQuotaBytes = 1L << 50;
+
+    /// <summary>What <see cref="IsAccountName"/> refuses, in the words of a 400.</summary>
+    public const string AccountNameMessage = "A system account name: 1–32 of a–z A–Z 0–9 _ . - starting with a letter or _ (an optional trailing $).";
+
     public static bool IsPort(int port) => port is >= 1 and <= 65535;
+
+    /// <summary>
+    /// User and group names as shadow-utils accepts them (a letter or '_' first, then letters, digits, '_', '.', '-',
+    /// an optional trailing '$', at most 32): nothing that could leave a name lookup or an nft quote, whatever is later
+    /// done with it.
+    /// </summary>
+    public static bool IsAccountName(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return false;
+        }
+
+        var body = name.EndsWith('$') ? name[..^1] : name;
+        if (body.Length == 0 || !(char.IsAsciiLetter(body[0]) || body[0] == '_'))
+        {
+            return false;
+        }
+
+        foreach (var c in body)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return name.Length <= 32;
+    }
 
     /// <summary>
     /// Linux link names: 1–15 bytes, no '/', whitespace or ':' — we allow only [A-Za-z0-9_.-] so the name

@@ -24,6 +24,9 @@ public sealed class AgentClient(AgentChannel channel, ApplyPump pump, AppliedSta
     /// <summary>Each rule's counter from the agent's latest sample, by rule id; empty while disconnected.</summary>
     public IReadOnlyDictionary<int, RuleHits> LatestRuleHits => feed.LatestRuleHits;
 
+    /// <inheritdoc cref="AgentFeed.LatestQuotaUse"/>
+    public IReadOnlyDictionary<int, long> LatestQuotaUse => feed.LatestQuotaUse;
+
     /// <inheritdoc cref="AgentFeed.LatestLogSuppressed"/>
     public long? LatestLogSuppressed => feed.LatestLogSuppressed;
 
@@ -153,6 +156,11 @@ public sealed class AgentClient(AgentChannel channel, ApplyPump pump, AppliedSta
     /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
     public Task<UpnpMappingsReply> DeleteUpnpMappingAsync(string id, CancellationToken ct = default) =>
         channel.RequestAsync<UpnpMappingsReply>(new DeleteUpnpMappingRequest(id), ct);
+
+    /// <summary>Starts a rule's quota again; the reply says whether the agent did.</summary>
+    /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
+    public Task<QuotaResetReply> ResetQuotaAsync(int ruleId, CancellationToken ct = default) =>
+        channel.RequestAsync<QuotaResetReply>(new ResetQuotaRequest(ruleId), ct);
 
     /// <summary>The uplink as the agent sees it now, with its change counters.</summary>
     /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>

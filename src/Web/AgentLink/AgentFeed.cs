@@ -38,6 +38,21 @@ public sealed partial class AgentFeed
     /// <summary>Each rule's counter from the agent's latest sample, by rule id; empty while disconnected.</summary>
     public IReadOnlyDictionary<int, RuleHits> LatestRuleHits => Volatile.Read(ref _latestRuleHits);
 
+    /// <summary>Each rule quota's used bytes from the agent's latest sample, by rule id; empty while disconnected.</summary>
+    public IReadOnlyDictionary<int, long> LatestQuotaUse
+    {
+        get
+        {
+            var used = new Dictionary<int, long>();
+            foreach (var quota in Volatile.Read(ref _latestCounters)?.Quotas ?? [])
+            {
+                used[quota.Id] = quota.UsedBytes;
+            }
+
+            return used;
+        }
+    }
+
     /// <summary>Log lines the agent's shared log limit suppressed, from its latest counters sample; null while disconnected or unreported.</summary>
     public long? LatestLogSuppressed => Volatile.Read(ref _latestCounters)?.LogSuppressed;
 

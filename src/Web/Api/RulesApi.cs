@@ -1,3 +1,4 @@
+using Gateway.Web.AgentLink;
 using Gateway.Web.State;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -24,7 +25,38 @@ public static class RulesApi
             .WithName("ReorderRules")
             .WithSummary("Sets the run order: ids names every rule exactly once. Answers the rules in their new order.")
             .Accepts<RuleOrderInput>("application/json");
+        group.MapPost("/{id:int}/reset-quota", ResetQuotaAsync)
+            .WithName("ResetRuleQuota")
+            .WithSummary("Starts the rule's quota again: its used bytes go back to 0 in the kernel. 409 when the rule has no quota (or it is not applied yet).")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ResetQuotaAsync(int id, RuleService rules, AgentClient agent, CancellationToken ct)
+    {
+        var rule = await rules.GetAsync(id, ct);
+        if (rule is null)
+        {
+            return ApiResults.NotFound($"No traffic rule {id}.");
+        }
+
+        if (rule.Quota is null)
+        {
+            return ApiResults.Problem(Outcome<RuleView>.Conflict($"Traffic rule {id} has no quota.", new Dictionary<string, string[]> { ["quota"] = ["The rule has no quota to reset."] }));
+        }
+
+        try
+        {
+            var reply = await agent.ResetQuotaAsync(id, ct);
+            return reply.Reset ? TypedResults.NoContent() : ApiResults.Problem(Outcome<RuleView>.Conflict(reply.Error ?? $"The agent did not reset rule {id}'s quota."));
+        }
+        catch (AgentUnavailableException ex)
+        {
+            return ApiResults.AgentUnavailable(ex.Message);
+        }
     }
 
     private static async Task<Results<Ok<IReadOnlyList<RuleView>>, ValidationProblem, ProblemHttpResult>> ReorderAsync(

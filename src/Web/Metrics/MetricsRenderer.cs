@@ -41,6 +41,7 @@ public sealed partial class MetricsRenderer(AgentClient link, GatewayCounters co
 
         WriteConntrack(text, link.LatestSample, forwards, pinholes, oneToOne);
         WriteRuleHits(text, connected ? link.LatestRuleHits : null, rules);
+        WriteQuotaUse(text, connected ? link.LatestQuotaUse : null, rules);
 
         await WriteWanAsync(text, connected, ct);
         await WriteDevicesAsync(text, connected, ct);
@@ -155,6 +156,22 @@ public sealed partial class MetricsRenderer(AgentClient link, GatewayCounters co
                 if (hits.TryGetValue(rule.Id, out var hit))
                 {
                     text.Sample("gateway_rule_hits_bytes_total", hit.Bytes, Labels(rule));
+                }
+            }
+        }
+    }
+
+    private static void WriteQuotaUse(PrometheusText text, IReadOnlyDictionary<int, long>? used, List<Named> rules)
+    {
+        // A gauge: reset-quota takes it back to 0.
+        text.Family("gateway_rule_quota_used_bytes", "gauge", "Bytes each traffic rule's quota has counted (kept across applies; back to 0 when reset).");
+        if (used is not null)
+        {
+            foreach (var rule in rules)
+            {
+                if (used.TryGetValue(rule.Id, out var bytes))
+                {
+                    text.Sample("gateway_rule_quota_used_bytes", bytes, Labels(rule));
                 }
             }
         }

@@ -35,6 +35,7 @@ internal static class FieldContract
     private const string AnyIpOptionalCidr = @"^(?:[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)(?:/\d{1,3})?$";
     private const string Mac = "^[0-9A-Fa-f]{2}(?:([:-])[0-9A-Fa-f]{2})(?:\\1[0-9A-Fa-f]{2}){4}$";
     private const string Interface = @"^[A-Za-z0-9_.-]{1,15}\*?$";
+    private const string AccountName = @"^[A-Za-z_][A-Za-z0-9_.-]*\$?$";
     private const string InterfaceText = "A link name: 1–15 of A–Z a–z 0–9 _ . - with an optional trailing * (\"ppp*\" matches every ppp link); not \".\" or \"..\".";
 
     private const string HostNamePattern = "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$";
@@ -100,6 +101,11 @@ internal static class FieldContract
             Description: "The host's interface identifier inside the LAN /64, such as ::10 (not zero). Exactly one of hostSuffix or mac names the host."),
         ["adminPassword"] = new(MinLength: AdminPassword.MinLength, MaxLength: AdminPassword.MaxLength, Example: "correct horse battery staple"),
         ["logLevel"] = LogLevel,
+        ["user"] = new(MaxLength: 32, Pattern: AccountName, Example: "nobody",
+            Description: "Output rules only: packets sent by processes of this system user. " + FieldRules.AccountNameMessage + " The router must have it; resolved to its uid at every apply."),
+        ["group"] = new(MaxLength: 32, Pattern: AccountName, Example: "nogroup",
+            Description: "Output rules only: packets sent by processes of this system group. " + FieldRules.AccountNameMessage + " The router must have it; resolved to its gid at every apply."),
+        ["bytes"] = new(Minimum: 1, Description: $"The quota in bytes, 1 to {FieldRules.MaxQuotaBytes}: every byte the rule matches counts against it."),
         ["rangeStart"] = RangeEnd with { Example = "192.168.1.100" },
         ["rangeEnd"] = RangeEnd with { Example = "192.168.1.249" },
         ["leaseSeconds"] = new(Minimum: DhcpSettings.MinLeaseSeconds, Maximum: DhcpSettings.MaxLeaseSeconds, Description: "Default 43200 (12 hours)."),

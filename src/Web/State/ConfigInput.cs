@@ -140,9 +140,12 @@ public sealed record ConfigRuleInput(
     RuleAction? Action,
     RejectWith? RejectWith,
     FirewallLogLevel? LogLevel,
-    RuleLimitInput? Limit)
+    RuleLimitInput? Limit,
+    string? User = null,
+    string? Group = null,
+    RuleQuotaInput? Quota = null)
 {
     public RuleInput ToInput() => new(
         Name, Enabled, Chain, Family, InInterface, OutInterface, Protocol, Source, Destination, DestinationPort, DestinationPortEnd,
-        SourceMac, Action, RejectWith, LogLevel, Limit);
+        SourceMac, Action, RejectWith, LogLevel, Limit, User, Group, Quota);
 }

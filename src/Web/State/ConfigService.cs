@@ -75,7 +75,11 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
             ValidateEach(read.MacFilters, "macFilters", (filter, prefix) => ConfigValidator.ValidateMacFilter(filter, errors, prefix));
         }
 
-        ValidateEach(read.Rules, "rules", (rule, prefix) => ConfigValidator.ValidateRule(rule, errors, prefix));
+        ValidateEach(read.Rules, "rules", (rule, prefix) =>
+        {
+            ConfigValidator.ValidateRule(rule, errors, prefix);
+            SystemAccounts.Check(rule, errors, prefix);
+        });
         ValidateEach(read.OneToOne, "oneToOne", (entry, prefix) => ConfigValidator.ValidateOneToOne(entry, network, errors, prefix));
         ValidateEach(read.Redirects, "redirects", (redirect, prefix) => ConfigValidator.ValidateRedirect(redirect, errors, prefix));
         ValidateEach(read.PolicyRoutes, "policyRoutes", (route, prefix) => ConfigValidator.ValidatePolicyRoute(route, network, errors, prefix));
@@ -113,8 +117,21 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
     /// Items keep their id when it names an item that exists now; other items get fresh ids, so an id that
     /// was deleted earlier (and may still mark conntrack entries in the kernel) never comes back.
     /// </remarks>
-    public Task<Outcome<GatewayConfig>> ImportAsync(GatewayConfig config, CancellationToken ct = default) =>
-        ImportAsync(config, unlessAfter: null, ct);
+    /// <remarks>
+    /// The accounts the rules name must exist here (a backup from another router may name one this one lacks); an
+    /// agent's revert is not checked for them, since it puts back what was applied.
+    /// </remarks>
+    public Task<Outcome<GatewayConfig>> ImportAsync(GatewayConfig config, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var errors = ConfigValidator.Validate(config);
+        for (var i = 0; errors.IsValid && i < config.Rules.Count; i++)
+        {
+            SystemAccounts.Check(config.Rules[i], errors, $"rules[{i}]");
+        }
+
+        return errors.IsValid ? ImportAsync(config, unlessAfter: null, ct) : Task.FromResult(Outcome<GatewayConfig>.Invalid(errors));
+    }
 
     /// <summary>
     /// Stores the agent's revert of <paramref name="revertedRevision"/>, unless the desired state has moved past it:

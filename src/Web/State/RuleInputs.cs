@@ -20,7 +20,10 @@ public sealed record RuleInput(
     RuleAction? Action,
     RejectWith? RejectWith,
     FirewallLogLevel? LogLevel,
-    RuleLimitInput? Limit)
+    RuleLimitInput? Limit,
+    string? User = null,
+    string? Group = null,
+    RuleQuotaInput? Quota = null)
 {
     /// <summary>Fills defaults and reports every missing required field; the rules themselves live in <see cref="ConfigValidator"/>.</summary>
     public TrafficRule? ToRule(int id, ValidationErrors errors, string prefix = "")
@@ -32,7 +35,8 @@ public sealed record RuleInput(
             .Require(Action, "action")
             .Complete;
         var limit = Limit?.ToLimit(errors, ValidationErrors.Path(prefix, "limit"));
-        if (!complete || (Limit is not null && limit is null))
+        var quota = Quota?.ToQuota(errors, ValidationErrors.Path(prefix, "quota"));
+        if (!complete || (Limit is not null && limit is null) || (Quota is not null && quota is null))
         {
             return null;
         }
@@ -61,13 +65,19 @@ public sealed record RuleInput(
             Action!.Value,
             RejectWith,
             LogLevel,
-            limit);
+            limit,
+            OrNull(User),
+            OrNull(Group),
+            quota);
     }
 
     public static RuleInput From(TrafficRule rule) => new(
         rule.Name, rule.Enabled, rule.Chain, rule.Family, rule.InInterface, rule.OutInterface, rule.Protocol, rule.Source,
         rule.Destination, rule.DestinationPort, rule.DestinationPortEnd, rule.SourceMac, rule.Action, rule.RejectWith, rule.LogLevel,
-        rule.Limit is { } limit ? new RuleLimitInput(limit.RatePerSecond, limit.Burst) : null);
+        rule.Limit is { } limit ? new RuleLimitInput(limit.RatePerSecond, limit.Burst) : null,
+        rule.User,
+        rule.Group,
+        rule.Quota is { } quota ? new RuleQuotaInput(quota.Bytes, quota.Mode) : null);
 
     /// <summary>Forms send empty text for an untouched optional field; it means "not set".</summary>
     private static string? OrNull(string? text) => string.IsNullOrEmpty(text) ? null : text;
@@ -83,6 +93,19 @@ public sealed record RuleLimitInput(int? RatePerSecond, int? Burst)
             .Require(Burst, "burst")
             .Complete;
         return complete ? new RuleLimit(RatePerSecond!.Value, Burst!.Value) : null;
+    }
+}
+
+/// <summary>A rule's optional quota; when given, both fields are required.</summary>
+public sealed record RuleQuotaInput(long? Bytes, QuotaMode? Mode)
+{
+    public RuleQuota? ToQuota(ValidationErrors errors, string prefix)
+    {
+        var complete = new RequiredFields(errors, prefix)
+            .Require(Bytes, "bytes")
+            .Require(Mode, "mode")
+            .Complete;
+        return complete ? new RuleQuota(Bytes!.Value, Mode!.Value) : null;
     }
 }
 

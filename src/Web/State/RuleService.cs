@@ -17,8 +17,12 @@ public sealed class RuleService(StateWriter writer, AgentClient link, DesiredSta
 
     protected override TrafficRule? ToRecord(RuleInput input, int id, ValidationErrors errors, TrafficRule? stored) => input.ToRule(id, errors);
 
-    /// <summary>Rules need nothing stored to be checked.</summary>
-    protected override void Validate(TrafficRule record, NetworkSettings? network, ValidationErrors errors) => ConfigValidator.ValidateRule(record, errors);
+    /// <summary>Rules need nothing stored to be checked; the accounts they name must exist on the router.</summary>
+    protected override void Validate(TrafficRule record, NetworkSettings? network, ValidationErrors errors)
+    {
+        ConfigValidator.ValidateRule(record, errors);
+        SystemAccounts.Check(record, errors);
+    }
 
     /// <summary>Its place is set by <see cref="AddingAsync"/>; an update keeps it.</summary>
     protected override RuleEntity NewEntity(TrafficRule record) => RuleEntity.From(record, 0);
@@ -27,7 +31,7 @@ public sealed class RuleService(StateWriter writer, AgentClient link, DesiredSta
 
     public override int IdOf(RuleView view) => view.Id;
 
-    protected override RuleView View(TrafficRule record) => View(record, link.LatestRuleHits);
+    protected override RuleView View(TrafficRule record) => View(record, link.LatestRuleHits, link.LatestQuotaUse);
 
     protected override Task<IReadOnlyList<TrafficRule>> LoadTableAsync(GatewayDbContext db, CancellationToken ct) => LoadAllAsync(db, ct);
 
@@ -110,9 +114,14 @@ public sealed class RuleService(StateWriter writer, AgentClient link, DesiredSta
     private IReadOnlyList<RuleView> WithHits(IReadOnlyList<TrafficRule> rules)
     {
         var hits = link.LatestRuleHits;
-        return rules.Select(r => View(r, hits)).ToList();
+        var quotas = link.LatestQuotaUse;
+        return rules.Select(r => View(r, hits, quotas)).ToList();
     }
 
-    private static RuleView View(TrafficRule rule, IReadOnlyDictionary<int, Shared.Protocol.RuleHits> hits) =>
-        RuleView.From(rule, hits.TryGetValue(rule.Id, out var h) ? new RuleHitsView(h.Packets, h.Bytes) : RuleHitsView.None);
+    /// <summary>A rule with its counter and, when it has a quota, the quota's use (0 until the agent reported it).</summary>
+    internal static RuleView View(TrafficRule rule, IReadOnlyDictionary<int, Shared.Protocol.RuleHits> hits, IReadOnlyDictionary<int, long> quotas)
+    {
+        var counted = hits.TryGetValue(rule.Id, out var h) ? new RuleHitsView(h.Packets, h.Bytes) : RuleHitsView.None;
+        return RuleView.From(rule, rule.Quota is null ? counted : counted with { QuotaUsedBytes = quotas.GetValueOrDefault(rule.Id) });
+    }
 }

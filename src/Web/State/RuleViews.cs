@@ -2,8 +2,11 @@ using Gateway.Shared.Config;
 
 namespace Gateway.Web.State;
 
-/// <summary>A rule's kernel counter as last sampled (zero before the first sample or while the agent is away).</summary>
-public sealed record RuleHitsView(long Packets, long Bytes)
+/// <summary>
+/// A rule's kernel counter as last sampled (zero before the first sample or while the agent is away), and for a rule
+/// with a quota the bytes its quota has counted (null for a rule without one, 0 before the first sample).
+/// </summary>
+public sealed record RuleHitsView(long Packets, long Bytes, long? QuotaUsedBytes = null)
 {
     public static RuleHitsView None { get; } = new(0, 0);
 }
@@ -30,14 +33,17 @@ public sealed record RuleView(
     RejectWith? RejectWith,
     FirewallLogLevel? LogLevel,
     RuleLimit? Limit,
+    string? User,
+    string? Group,
+    RuleQuota? Quota,
     RuleHitsView Hits)
 {
     public static RuleView From(TrafficRule rule, RuleHitsView hits) => new(
         rule.Id, rule.Name, rule.Enabled, rule.Chain, rule.Family, rule.InInterface, rule.OutInterface, rule.Protocol, rule.Source,
         rule.Destination, rule.DestinationPort, rule.DestinationPortEnd, rule.SourceMac, rule.Action, rule.RejectWith, rule.LogLevel,
-        rule.Limit, hits);
+        rule.Limit, rule.User, rule.Group, rule.Quota, hits);
 
     public TrafficRule ToRule() => new(
         Id, Name, Enabled, Chain, Family, InInterface, OutInterface, Protocol, Source, Destination, DestinationPort, DestinationPortEnd,
-        SourceMac, Action, RejectWith, LogLevel, Limit);
+        SourceMac, Action, RejectWith, LogLevel, Limit, User, Group, Quota);
 }

@@ -98,6 +98,29 @@ internal sealed class FakeRulesetKernel : IRulesetKernel
         return new NftResult(true, string.Empty, string.Empty);
     }
 
+    /// <summary>The rule quotas' used bytes the "table" holds; <see cref="ResetQuota"/> zeroes one.</summary>
+    public Dictionary<int, long> Quotas { get; set; } = [];
+
+    public List<int> QuotasReset { get; } = [];
+
+    /// <summary>The accounts this fake "system" has.</summary>
+    public Dictionary<string, uint> Users { get; } = new() { ["root"] = 0, ["nobody"] = 65534 };
+
+    public Dictionary<string, uint> Groups { get; } = new() { ["root"] = 0, ["nogroup"] = 65534 };
+
+    public IReadOnlyDictionary<int, long> ReadQuotas() => Table is null ? new Dictionary<int, long>() : new Dictionary<int, long>(Quotas);
+
+    public NftResult ResetQuota(int ruleId)
+    {
+        QuotasReset.Add(ruleId);
+        Quotas[ruleId] = 0;
+        return new NftResult(true, string.Empty, string.Empty);
+    }
+
+    public uint? UserId(string name) => Users.TryGetValue(name, out var uid) ? uid : null;
+
+    public uint? GroupId(string name) => Groups.TryGetValue(name, out var gid) ? gid : null;
+
     public IReadOnlyDictionary<int, RuleHits> ReadCounters() => Table is null ? new Dictionary<int, RuleHits>() : new Dictionary<int, RuleHits>(Counters);
 
     public bool LinkExists(string name) => Links.Contains(name);

@@ -154,6 +154,9 @@ internal sealed class FakeAgent : IAsyncDisposable
                     case GetRulesetRequest:
                         await SendAsync(new RulesetReply("table inet gateway {\n}\n"), _stop.Token);
                         break;
+                    case ResetQuotaRequest reset:
+                        await SendAsync(new QuotaResetReply(reset.RuleId, true), _stop.Token);
+                        break;
                     case GetWanStatusRequest when WanStatus is not null:
                         await SendAsync(WanStatus, _stop.Token);
                         break;

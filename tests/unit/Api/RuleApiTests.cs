@@ -10,6 +10,7 @@ public sealed class RuleApiTests(ReadyGatewayApplication app) : IClassFixture<Re
 {
     private const string Rules = "/api/v1/rules";
     private const string Valid = "\"name\":\"r\",\"chain\":\"forward\",\"action\":\"drop\"";
+    private const string Out = "\"name\":\"r\",\"chain\":\"output\",\"action\":\"drop\"";
 
     [Fact]
     public async Task Create_get_update_delete_round_trip_with_defaults_and_each_write_bumps_the_revision()
@@ -199,6 +200,21 @@ public sealed class RuleApiTests(ReadyGatewayApplication app) : IClassFixture<Re
         { "{" + Valid + ",\"limit\":{\"ratePerSecond\":5,\"burst\":0}}", "limit.burst" },
         { "{" + Valid + ",\"limit\":{\"ratePerSecond\":5}}", "limit.burst" },
         { "{" + Valid + ",\"limit\":{\"ratePerSecond\":-1,\"burst\":5}}", "limit.ratePerSecond" },
+        { "{" + Out + ",\"user\":\"no-such-user-here\"}", "user" },
+        { "{" + Out + ",\"group\":\"no-such-group-here\"}", "group" },
+        { "{" + Valid + ",\"user\":\"nobody\"}", "user" },
+        { "{\"name\":\"r\",\"chain\":\"input\",\"action\":\"drop\",\"group\":\"nogroup\"}", "group" },
+        { "{" + Out + ",\"user\":\"nobody\\\"; flush ruleset\"}", "user" },
+        { "{" + Out + ",\"user\":\"1nobody\"}", "user" },
+        { "{" + Out + ",\"group\":\"" + new string('g', 33) + "\"}", "group" },
+        { "{" + Out + ",\"user\":42}", "user" },
+        { "{" + Valid + ",\"quota\":{\"bytes\":0,\"mode\":\"until\"}}", "quota.bytes" },
+        { "{" + Valid + ",\"quota\":{\"bytes\":-5,\"mode\":\"over\"}}", "quota.bytes" },
+        { "{" + Valid + ",\"quota\":{\"bytes\":1125899906842625,\"mode\":\"over\"}}", "quota.bytes" },
+        { "{" + Valid + ",\"quota\":{\"bytes\":\"200000\",\"mode\":\"until\"}}", "quota.bytes" },
+        { "{" + Valid + ",\"quota\":{\"bytes\":200000}}", "quota.mode" },
+        { "{" + Valid + ",\"quota\":{\"mode\":\"until\"}}", "quota.bytes" },
+        { "{" + Valid + ",\"quota\":{\"bytes\":200000,\"mode\":\"under\"}}", "quota.mode" },
         { "{\"name\":\"r\",\"chain\":\"forward\"}", "action" },
         { "{\"name\":\"r\",\"chain\":\"forward\",\"action\":null}", "action" },
         { "[" + "{" + Valid + "}]", "body" },
@@ -258,6 +274,9 @@ public sealed class RuleApiTests(ReadyGatewayApplication app) : IClassFixture<Re
     [InlineData("{\"name\":\"tcp reset\",\"chain\":\"forward\",\"action\":\"reject\",\"protocol\":\"tcp\",\"rejectWith\":\"tcp-reset\"}")]
     [InlineData("{\"name\":\"v6 net\",\"chain\":\"forward\",\"action\":\"accept\",\"source\":\"2001:db8::/32\",\"protocol\":\"icmpv6\"}")]
     [InlineData("{\"name\":\"ping\",\"chain\":\"input\",\"action\":\"drop\",\"protocol\":\"icmp\",\"limit\":{\"ratePerSecond\":1,\"burst\":1}}")]
+    [InlineData("{\"name\":\"login\",\"chain\":\"output\",\"action\":\"reject\",\"user\":\"nobody\",\"group\":\"nogroup\"}")]
+    [InlineData("{\"name\":\"root\",\"chain\":\"output\",\"action\":\"accept\",\"user\":\"root\",\"quota\":{\"bytes\":1,\"mode\":\"over\"}}")]
+    [InlineData("{\"name\":\"quota\",\"chain\":\"forward\",\"action\":\"accept\",\"quota\":{\"bytes\":1125899906842624,\"mode\":\"until\"}}")]
     [InlineData("{\"name\":\"wide\",\"chain\":\"forward\",\"action\":\"drop\",\"outInterface\":\"ppp*\",\"protocol\":\"tcp+udp\",\"destinationPort\":1,\"destinationPortEnd\":65535}")]
     public async Task Edge_values_that_are_valid_are_accepted(string body)
     {

@@ -26,7 +26,7 @@ public sealed class MetricsEndpointTests
 
         var forward = await IdOfAsync(await client.PostAsJsonAsync("/api/v1/port-forwards",
             new { name = HostileName, protocol = "tcp", externalPort = 8080, internalAddress = "192.168.1.20" }));
-        var rule = await IdOfAsync(await client.PostAsJsonAsync("/api/v1/rules", new { name = "block \"telnet\"", chain = "forward", action = "drop" }));
+        var rule = await IdOfAsync(await client.PostAsJsonAsync("/api/v1/rules", new { name = "block \"telnet\"", chain = "forward", action = "drop", quota = new { bytes = 200000, mode = "over" } }));
         var desired = await WaitAppliedAsync(client);
 
         agent.RefuseWith = "kernel said no";
@@ -42,7 +42,7 @@ public sealed class MetricsEndpointTests
                 ["ipv4"] = new Dictionary<string, long> { ["tcp"] = 4, ["udp"] = 2, ["icmp"] = 0, ["other"] = 0 },
                 ["ipv6"] = new Dictionary<string, long> { ["tcp"] = 1, ["udp"] = 0, ["icmp"] = 0, ["other"] = 0 },
             }));
-        await agent.PushAsync(new CountersSample([new RuleHits(rule, 10, 1500)], DateTimeOffset.UtcNow, LogSuppressed: 4));
+        await agent.PushAsync(new CountersSample([new RuleHits(rule, 10, 1500)], DateTimeOffset.UtcNow, LogSuppressed: 4, Quotas: [new QuotaUse(rule, 120000)]));
         await agent.PushAsync(new LogEvent([Entry("dropped-input", FirewallLogLevel.Warn, null), Entry("dropped-input", FirewallLogLevel.Warn, null), Entry("rule", FirewallLogLevel.Info, rule)]));
 
         var text = "";
@@ -59,6 +59,8 @@ public sealed class MetricsEndpointTests
         Assert.Contains($"gateway_forward_connections{{id=\"{forward}\",name=\"{escaped}\"}} 3", lines);
         Assert.Contains($"gateway_rule_hits_packets_total{{id=\"{rule}\",name=\"block \\\"telnet\\\"\"}} 10", lines);
         Assert.Contains($"gateway_rule_hits_bytes_total{{id=\"{rule}\",name=\"block \\\"telnet\\\"\"}} 1500", lines);
+        Assert.Contains($"gateway_rule_quota_used_bytes{{id=\"{rule}\",name=\"block \\\"telnet\\\"\"}} 120000", lines);
+        Assert.Contains("# TYPE gateway_rule_quota_used_bytes gauge", lines);
         Assert.Contains("gateway_conntrack_entries{family=\"ipv4\",protocol=\"tcp\"} 4", lines);
         Assert.Contains("gateway_conntrack_entries{family=\"ipv6\",protocol=\"tcp\"} 1", lines);
         Assert.DoesNotContain(lines, l => l.StartsWith("gateway_conntrack_entries{family=\"all\"", StringComparison.Ordinal));

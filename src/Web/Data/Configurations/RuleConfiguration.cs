@@ -23,6 +23,9 @@ internal sealed class RuleConfiguration : IEntityTypeConfiguration<RuleEntity>
         builder.Property(e => e.Action).HasConversion<string>().HasMaxLength(8);
         builder.Property(e => e.RejectWith).HasConversion<string>().HasMaxLength(16);
         builder.Property(e => e.LogLevel).HasConversion<string>().HasMaxLength(8);
+        builder.Property(e => e.User).HasMaxLength(32);
+        builder.Property(e => e.Group).HasMaxLength(32);
+        builder.Property(e => e.QuotaMode).HasConversion<string>().HasMaxLength(8);
         builder.HasIndex(e => e.Position);
     }
 }

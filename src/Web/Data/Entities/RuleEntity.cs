@@ -48,10 +48,24 @@ public sealed class RuleEntity : IListEntity<TrafficRule>
 
     public int? LimitBurst { get; set; }
 
+    /// <summary>A system user name (output rules only); resolved to a uid by the agent at every apply.</summary>
+    public string? User { get; set; }
+
+    /// <summary>A system group name (output rules only); resolved to a gid by the agent at every apply.</summary>
+    public string? Group { get; set; }
+
+    /// <summary>With <see cref="QuotaMode"/>: both set or both null.</summary>
+    public long? QuotaBytes { get; set; }
+
+    public QuotaMode? QuotaMode { get; set; }
+
     public TrafficRule ToRecord() => new(
         Id, Name, Enabled, Chain, Family, InInterface, OutInterface, Protocol, Source, Destination, DestinationPort, DestinationPortEnd,
         SourceMac, Action, RejectWith, LogLevel,
-        LimitRatePerSecond is { } rate && LimitBurst is { } burst ? new RuleLimit(rate, burst) : null);
+        LimitRatePerSecond is { } rate && LimitBurst is { } burst ? new RuleLimit(rate, burst) : null,
+        User,
+        Group,
+        QuotaBytes is { } bytes && QuotaMode is { } mode ? new RuleQuota(bytes, mode) : null);
 
     /// <summary>Everything but the id and the position; <paramref name="rule"/>'s source MAC must already be normalised.</summary>
     public void CopyFrom(TrafficRule rule)
@@ -73,6 +87,10 @@ public sealed class RuleEntity : IListEntity<TrafficRule>
         LogLevel = rule.LogLevel;
         LimitRatePerSecond = rule.Limit?.RatePerSecond;
         LimitBurst = rule.Limit?.Burst;
+        User = rule.User;
+        Group = rule.Group;
+        QuotaBytes = rule.Quota?.Bytes;
+        QuotaMode = rule.Quota?.Mode;
     }
 
     public static RuleEntity From(TrafficRule rule, int position)

@@ -715,6 +715,10 @@ namespace Gateway.Web.Data.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Group")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("InInterface")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -746,6 +750,13 @@ namespace Gateway.Web.Data.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("QuotaBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("QuotaMode")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("RejectWith")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -756,6 +767,10 @@ namespace Gateway.Web.Data.Migrations
 
                     b.Property<string>("SourceMac")
                         .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("User")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

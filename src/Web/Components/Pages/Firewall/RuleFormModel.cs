@@ -50,6 +50,20 @@ public sealed class RuleFormModel
 
     public string Burst { get; set; } = "";
 
+    /// <summary>A system user name (output rules only).</summary>
+    public string User { get; set; } = "";
+
+    /// <summary>A system group name (output rules only).</summary>
+    public string Group { get; set; } = "";
+
+    public bool HasQuota { get; set; }
+
+    /// <summary>The quota's bytes (named for the error key quota.bytes).</summary>
+    public string Bytes { get; set; } = "";
+
+    /// <summary>The quota's mode (named for the error key quota.mode).</summary>
+    public string Mode { get; set; } = nameof(QuotaMode.Until);
+
     public RuleChain? ChainValue => Parse<RuleChain>(Chain);
 
     public RuleAction? ActionValue => Parse<RuleAction>(Action);
@@ -64,6 +78,9 @@ public sealed class RuleFormModel
     public bool ShowsInInterface => ChainValue != RuleChain.Output;
 
     public bool ShowsRejectWith => ActionValue == RuleAction.Reject;
+
+    /// <summary>Only the router's own packets carry the sending process's user and group.</summary>
+    public bool ShowsAccounts => ChainValue == RuleChain.Output;
 
     public static RuleFormModel From(RuleView rule) => new()
     {
@@ -86,6 +103,11 @@ public sealed class RuleFormModel
         HasLimit = rule.Limit is not null,
         RatePerSecond = Text(rule.Limit?.RatePerSecond),
         Burst = Text(rule.Limit?.Burst),
+        User = rule.User ?? "",
+        Group = rule.Group ?? "",
+        HasQuota = rule.Quota is not null,
+        Bytes = rule.Quota?.Bytes.ToString(CultureInfo.InvariantCulture) ?? "",
+        Mode = (rule.Quota?.Mode ?? QuotaMode.Until).ToString(),
     };
 
     /// <summary>
@@ -104,6 +126,25 @@ public sealed class RuleFormModel
             limit = new RuleLimitInput(
                 ParseNumber(RatePerSecond, "limit.ratePerSecond", "A whole number of packets per second.", errors),
                 ParseNumber(Burst, "limit.burst", "A whole number of packets.", errors));
+        }
+
+        RuleQuotaInput? quota = null;
+        if (HasQuota)
+        {
+            long? bytes = null;
+            if (!string.IsNullOrWhiteSpace(Bytes))
+            {
+                if (long.TryParse(Bytes.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+                {
+                    bytes = value;
+                }
+                else
+                {
+                    errors["quota.bytes"] = ["A whole number of bytes."];
+                }
+            }
+
+            quota = new RuleQuotaInput(bytes, Parse<QuotaMode>(Mode));
         }
 
         if (errors.Count > 0)
@@ -128,7 +169,10 @@ public sealed class RuleFormModel
             ActionValue,
             ShowsRejectWith ? Parse<RejectWith>(RejectWith) : null,
             level,
-            limit);
+            limit,
+            ShowsAccounts ? Trimmed(User) : null,
+            ShowsAccounts ? Trimmed(Group) : null,
+            quota);
         return (input, errors);
     }
 

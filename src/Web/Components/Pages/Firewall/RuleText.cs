@@ -93,6 +93,21 @@ public static class RuleText
             parts.Add(rule.DestinationPortEnd is { } end ? $"port {port}–{end}" : $"port {port}");
         }
 
+        if (rule.User is { } user)
+        {
+            parts.Add($"user {user}");
+        }
+
+        if (rule.Group is { } group)
+        {
+            parts.Add($"group {group}");
+        }
+
+        if (rule.Quota is { } quota)
+        {
+            parts.Add($"{(quota.Mode == QuotaMode.Over ? "over" : "until")} {Bytes(quota.Bytes)}");
+        }
+
         if (rule.SourceMac is { } mac)
         {
             parts.Add($"MAC {mac}");

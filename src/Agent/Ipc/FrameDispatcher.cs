@@ -40,6 +40,8 @@ public sealed class FrameDispatcher
                 return new UpnpMappingsReply(upnp is null ? [] : upnp.Mappings(), deleted);
             }),
             [typeof(GetWanStatusRequest)] = Answer(_ => wan?.Status() ?? new WanStatusReply(new WanStatus(Gateway.Shared.Config.WanMode.Unmanaged, false, [], null, [], null, null, null), [])),
+            [typeof(GetBlockedSourcesRequest)] = Answer(async (_, ct) => await rulesets.BlockedSourcesAsync(ct).ConfigureAwait(false)),
+            [typeof(FreeBlockedSourceRequest)] = Answer(async (request, ct) => await rulesets.FreeBlockedSourceAsync(((FreeBlockedSourceRequest)request).Address, ct).ConfigureAwait(false)),
             [typeof(GetRulesetRequest)] = Answer(async (_, ct) => new RulesetReply(await RulesetText.ReadAsync(applier, rulesets, ct).ConfigureAwait(false))),
         };
     }

@@ -13,6 +13,7 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(LeasesReply), "leases")]
 [JsonDerivedType(typeof(UpnpMappingsReply), "upnp-mappings")]
 [JsonDerivedType(typeof(WanStatusReply), "wan-status")]
+[JsonDerivedType(typeof(BlockedSourcesReply), "blocked-sources")]
 [JsonDerivedType(typeof(ConntrackSample), "conntrack")]
 [JsonDerivedType(typeof(LogEvent), "log")]
 [JsonDerivedType(typeof(CountersSample), "counters")]
@@ -148,8 +149,9 @@ public sealed record FirewallLogEntry(
 /// The traffic rules' kernel counters, pushed every 2 seconds. Never reset by an apply that keeps a rule.
 /// <paramref name="LogSuppressed"/>: firewall log lines the shared log rate limit suppressed since the agent
 /// started, never lower than a value already sent (null from an agent without an applied table, or an older one).
+/// <paramref name="PortScanBlocked"/>: sources port-scan protection blocked, null while it is off.
 /// </summary>
-public sealed record CountersSample(IReadOnlyList<RuleHits> Rules, DateTimeOffset SampledAt, long? LogSuppressed = null) : AgentEvent;
+public sealed record CountersSample(IReadOnlyList<RuleHits> Rules, DateTimeOffset SampledAt, long? LogSuppressed = null, long? PortScanBlocked = null) : AgentEvent;
 
 /// <summary>One rule's named counter: packets and bytes it matched.</summary>
 public sealed record RuleHits(int Id, long Packets, long Bytes);

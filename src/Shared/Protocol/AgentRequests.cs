@@ -17,6 +17,8 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(GetUpnpMappingsRequest), "get-upnp-mappings")]
 [JsonDerivedType(typeof(DeleteUpnpMappingRequest), "delete-upnp-mapping")]
 [JsonDerivedType(typeof(GetWanStatusRequest), "get-wan-status")]
+[JsonDerivedType(typeof(GetBlockedSourcesRequest), "get-blocked-sources")]
+[JsonDerivedType(typeof(FreeBlockedSourceRequest), "free-blocked-source")]
 public abstract record AgentRequest
 {
     /// <summary>

@@ -116,6 +116,12 @@ internal static class FieldContract
     /// <summary>Per-schema exceptions to <see cref="ByName"/>, where one property name means different things.</summary>
     private static readonly Dictionary<(string Schema, string Property), FieldSpec> BySchema = new()
     {
+        [("PortScanInput", "ports")] = new(Minimum: PortScanProtection.MinPorts, Maximum: PortScanProtection.MaxPorts,
+            Description: "Distinct closed destination ports one source may try within withinSeconds; the last of them blocks it."),
+        [("PortScanInput", "withinSeconds")] = new(Minimum: 1, Maximum: PortScanProtection.MaxWithinSeconds,
+            Description: "The window, counted from the source's first closed port."),
+        [("PortScanInput", "blockSeconds")] = new(Minimum: 1, Maximum: PortScanProtection.MaxBlockSeconds,
+            Description: "How long a blocked source is dropped entirely."),
         [("StaticLeaseInput", "name")] = LeaseName,
         [("ConfigStaticLeaseInput", "name")] = LeaseName,
         [("StaticLeaseInput", "address")] = LeaseAddress,
@@ -198,6 +204,7 @@ internal static class FieldContract
         ["ProtectionInput"] = [],
         ["SynFloodInput"] = [],
         ["IcmpLimitInput"] = [],
+        ["PortScanInput"] = [],
     };
 
     /// <summary>Schemas where exactly one of two fields must be given (the pinhole's host).</summary>

@@ -508,6 +508,18 @@ namespace Gateway.Web.Data.Migrations
                     b.Property<int>("IcmpRatePerSecond")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("PortScanBlockSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("PortScanEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PortScanPorts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PortScanWithinSeconds")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("SynFloodBurst")
                         .HasColumnType("INTEGER");
 
@@ -540,6 +552,10 @@ namespace Gateway.Web.Data.Migrations
                             DropInvalid = true,
                             IcmpBurst = 20,
                             IcmpRatePerSecond = 10,
+                            PortScanBlockSeconds = 600,
+                            PortScanEnabled = false,
+                            PortScanPorts = 10,
+                            PortScanWithinSeconds = 10,
                             SynFloodBurst = 50,
                             SynFloodEnabled = true,
                             SynFloodPerSource = true,

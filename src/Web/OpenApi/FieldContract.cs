@@ -179,6 +179,8 @@ internal static class FieldContract
         ["OneToOneInput"] = ["name", "externalAddress", "internalAddress"],
         ["ConfigOneToOneInput"] = ["name", "externalAddress", "internalAddress"],
         ["RedirectInput"] = ["name", "protocol", "port", "toPort"],
+        ["MirrorInput"] = ["name", "interface", "toInterface"],
+        ["ConfigMirrorInput"] = ["name", "interface", "toInterface"],
         ["ConfigRedirectInput"] = ["name", "protocol", "port", "toPort"],
         ["PolicyRouteInput"] = ["name", "source", "outInterface"],
         ["ConfigPolicyRouteInput"] = ["name", "source", "outInterface"],

@@ -64,8 +64,18 @@ public sealed class PortScanTests(PortScanTests.Fixture fixture, ITestOutputHelp
         Assert.Null(await TcpExchangeAsync(_lab.WanNs, RouterWanIp, ForwardPort, sourceIp: WanHostIp, timeout: TimeSpan.FromSeconds(2)));
         Assert.Equal("lan1-service", await TcpExchangeAsync(_lab.WanNs, RouterWanIp, ForwardPort, sourceIp: WanHostSecondIp));
 
-        // An unrelated apply (a new forward: a structural change, so the whole table is replaced) frees nobody.
-        await _api.CreateForwardAsync(_lab, new { name = "unrelated", protocol = "udp", externalPort = 8799, internalAddress = Lan1Ip });
+        // An unrelated apply frees nobody: a new log rate changes the table's skeleton (its gw_log limit), so the
+        // whole table is replaced, block sets included, not just updated element by element.
+        await _api.SetLoggingAsync(_lab, new
+        {
+            droppedInput = "off",
+            droppedForward = "off",
+            portForwards = "off",
+            macFilter = "off",
+            dos = "notice",
+            ratePerMinute = 601,
+            burst = 50,
+        });
         Assert.NotNull(await BlockedAsync(WanHostIp));
         Assert.Null(await TcpExchangeAsync(_lab.WanNs, RouterWanIp, ForwardPort, sourceIp: WanHostIp, timeout: TimeSpan.FromSeconds(2)));
 

@@ -35,6 +35,9 @@ internal static class FieldContract
     private const string AnyIpOptionalCidr = @"^(?:[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)(?:/\d{1,3})?$";
     private const string Mac = "^[0-9A-Fa-f]{2}(?:([:-])[0-9A-Fa-f]{2})(?:\\1[0-9A-Fa-f]{2}){4}$";
     private const string Interface = @"^[A-Za-z0-9_.-]{1,15}\*?$";
+
+    /// <summary>One link by its exact name (no wildcard), as a mirror needs.</summary>
+    private const string OneLink = @"^[A-Za-z0-9_.-]{1,15}$";
     private const string InterfaceText = "A link name: 1–15 of A–Z a–z 0–9 _ . - with an optional trailing * (\"ppp*\" matches every ppp link); not \".\" or \"..\".";
 
     private const string HostNamePattern = "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$";
@@ -86,6 +89,9 @@ internal static class FieldContract
         ["lanInterface"] = new(Pattern: Interface, Example: "br-lan", Description: InterfaceText + " One named link, not a wildcard."),
         ["inInterface"] = new(Pattern: Interface, Example: "br-lan", Description: InterfaceText),
         ["outInterface"] = new(Pattern: Interface, Example: "wan2", Description: InterfaceText),
+        ["interface"] = new(Pattern: OneLink, Example: "br-lan", Description: "The mirrored link: one named link, not a wildcard."),
+        ["toInterface"] = new(Pattern: OneLink, Example: "mon0",
+            Description: "Where the copies leave: one named link, not the mirrored one, nor a port of a mirrored bridge."),
         ["lanAddress"] = new(Pattern: Ipv4Cidr, Example: "192.168.1.1/24",
             Description: "The router's LAN address with its prefix length (8–30): a unicast host address, not the network or broadcast address."),
         ["lanIpv6"] = new(Pattern: @"^(?:auto|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/64)$", Example: "auto",

@@ -22,7 +22,14 @@ public sealed partial class MirrorTests(MirrorTests.Fixture fixture) : IClassFix
 
         protected override async Task OnSetUpAsync()
         {
-            await Must($"ip netns add {MonitorNs}");
+            // From the host's mount namespace: ip netns exec gives its command a private one, where the named
+            // namespace's bind mount would stay invisible to everyone else.
+            using (var add = System.Diagnostics.Process.Start("ip", ["netns", "add", MonitorNs]))
+            {
+                await add.WaitForExitAsync();
+                Assert.Equal(0, add.ExitCode);
+            }
+
             await Must($"ip -n {Lab.RouterNs} link add {MonitorLink} type veth peer name mon1 netns {MonitorNs}");
             await Must($"ip -n {Lab.RouterNs} link set {MonitorLink} up && ip -n {MonitorNs} link set mon1 up");
             await Must($$"""

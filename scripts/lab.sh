@@ -181,8 +181,9 @@ far() {
 down() {
   local prefix=$1 ns pid
   [[ $prefix =~ ^[A-Za-z0-9_-]{1,40}$ ]] || { echo "bad prefix: $prefix" >&2; exit 2; }
-  # -far: a host behind the WAN host that an IPv6 test may add (a 1280-byte hop for path MTU discovery).
-  for ns in "$prefix-lan1" "$prefix-lan2" "$prefix-far" "$prefix-wan" "$prefix-wan2" "$prefix-router"; do
+  # -far: a host behind the WAN host that an IPv6 test may add (a 1280-byte hop for path MTU discovery); -mon: a
+  # mirror test's monitor on a router link.
+  for ns in "$prefix-lan1" "$prefix-lan2" "$prefix-far" "$prefix-mon" "$prefix-wan" "$prefix-wan2" "$prefix-router"; do
     [[ -e /run/netns/$ns ]] || continue
     # Only processes inside this lab's own namespaces, by pid.
     for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done

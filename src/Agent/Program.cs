@@ -42,6 +42,7 @@ builder.Services.AddHostedService(provider => provider.GetRequiredService<Gatewa
 builder.Services.AddSingleton<Gateway.Agent.Wan.WanSupervisor>();
 builder.Services.AddHostedService(provider => provider.GetRequiredService<Gateway.Agent.Wan.WanSupervisor>());
 builder.Services.AddSingleton(provider => new Gateway.Agent.Lan.LanServices(options.FirstBoot, provider.GetRequiredService<Gateway.Agent.Lan.DnsmasqSupervisor>(), provider.GetRequiredService<Gateway.Agent.Upnp.MiniupnpdSupervisor>(), provider.GetRequiredService<Gateway.Agent.Wan.WanSupervisor>()));
+builder.Services.AddSingleton<MirrorSync>();
 builder.Services.AddSingleton<RulesetManager>();
 builder.Services.AddSingleton<ClientHub>();
 builder.Services.AddSingleton(TimeProvider.System);

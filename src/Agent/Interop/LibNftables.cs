@@ -19,6 +19,9 @@ internal static partial class LibNftables
     /// <summary>NFT_CTX_OUTPUT_HANDLE (<c>nft -a</c>): listings show each object's kernel handle.</summary>
     public const uint OutputHandle = 1 << 3;
 
+    /// <summary>NFT_CTX_OUTPUT_JSON (<c>nft -j</c>): listings in libnftables' JSON schema.</summary>
+    public const uint OutputJson = 1 << 4;
+
     /// <summary>NFT_CTX_OUTPUT_TERSE: sets and maps without their elements.</summary>
     public const uint OutputTerse = 1 << 11;
 

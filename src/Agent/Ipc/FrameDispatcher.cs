@@ -42,6 +42,8 @@ public sealed class FrameDispatcher
             [typeof(GetWanStatusRequest)] = Answer(_ => wan?.Status() ?? new WanStatusReply(new WanStatus(Gateway.Shared.Config.WanMode.Unmanaged, false, [], null, [], null, null, null), [])),
             [typeof(GetDevicesRequest)] = Answer(async (_, ct) => await Task.Run(() => Devices.DeviceFrames.Reply(devices, dnsmasq, rulesets.AppliedConfig?.Network.LanInterface), ct).ConfigureAwait(false)),
             [typeof(ResetQuotaRequest)] = Answer(async (request, ct) => await QuotaFrames.ResetAsync(rulesets, (ResetQuotaRequest)request, ct).ConfigureAwait(false)),
+            [typeof(GetBlockedSourcesRequest)] = Answer(async (_, ct) => await rulesets.BlockedSourcesAsync(ct).ConfigureAwait(false)),
+            [typeof(FreeBlockedSourceRequest)] = Answer(async (request, ct) => await rulesets.FreeBlockedSourceAsync(((FreeBlockedSourceRequest)request).Address, ct).ConfigureAwait(false)),
             [typeof(GetRulesetRequest)] = Answer(async (_, ct) => new RulesetReply(await RulesetText.ReadAsync(applier, rulesets, ct).ConfigureAwait(false))),
         };
     }

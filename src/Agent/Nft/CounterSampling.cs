@@ -14,7 +14,10 @@ public sealed class CounterSampling(IRulesetKernel kernel)
 
     /// <summary>The counters a compiled table of <paramref name="config"/> declares: its rules' and the log counters.</summary>
     public static List<int> Ids(GatewayConfig? config) =>
-        config is null ? [] : [.. config.Rules.Where(r => r.Id > 0).Select(r => r.Id).Distinct(), .. RuleCounters.LogIds];
+        config is null ? [] : [.. config.Rules.Where(r => r.Id > 0).Select(r => r.Id).Distinct(), .. RuleCounters.LogIds, .. PortScanIds(config)];
+
+    private static IEnumerable<int> PortScanIds(GatewayConfig config) =>
+        config.Protection?.PortScanOrOff.Enabled == true ? [RuleCounters.PortScanBlockedId] : [];
 
     /// <summary>
     /// The counters of the table of <paramref name="applied"/> now, and the log lines the shared limit suppressed
@@ -26,7 +29,8 @@ public sealed class CounterSampling(IRulesetKernel kernel)
         var readings = ids.Count == 0 ? new Dictionary<int, RuleHits>() : kernel.ReadCounters();
         var observed = _counters.Observe(ids, readings);
         var suppressed = ids.Count == 0 ? (long?)null : _counters.Suppressed(observed);
-        return new CountersSample([.. observed.Where(h => h.Id > 0)], DateTimeOffset.UtcNow, suppressed);
+        var blocked = observed.FirstOrDefault(h => h.Id == RuleCounters.PortScanBlockedId)?.Packets;
+        return new CountersSample([.. observed.Where(h => h.Id > 0)], DateTimeOffset.UtcNow, suppressed, PortScanBlocked: blocked);
     }
 
     /// <summary>

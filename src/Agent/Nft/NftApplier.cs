@@ -23,7 +23,8 @@ public sealed class NftApplier
     {
         ArgumentNullException.ThrowIfNull(table);
         var keeping = KeptChains.Declared(table) && ListTableTerse() is { } listing ? KeptChains.Script(listing, table) : null;
-        return Run(keeping ?? ReplaceScript(table));
+        // Blocked port-scan sources are runtime state: the new table's empty block sets take them over in the same transaction.
+        return Run((keeping ?? ReplaceScript(table)) + PortScanBlocks.CarryScript(table, PortScanBlocks.List()));
     }
 
     /// <summary>The whole script <see cref="Replace"/> runs (the benchmark feeds the same text to <c>nft -f</c>).</summary>

@@ -20,6 +20,9 @@ public sealed class RuleCounters
     /// <inheritdoc cref="LogTriedId"/>
     public const int LogLoggedId = -2;
 
+    /// <summary>Pseudo rule id of the named counter <c>portscan_blocked</c> (declared while port-scan protection is on).</summary>
+    public const int PortScanBlockedId = -3;
+
     /// <summary>The ids of the log counters, which every compiled table declares.</summary>
     public static readonly IReadOnlyList<int> LogIds = [LogTriedId, LogLoggedId];
 
@@ -129,6 +132,7 @@ public sealed class RuleCounters
     {
         "log_tried" => LogTriedId,
         "log_logged" => LogLoggedId,
+        RulesetCompiler.PortScanBlockedCounter => PortScanBlockedId,
         // Out-of-range numbers can only come from a table we did not write; skip rather than fail.
         _ when name.StartsWith("rule_", StringComparison.Ordinal)
             && int.TryParse(name.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 => id,

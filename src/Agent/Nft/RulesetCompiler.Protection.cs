@@ -106,6 +106,7 @@ public static partial class RulesetCompiler
         w.Line(1, "chain guard {");
         w.Line(2, "type filter hook prerouting priority mangle; policy accept;");
         w.Line(2, "iif \"lo\" accept");
+        WritePortScanDrop(w, protection);
         if (protection.DropInvalid)
         {
             w.Line(2, "ct state invalid counter jump dos_drop");

@@ -138,6 +138,8 @@ public static partial class RulesetCompiler
         WritePinholeSets(w, config);
         WriteDosSets(w, protection);
         WriteDosDrop(w, logging);
+        WritePortScanSets(w, protection);
+        WritePortScanChains(w, protection, logging);
         WriteMacFilterChain(w, config, lan);
         WriteGuardChain(w, config, wan, lan, lanCidr);
         WriteOutputGuardChain(w, config);
@@ -352,6 +354,7 @@ public static partial class RulesetCompiler
         }
 
         w.Line(2, "# Everything else, from every link that is not the LAN.");
+        WritePortScanJump(w, protection, lan);
         Log(w, null, config.Logging.DroppedInput, FirewallCategory.DroppedInput);
         if (protection.WanInput == WanInputAction.Reject)
         {
@@ -422,6 +425,7 @@ public static partial class RulesetCompiler
         w.Line(2, $"iifname \"{lan}\" oifname \"{wan}\" counter accept");
         WritePolicyAccept(w, config, lan);
         WriteIpv6ForwardAccepts(w, config, wan, lan);
+        WritePortScanJump(w, config.Protection, lan);
         Log(w, null, config.Logging.DroppedForward, FirewallCategory.DroppedForward);
         w.Line(1, "}");
         w.Line();

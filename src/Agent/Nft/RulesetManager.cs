@@ -38,6 +38,7 @@ public sealed partial class RulesetManager
     private readonly CounterSampling _counters;
     private readonly QuotaSampling _quotas;
     private readonly PinholeFill _pinholes;
+    private readonly MirrorSync? _mirrors;
     private LastGood? _current;
 
     // The compiled table in the kernel now (null in lockdown and before the first apply): what element updates start from.
@@ -49,7 +50,7 @@ public sealed partial class RulesetManager
     // True from a start without last-good state (setup not done) until the first apply: the first-boot LAN is served.
     private bool _neverSetUp;
 
-    public RulesetManager(IRulesetKernel kernel, LastGoodStore store, ILogger<RulesetManager> logger, RoutingReconciler? routing = null, PinholeSync? pinholes = null, LanServices? lanServices = null)
+    public RulesetManager(IRulesetKernel kernel, LastGoodStore store, ILogger<RulesetManager> logger, RoutingReconciler? routing = null, PinholeSync? pinholes = null, LanServices? lanServices = null, MirrorSync? mirrors = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _kernel = kernel;
@@ -64,6 +65,7 @@ public sealed partial class RulesetManager
         _counters = new CounterSampling(kernel);
         _quotas = new QuotaSampling(kernel);
         _pinholes = new PinholeFill(pinholes, _watch);
+        _mirrors = mirrors;
     }
 
     /// <summary>Revision in the kernel now (0 before the first successful apply).</summary>
@@ -236,6 +238,13 @@ public sealed partial class RulesetManager
             return new AppliedEvent(revision, false, accountError, clock.Elapsed.TotalMilliseconds);
         }
 
+        // The agent repeats the web's bridge-port check: copies into a port of the mirrored bridge would loop.
+        if (_mirrors is not null && MirrorSync.Loop(config) is { } loop)
+        {
+            LogRejected(revision, loop);
+            return new AppliedEvent(revision, false, $"Invalid configuration: {loop}", clock.Elapsed.TotalMilliseconds);
+        }
+
         CompiledTable compiled;
         try
         {
@@ -308,6 +317,7 @@ public sealed partial class RulesetManager
         _lanServices?.Serve(applied.Config);
         _staleConnections.Close(previous?.Config, applied.Config);
         _forwarding.Ensure(applied.Config);
+        _mirrors?.Sync(applied.Config);
 
         // A rebuilt table's MAC pinhole sets are empty: fill them from the neighbour table now. Element updates
         // leave them as they were, so only what changed (a new or re-targeted pinhole) is written.

@@ -27,7 +27,8 @@ public sealed record GatewayConfig(
     IReadOnlyList<StaticLease>? StaticLeases = null,
     DnsSettings? Dns = null,
     UpnpSettings? Upnp = null,
-    WanSettings? Wan = null)
+    WanSettings? Wan = null,
+    IReadOnlyList<Mirror>? Mirrors = null)
 {
     /// <summary>Traffic rules in the order they run.</summary>
     public IReadOnlyList<TrafficRule> Rules { get; init; } = Rules ?? [];
@@ -58,4 +59,7 @@ public sealed record GatewayConfig(
 
     /// <summary>The uplink; unmanaged (the host brings it up) in a snapshot without it.</summary>
     public WanSettings Wan { get; init; } = Wan ?? WanSettings.Unmanaged;
+
+    /// <summary>Traffic mirrors; none in a snapshot without them.</summary>
+    public IReadOnlyList<Mirror> Mirrors { get; init; } = Mirrors ?? [];
 }

@@ -12,15 +12,36 @@ public sealed record Protection(
     SynFloodLimit SynFlood,
     IcmpLimit IcmpLimit,
     bool DropInvalid,
-    bool AntiSpoofing)
+    bool AntiSpoofing,
+    PortScanProtection? PortScan = null)
 {
+    /// <summary>The port-scan settings in force: <see cref="PortScanProtection.Off"/> when absent (a snapshot that predates them).</summary>
+    [JsonIgnore]
+    public PortScanProtection PortScanOrOff => PortScan ?? PortScanProtection.Off;
+
     public static Protection Default { get; } = new(
         WanInputAction.Drop,
         WanPing: false,
         new SynFloodLimit(Enabled: true, RatePerSecond: 25, Burst: 50, PerSource: true),
         new IcmpLimit(RatePerSecond: 10, Burst: 20),
         DropInvalid: true,
-        AntiSpoofing: true);
+        AntiSpoofing: true,
+        PortScanProtection.Off);
+}
+
+/// <summary>
+/// A source outside the LAN that tries <paramref name="Ports"/> distinct closed ports of the router or of forwarded
+/// addresses within <paramref name="WithinSeconds"/> is dropped entirely for <paramref name="BlockSeconds"/>.
+/// </summary>
+public sealed record PortScanProtection(bool Enabled, int Ports, int WithinSeconds, int BlockSeconds)
+{
+    public const int MinPorts = 2;
+    public const int MaxPorts = 1024;
+    public const int MaxWithinSeconds = 3600;
+    public const int MaxBlockSeconds = 604800;
+
+    /// <summary>Off, with the documented defaults for when it is turned on.</summary>
+    public static PortScanProtection Off { get; } = new(Enabled: false, Ports: 10, WithinSeconds: 10, BlockSeconds: 600);
 }
 
 /// <summary>New TCP connections to the router (from any link but the LAN) and through forwards.</summary>

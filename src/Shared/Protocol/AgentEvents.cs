@@ -13,6 +13,7 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(LeasesReply), "leases")]
 [JsonDerivedType(typeof(UpnpMappingsReply), "upnp-mappings")]
 [JsonDerivedType(typeof(WanStatusReply), "wan-status")]
+[JsonDerivedType(typeof(BlockedSourcesReply), "blocked-sources")]
 [JsonDerivedType(typeof(ConntrackSample), "conntrack")]
 [JsonDerivedType(typeof(LogEvent), "log")]
 [JsonDerivedType(typeof(CountersSample), "counters")]
@@ -150,9 +151,10 @@ public sealed record FirewallLogEntry(
 /// The traffic rules' kernel counters, pushed every 2 seconds. Never reset by an apply that keeps a rule.
 /// <paramref name="LogSuppressed"/>: firewall log lines the shared log rate limit suppressed since the agent
 /// started, never lower than a value already sent (null from an agent without an applied table, or an older one).
+/// <paramref name="PortScanBlocked"/>: sources port-scan protection blocked, null while it is off.
 /// </summary>
 /// <param name="Quotas">The used bytes of every applied rule's quota (null from an agent that predates quotas).</param>
-public sealed record CountersSample(IReadOnlyList<RuleHits> Rules, DateTimeOffset SampledAt, long? LogSuppressed = null, IReadOnlyList<QuotaUse>? Quotas = null) : AgentEvent;
+public sealed record CountersSample(IReadOnlyList<RuleHits> Rules, DateTimeOffset SampledAt, long? LogSuppressed = null, IReadOnlyList<QuotaUse>? Quotas = null, long? PortScanBlocked = null) : AgentEvent;
 
 /// <summary>One rule's quota object: the bytes it has counted since it was created or last reset.</summary>
 public sealed record QuotaUse(int Id, long UsedBytes);

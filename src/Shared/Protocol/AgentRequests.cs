@@ -19,6 +19,8 @@ namespace Gateway.Shared.Protocol;
 [JsonDerivedType(typeof(GetWanStatusRequest), "get-wan-status")]
 [JsonDerivedType(typeof(GetDevicesRequest), "get-devices")]
 [JsonDerivedType(typeof(ResetQuotaRequest), "reset-quota")]
+[JsonDerivedType(typeof(GetBlockedSourcesRequest), "get-blocked-sources")]
+[JsonDerivedType(typeof(FreeBlockedSourceRequest), "free-blocked-source")]
 public abstract record AgentRequest
 {
     /// <summary>

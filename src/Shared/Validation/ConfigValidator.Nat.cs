@@ -259,6 +259,7 @@ public static partial class ConfigValidator
             PolicyRoute r => r.Id,
             Pinhole p => p.Id,
             StaticLease l => l.Id,
+            Mirror m => m.Id,
             _ => 0,
         }).ToList(), errors, list);
     }

@@ -341,6 +341,8 @@ public static partial class ConfigValidator
         {
             CheckRate(icmp.RatePerSecond, icmp.Burst, "icmpLimit", errors, P);
         }
+
+        ValidatePortScan(protection.PortScan, errors, P);
     }
 
     private static void CheckRate(int rate, int burst, string field, ValidationErrors errors, Func<string, string> p)

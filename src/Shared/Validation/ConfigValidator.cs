@@ -74,6 +74,7 @@ public static partial class ConfigValidator
         ValidatePinholes(config.Pinholes, errors);
         ValidateLanServices(config, errors);
         ValidateUpnp(config.Upnp, config.Network, errors);
+        ValidateMirrors(config.Mirrors, errors);
         ValidateWan(config.Wan, config.Network is null || errors.Has("network.wanInterface") ? null : config.Network, errors, "wan");
         return errors;
     }

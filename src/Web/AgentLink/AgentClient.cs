@@ -30,6 +30,9 @@ public sealed class AgentClient(AgentChannel channel, ApplyPump pump, AppliedSta
     /// <inheritdoc cref="AgentFeed.LatestLogSuppressed"/>
     public long? LatestLogSuppressed => feed.LatestLogSuppressed;
 
+    /// <inheritdoc cref="AgentFeed.LatestPortScanBlocked"/>
+    public long? LatestPortScanBlocked => feed.LatestPortScanBlocked;
+
     /// <summary>The last time the agent found its table changed under it; kept across reconnects.</summary>
     public DriftEvent? LastDrift => feed.LastDrift;
 
@@ -161,6 +164,16 @@ public sealed class AgentClient(AgentChannel channel, ApplyPump pump, AppliedSta
     /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
     public Task<QuotaResetReply> ResetQuotaAsync(int ruleId, CancellationToken ct = default) =>
         channel.RequestAsync<QuotaResetReply>(new ResetQuotaRequest(ruleId), ct);
+
+    /// <summary>The sources port-scan protection blocks now.</summary>
+    /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
+    public Task<BlockedSourcesReply> GetBlockedSourcesAsync(CancellationToken ct = default) =>
+        channel.RequestAsync<BlockedSourcesReply>(new GetBlockedSourcesRequest(), ct);
+
+    /// <summary>Frees one blocked source; the reply says whether it was blocked.</summary>
+    /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>
+    public Task<BlockedSourcesReply> FreeBlockedSourceAsync(string address, CancellationToken ct = default) =>
+        channel.RequestAsync<BlockedSourcesReply>(new FreeBlockedSourceRequest(address), ct);
 
     /// <summary>The uplink as the agent sees it now, with its change counters.</summary>
     /// <exception cref="AgentUnavailableException">The agent is not connected or did not answer.</exception>

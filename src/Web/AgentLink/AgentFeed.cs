@@ -56,6 +56,9 @@ public sealed partial class AgentFeed
     /// <summary>Log lines the agent's shared log limit suppressed, from its latest counters sample; null while disconnected or unreported.</summary>
     public long? LatestLogSuppressed => Volatile.Read(ref _latestCounters)?.LogSuppressed;
 
+    /// <summary>Sources port-scan protection blocked, from the agent's latest counters sample; null while off, disconnected or unreported.</summary>
+    public long? LatestPortScanBlocked => Volatile.Read(ref _latestCounters)?.PortScanBlocked;
+
     /// <summary>The last time the agent found its table changed under it; kept across reconnects.</summary>
     public DriftEvent? LastDrift => Volatile.Read(ref _lastDrift);
 

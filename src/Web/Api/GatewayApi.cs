@@ -20,6 +20,7 @@ public static class GatewayApi
         api.MapProtection();
         api.MapOneToOne();
         api.MapRedirects();
+        api.MapMirrors();
         api.MapPinholes();
         api.MapPolicyRoutes();
         api.MapDhcp();

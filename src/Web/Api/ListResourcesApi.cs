@@ -41,6 +41,18 @@ public static class ListResourcesApi
         return endpoints.Group;
     }
 
+    /// <summary>/api/v1/mirrors: traffic mirrors (copies of one link's packets out of another).</summary>
+    public static RouteGroupBuilder MapMirrors(this IEndpointRouteBuilder routes)
+    {
+        var endpoints = routes.MapListResource<MirrorService, Mirror, MirrorInput>(
+            "mirrors", "Mirrors", "Mirrors", "Mirror", c => c.Mirrors, conflicts: true);
+        endpoints.Get.ProducesProblem(StatusCodes.Status404NotFound);
+        endpoints.Create.WithSummary("Adds a mirror (enabled defaults to true, direction to both); toInterface must not be the mirrored link, a port of a mirrored bridge, or a link another enabled mirror copies from.");
+        endpoints.Update.WithSummary("Replaces every field.");
+        endpoints.Delete.ProducesProblem(StatusCodes.Status404NotFound);
+        return endpoints.Group;
+    }
+
     /// <summary>/api/v1/pinholes: IPv6 pinholes (inbound from the WAN to one LAN host's ports, no NAT).</summary>
     public static RouteGroupBuilder MapPinholes(this IEndpointRouteBuilder routes)
     {

@@ -24,6 +24,8 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
 
     public DbSet<RedirectEntity> Redirects => Set<RedirectEntity>();
 
+    public DbSet<MirrorEntity> Mirrors => Set<MirrorEntity>();
+
     public DbSet<PolicyRouteEntity> PolicyRoutes => Set<PolicyRouteEntity>();
 
     public DbSet<PinholeEntity> Pinholes => Set<PinholeEntity>();

@@ -59,6 +59,13 @@ public sealed partial class MetricsRenderer(AgentClient link, GatewayCounters co
             text.Sample("gateway_log_lines_suppressed_total", suppressed);
         }
 
+        // The agent's portscan_blocked counter (kept across applies), so absent while port-scan protection is off.
+        text.Family("gateway_portscan_blocked_total", "counter", "Sources port-scan protection blocked, as the agent counts them since it started.");
+        if (connected && link.LatestPortScanBlocked is { } blocked)
+        {
+            text.Sample("gateway_portscan_blocked_total", blocked);
+        }
+
         return text.ToString();
     }
 

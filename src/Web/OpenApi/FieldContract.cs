@@ -36,6 +36,9 @@ internal static class FieldContract
     private const string Mac = "^[0-9A-Fa-f]{2}(?:([:-])[0-9A-Fa-f]{2})(?:\\1[0-9A-Fa-f]{2}){4}$";
     private const string Interface = @"^[A-Za-z0-9_.-]{1,15}\*?$";
     private const string AccountName = @"^[A-Za-z_][A-Za-z0-9_.-]*\$?$";
+
+    /// <summary>One link by its exact name (no wildcard), as a mirror needs.</summary>
+    private const string OneLink = @"^[A-Za-z0-9_.-]{1,15}$";
     private const string InterfaceText = "A link name: 1–15 of A–Z a–z 0–9 _ . - with an optional trailing * (\"ppp*\" matches every ppp link); not \".\" or \"..\".";
 
     private const string HostNamePattern = "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$";
@@ -87,6 +90,9 @@ internal static class FieldContract
         ["lanInterface"] = new(Pattern: Interface, Example: "br-lan", Description: InterfaceText + " One named link, not a wildcard."),
         ["inInterface"] = new(Pattern: Interface, Example: "br-lan", Description: InterfaceText),
         ["outInterface"] = new(Pattern: Interface, Example: "wan2", Description: InterfaceText),
+        ["interface"] = new(Pattern: OneLink, Example: "br-lan", Description: "The mirrored link: one named link, not a wildcard."),
+        ["toInterface"] = new(Pattern: OneLink, Example: "mon0",
+            Description: "Where the copies leave: one named link, not the mirrored one, nor a port of a mirrored bridge."),
         ["lanAddress"] = new(Pattern: Ipv4Cidr, Example: "192.168.1.1/24",
             Description: "The router's LAN address with its prefix length (8–30): a unicast host address, not the network or broadcast address."),
         ["lanIpv6"] = new(Pattern: @"^(?:auto|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/64)$", Example: "auto",
@@ -122,6 +128,12 @@ internal static class FieldContract
     /// <summary>Per-schema exceptions to <see cref="ByName"/>, where one property name means different things.</summary>
     private static readonly Dictionary<(string Schema, string Property), FieldSpec> BySchema = new()
     {
+        [("PortScanInput", "ports")] = new(Minimum: PortScanProtection.MinPorts, Maximum: PortScanProtection.MaxPorts,
+            Description: "Distinct closed destination ports one source may try within withinSeconds; the last of them blocks it."),
+        [("PortScanInput", "withinSeconds")] = new(Minimum: 1, Maximum: PortScanProtection.MaxWithinSeconds,
+            Description: "The window, counted from the source's first closed port."),
+        [("PortScanInput", "blockSeconds")] = new(Minimum: 1, Maximum: PortScanProtection.MaxBlockSeconds,
+            Description: "How long a blocked source is dropped entirely."),
         [("StaticLeaseInput", "name")] = LeaseName,
         [("ConfigStaticLeaseInput", "name")] = LeaseName,
         [("StaticLeaseInput", "address")] = LeaseAddress,
@@ -179,6 +191,8 @@ internal static class FieldContract
         ["OneToOneInput"] = ["name", "externalAddress", "internalAddress"],
         ["ConfigOneToOneInput"] = ["name", "externalAddress", "internalAddress"],
         ["RedirectInput"] = ["name", "protocol", "port", "toPort"],
+        ["MirrorInput"] = ["name", "interface", "toInterface"],
+        ["ConfigMirrorInput"] = ["name", "interface", "toInterface"],
         ["ConfigRedirectInput"] = ["name", "protocol", "port", "toPort"],
         ["PolicyRouteInput"] = ["name", "source", "outInterface"],
         ["ConfigPolicyRouteInput"] = ["name", "source", "outInterface"],
@@ -204,6 +218,7 @@ internal static class FieldContract
         ["ProtectionInput"] = [],
         ["SynFloodInput"] = [],
         ["IcmpLimitInput"] = [],
+        ["PortScanInput"] = [],
     };
 
     /// <summary>Schemas where exactly one of two fields must be given (the pinhole's host).</summary>

@@ -14,7 +14,7 @@ namespace Gateway.Web.State;
 /// <c>oneToOne</c>, <c>redirects</c>, <c>policyRoutes</c> or <c>pinholes</c> key means none; no <c>helpers</c> key means no
 /// outbound helpers; no <c>network.lanIpv6</c> means IPv6 off on the LAN (the closed state); no <c>dhcp</c> or <c>dns</c>
 /// means that service off and no <c>staticLeases</c> none (a backup from before the router served the LAN); no <c>wan</c>
-/// means an unmanaged uplink.
+/// means an unmanaged uplink; no <c>mirrors</c> means none.
 /// </remarks>
 public sealed record ConfigInput(
     NetworkInput? Network,
@@ -33,7 +33,8 @@ public sealed record ConfigInput(
     IReadOnlyList<ConfigStaticLeaseInput?>? StaticLeases = null,
     DnsInput? Dns = null,
     UpnpInput? Upnp = null,
-    WanInput? Wan = null)
+    WanInput? Wan = null,
+    IReadOnlyList<ConfigMirrorInput?>? Mirrors = null)
 {
     /// <summary>
     /// The config to validate, with the items read through input records converted one by one: <see cref="ConfigRead"/>
@@ -49,6 +50,7 @@ public sealed record ConfigInput(
         var redirects = Convert(Redirects, "redirects", "A redirect is required.", errors, (item, prefix) => item.ToInput().ToRedirect(item.Id ?? 0, errors, prefix));
         var routes = Convert(PolicyRoutes, "policyRoutes", "A policy route is required.", errors, (item, prefix) => item.ToInput().ToRoute(item.Id ?? 0, errors, prefix));
         var pinholes = Convert(Pinholes, "pinholes", "A pinhole is required.", errors, (item, prefix) => item.ToInput().ToPinhole(item.Id ?? 0, errors, prefix));
+        var mirrors = Convert(Mirrors, "mirrors", "A mirror is required.", errors, (item, prefix) => item.ToInput().ToMirror(item.Id ?? 0, errors, prefix));
         var leases = Convert(StaticLeases, "staticLeases", "A static lease is required.", errors, (item, prefix) => item.ToInput().ToLease(item.Id ?? 0, errors, prefix));
 
         // A missing member stays null so the validator names it; a member missing a field holds a placeholder there
@@ -80,8 +82,10 @@ public sealed record ConfigInput(
             // Absent means off: a backup from before UPnP existed opens no ports.
             Upnp?.ToSettings() ?? UpnpSettings.Default,
             // Absent means unmanaged: a backup from before the router brought its uplink up leaves it to the host.
-            Wan?.ToSettings() ?? WanSettings.Unmanaged);
-        return new ConfigRead(config, forwards, macFilters, rules, oneToOne, redirects, routes, pinholes, leases);
+            Wan?.ToSettings() ?? WanSettings.Unmanaged,
+            // Absent means none: a backup from before mirroring copies nothing.
+            mirrors.OfType<Mirror>().ToList());
+        return new ConfigRead(config, forwards, macFilters, rules, oneToOne, redirects, routes, pinholes, leases, mirrors);
     }
 
     private static List<TOut?> Convert<TIn, TOut>(
@@ -117,7 +121,8 @@ public sealed record ConfigRead(
     IReadOnlyList<Redirect?> Redirects,
     IReadOnlyList<PolicyRoute?> PolicyRoutes,
     IReadOnlyList<Pinhole?> Pinholes,
-    IReadOnlyList<StaticLease?> StaticLeases);
+    IReadOnlyList<StaticLease?> StaticLeases,
+    IReadOnlyList<Mirror?>? Mirrors = null);
 
 /// <summary>
 /// One rule of a restore: the <see cref="RuleInput"/> fields plus an optional <c>id</c> (kept when it names a rule

@@ -33,6 +33,7 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
         var forwardsWhole = read.PortForwards.All(f => f is not null);
         var filtersWhole = read.MacFilters.All(m => m is not null);
         var leasesWhole = read.StaticLeases.All(l => l is not null);
+        var mirrorsWhole = read.Mirrors?.All(m => m is not null) ?? true;
         var errors = new ValidationErrors();
         var whole = ConfigValidator.Validate(config with
         {
@@ -44,6 +45,7 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
             PolicyRoutes = [],
             Pinholes = [],
             StaticLeases = leasesWhole ? config.StaticLeases : [],
+            Mirrors = mirrorsWhole ? config.Mirrors : [],
         });
         foreach (var (field, messages) in whole.ToDictionary())
         {
@@ -87,6 +89,11 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
         if (!leasesWhole)
         {
             ValidateEach(read.StaticLeases, "staticLeases", (lease, prefix) => ConfigValidator.ValidateStaticLease(lease, network, errors, prefix));
+        }
+
+        if (!mirrorsWhole)
+        {
+            ValidateEach(read.Mirrors!, "mirrors", (mirror, prefix) => ConfigValidator.ValidateMirror(mirror, errors, prefix));
         }
 
         foreach (var (field, messages) in readErrors.ToDictionary())
@@ -226,6 +233,7 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
         var routes = await ReplaceListAsync(db, db.PolicyRoutes, config.PolicyRoutes, r => r.Id, (r, _) => PolicyRouteEntity.From(r), c);
         var pinholes = await ReplaceListAsync(db, db.Pinholes, config.Pinholes, p => p.Id, (p, _) => PinholeEntity.From(p), c);
         var leases = await ReplaceListAsync(db, db.StaticLeases, config.StaticLeases, l => l.Id, (l, _) => StaticLeaseEntity.From(l), c);
+        var mirrors = await ReplaceListAsync(db, db.Mirrors, config.Mirrors, m => m.Id, (m, _) => MirrorEntity.From(m), c);
 
         // As a read would answer: lists by id, rules by position (their list order).
         return Outcome<GatewayConfig>.Ok(new GatewayConfig(
@@ -245,7 +253,8 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
             leases.OrderBy(l => l.Id).Select(l => l.ToRecord()).ToList(),
             dns.ToRecord(),
             upnp.ToRecord(),
-            wan.ToRecord()));
+            wan.ToRecord(),
+            mirrors.OrderBy(m => m.Id).Select(m => m.ToRecord()).ToList()));
     }
 
     /// <summary>
@@ -356,6 +365,7 @@ public sealed class ConfigService(StateWriter writer, DesiredStateCache snapshot
             await ListTable.LoadByIdAsync<StaticLeaseEntity, StaticLease>(db, ct),
             (await db.Dns.AsNoTracking().SingleAsync(ct)).ToRecord(),
             (await db.Upnp.AsNoTracking().SingleAsync(ct)).ToRecord(),
-            (await db.Wan.AsNoTracking().SingleAsync(ct)).ToRecord());
+            (await db.Wan.AsNoTracking().SingleAsync(ct)).ToRecord(),
+            await ListTable.LoadByIdAsync<MirrorEntity, Mirror>(db, ct));
     }
 }

@@ -41,6 +41,7 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
         new(typeof(DnsSettingsEntity), async (db, ct) => (object?)(await db.Dns.AsNoTracking().SingleAsync(ct)).ToRecord()),
         new(typeof(UpnpSettingsEntity), async (db, ct) => (object?)(await db.Upnp.AsNoTracking().SingleAsync(ct)).ToRecord()),
         new(typeof(WanSettingsEntity), async (db, ct) => (object?)(await db.Wan.AsNoTracking().SingleAsync(ct)).ToRecord()),
+        ById<MirrorEntity, Mirror>(),
     ];
 
     private readonly Lock _lock = new();
@@ -382,12 +383,13 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
         (IReadOnlyList<StaticLease>)v[13]!,
         (DnsSettings)v[14]!,
         (UpnpSettings)v[15]!,
-        (WanSettings)v[16]!);
+        (WanSettings)v[16]!,
+        (IReadOnlyList<Mirror>)v[17]!);
 
     private static object?[] Split(GatewayConfig c) =>
     [
         c.Network, c.PortForwards, c.MacFilters, c.MacPolicy, c.Logging, c.Rules, c.Protection, c.OneToOne, c.Redirects,
-        c.PolicyRoutes, c.Helpers, c.Pinholes, c.Dhcp, c.StaticLeases, c.Dns, c.Upnp, c.Wan,
+        c.PolicyRoutes, c.Helpers, c.Pinholes, c.Dhcp, c.StaticLeases, c.Dns, c.Upnp, c.Wan, c.Mirrors,
     ];
 
     /// <summary>A list kept in id order (every list but the rules, which keep their run order).</summary>

@@ -119,7 +119,8 @@ public sealed record ProtectionInput(
     SynFloodInput? SynFlood,
     IcmpLimitInput? IcmpLimit,
     bool? DropInvalid,
-    bool? AntiSpoofing)
+    bool? AntiSpoofing,
+    PortScanInput? PortScan = null)
 {
     public Protection ToProtection()
     {
@@ -130,7 +131,8 @@ public sealed record ProtectionInput(
             SynFlood?.ToLimit() ?? defaults.SynFlood,
             IcmpLimit?.ToLimit() ?? defaults.IcmpLimit,
             DropInvalid ?? defaults.DropInvalid,
-            AntiSpoofing ?? defaults.AntiSpoofing);
+            AntiSpoofing ?? defaults.AntiSpoofing,
+            PortScan?.ToProtection() ?? PortScanProtection.Off);
     }
 
     public static ProtectionInput From(Protection protection) => new(
@@ -139,7 +141,24 @@ public sealed record ProtectionInput(
         new SynFloodInput(protection.SynFlood.Enabled, protection.SynFlood.RatePerSecond, protection.SynFlood.Burst, protection.SynFlood.PerSource),
         new IcmpLimitInput(protection.IcmpLimit.RatePerSecond, protection.IcmpLimit.Burst),
         protection.DropInvalid,
-        protection.AntiSpoofing);
+        protection.AntiSpoofing,
+        PortScanInput.From(protection.PortScanOrOff));
+}
+
+/// <summary>Missing fields take <see cref="PortScanProtection.Off"/>'s (off; 10 ports in 10 s block for 600 s).</summary>
+public sealed record PortScanInput(bool? Enabled, int? Ports, int? WithinSeconds, int? BlockSeconds)
+{
+    public PortScanProtection ToProtection()
+    {
+        var defaults = PortScanProtection.Off;
+        return new PortScanProtection(
+            Enabled ?? defaults.Enabled,
+            Ports ?? defaults.Ports,
+            WithinSeconds ?? defaults.WithinSeconds,
+            BlockSeconds ?? defaults.BlockSeconds);
+    }
+
+    public static PortScanInput From(PortScanProtection scan) => new(scan.Enabled, scan.Ports, scan.WithinSeconds, scan.BlockSeconds);
 }
 
 /// <summary>Missing fields take <see cref="Protection.Default"/>'s.</summary>

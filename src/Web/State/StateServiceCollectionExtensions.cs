@@ -30,6 +30,7 @@ public static class StateServiceCollectionExtensions
         services.AddScoped<ProtectionService>();
         services.AddScoped<OneToOneService>();
         services.AddScoped<RedirectService>();
+        services.AddScoped<MirrorService>();
         services.AddScoped<PinholeService>();
         services.AddScoped<PolicyRouteService>();
         services.AddScoped<HelpersService>();

@@ -52,6 +52,9 @@ internal sealed class FakeAgent : IAsyncDisposable
     /// <summary>The conntrack table list-connections answers from (every row, whatever the filters); kill-connection removes one.</summary>
     public List<ConnectionRow> Connections { get; } = [];
 
+    /// <summary>What <c>get-blocked-sources</c> answers; <c>free-blocked-source</c> removes one by address.</summary>
+    public List<BlockedSource> BlockedSources { get; } = [];
+
     /// <summary>What <c>get-interfaces</c> answers.</summary>
     public IReadOnlyList<LinkInfo> Interfaces { get; set; } = [new LinkInfo("br-lan", "02:00:00:00:00:01", ["192.168.1.1/24"], true)];
 
@@ -150,6 +153,13 @@ internal sealed class FakeAgent : IAsyncDisposable
                         break;
                     case GetDevicesRequest:
                         await SendAsync(Devices ?? new DevicesReply([], [], [], "fake", 0, DateTimeOffset.UtcNow), _stop.Token);
+                        break;
+                    case GetBlockedSourcesRequest:
+                        await SendAsync(new BlockedSourcesReply([.. BlockedSources]), _stop.Token);
+                        break;
+                    case FreeBlockedSourceRequest free:
+                        var freed = BlockedSources.RemoveAll(b => b.Address == free.Address) > 0;
+                        await SendAsync(new BlockedSourcesReply([.. BlockedSources], freed), _stop.Token);
                         break;
                     case GetRulesetRequest:
                         await SendAsync(new RulesetReply("table inet gateway {\n}\n"), _stop.Token);

@@ -27,13 +27,22 @@ public sealed class ProtectionEntity
 
     public bool AntiSpoofing { get; set; }
 
+    public bool PortScanEnabled { get; set; }
+
+    public int PortScanPorts { get; set; }
+
+    public int PortScanWithinSeconds { get; set; }
+
+    public int PortScanBlockSeconds { get; set; }
+
     public Protection ToRecord() => new(
         WanInput,
         WanPing,
         new SynFloodLimit(SynFloodEnabled, SynFloodRatePerSecond, SynFloodBurst, SynFloodPerSource),
         new IcmpLimit(IcmpRatePerSecond, IcmpBurst),
         DropInvalid,
-        AntiSpoofing);
+        AntiSpoofing,
+        new PortScanProtection(PortScanEnabled, PortScanPorts, PortScanWithinSeconds, PortScanBlockSeconds));
 
     public void CopyFrom(Protection protection)
     {
@@ -47,5 +56,10 @@ public sealed class ProtectionEntity
         IcmpBurst = protection.IcmpLimit.Burst;
         DropInvalid = protection.DropInvalid;
         AntiSpoofing = protection.AntiSpoofing;
+        var scan = protection.PortScanOrOff;
+        PortScanEnabled = scan.Enabled;
+        PortScanPorts = scan.Ports;
+        PortScanWithinSeconds = scan.WithinSeconds;
+        PortScanBlockSeconds = scan.BlockSeconds;
     }
 }

@@ -350,6 +350,49 @@ namespace Gateway.Web.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Gateway.Web.Data.Entities.MirrorEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasAnnotation("Sqlite:Autoincrement", true);
+
+                    b.Property<string>("Destination")
+                        .HasMaxLength(43)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Interface")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(43)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ToInterface")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Mirrors", (string)null);
+                });
+
             modelBuilder.Entity("Gateway.Web.Data.Entities.NetworkSettingsEntity", b =>
                 {
                     b.Property<int>("Id")
@@ -571,6 +614,18 @@ namespace Gateway.Web.Data.Migrations
                     b.Property<int>("IcmpRatePerSecond")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("PortScanBlockSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("PortScanEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PortScanPorts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PortScanWithinSeconds")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("SynFloodBurst")
                         .HasColumnType("INTEGER");
 
@@ -603,6 +658,10 @@ namespace Gateway.Web.Data.Migrations
                             DropInvalid = true,
                             IcmpBurst = 20,
                             IcmpRatePerSecond = 10,
+                            PortScanBlockSeconds = 600,
+                            PortScanEnabled = false,
+                            PortScanPorts = 10,
+                            PortScanWithinSeconds = 10,
                             SynFloodBurst = 50,
                             SynFloodEnabled = true,
                             SynFloodPerSource = true,

@@ -78,6 +78,7 @@ public static class RulesApi
             ["icmpLimit"] = new JsonObject { ["ratePerSecond"] = 10, ["burst"] = 20 },
             ["dropInvalid"] = true,
             ["antiSpoofing"] = true,
+            ["portScan"] = new JsonObject { ["enabled"] = false, ["ports"] = 10, ["withinSeconds"] = 10, ["blockSeconds"] = 600 },
         };
         change?.Invoke(protection);
         return protection;

@@ -66,6 +66,11 @@ public sealed class ConfigItemInputTests
             return 1000 + index;
         }
 
+        if (underlying == typeof(long))
+        {
+            return 100_000L + index;
+        }
+
         if (underlying == typeof(bool))
         {
             return index % 2 == 0;

@@ -63,7 +63,7 @@ public sealed record AgentOptions(string SocketPath, string StateDir, IReadOnlyL
         if (firstBootSection["LanInterface"] is { Length: > 0 } firstBootLink)
         {
             var firstBootAddress = firstBootSection["LanAddress"] is { Length: > 0 } a ? a : DefaultFirstBootAddress;
-            if (!FieldRules.IsInterfaceName(firstBootLink) || firstBootLink.Contains('*', StringComparison.Ordinal))
+            if (!FieldRules.IsLinkName(firstBootLink))
             {
                 error = $"FirstBoot:LanInterface must be a link name (got '{firstBootLink}').";
                 return false;

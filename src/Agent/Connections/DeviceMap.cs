@@ -32,10 +32,7 @@ public sealed class DeviceMap
     /// The MAC of the LAN end: the original source (a LAN host's outbound connection), else the reply source (where
     /// an inbound connection was forwarded to), else the original destination (an unforwarded inbound one, IPv6).
     /// </summary>
-    public string? Of(in ConnectionEntry entry) =>
-        Lookup(entry.Family, entry.OriginalSource.Address)
-        ?? Lookup(entry.Family, entry.ReplySource.Address)
-        ?? Lookup(entry.Family, entry.OriginalDestination.Address);
+    public string? Of(in ConnectionEntry entry) => Of(entry, out _);
 
     /// <summary><see cref="Of(in ConnectionEntry)"/>, and whether the device is the original source (it opened the connection).</summary>
     public string? Of(in ConnectionEntry entry, out bool original)

@@ -53,7 +53,7 @@ public static class DnsmasqConfig
         }
 
         var lanLink = config.Network.LanInterface;
-        if (!Ipv4Cidr.TryParse(config.Network.LanAddress, false, out var lan) || !FieldRules.IsInterfaceName(lanLink) || lanLink.Contains('*', StringComparison.Ordinal))
+        if (!Ipv4Cidr.TryParse(config.Network.LanAddress, false, out var lan) || !FieldRules.IsLinkName(lanLink))
         {
             throw new InvalidDataException("The LAN link and address must be valid to serve the LAN.");
         }

@@ -1,5 +1,6 @@
 using Gateway.Agent.Links;
 using Gateway.Shared.Config;
+using Gateway.Shared.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Agent.Nft;
@@ -15,14 +16,20 @@ public sealed partial class MirrorSync(ILogger<MirrorSync> logger)
     private bool _synced;
     private string? _written;
 
-    /// <summary>The loop check the agent repeats before it applies (<see cref="MirrorTable.Loop"/>): null when none.</summary>
-    public static string? Loop(GatewayConfig config) =>
-        config.Mirrors.Any(m => m.Enabled) ? MirrorTable.Loop(config, LinkLister.List()) : null;
+    /// <summary>
+    /// The router's links when <paramref name="config"/> has an enabled mirror, else none: listed once per apply for
+    /// both <see cref="Loop"/> and <see cref="Sync"/>.
+    /// </summary>
+    public static IReadOnlyList<LinkInfo> Links(GatewayConfig config) =>
+        config.Mirrors.Any(m => m.Enabled) ? LinkLister.List() : [];
 
-    public void Sync(GatewayConfig config)
+    /// <summary>The loop check the agent repeats before it applies (<see cref="MirrorTable.Loop"/>): null when none.</summary>
+    public static string? Loop(GatewayConfig config, IReadOnlyList<LinkInfo> links) =>
+        config.Mirrors.Any(m => m.Enabled) ? MirrorTable.Loop(config, links) : null;
+
+    public void Sync(GatewayConfig config, IReadOnlyList<LinkInfo> links)
     {
-        var links = config.Mirrors.Any(m => m.Enabled) ? LinkLister.List().Select(l => l.Name).ToHashSet(StringComparer.Ordinal) : [];
-        var (table, skipped) = MirrorTable.Compile(config, links);
+        var (table, skipped) = MirrorTable.Compile(config, links.Select(l => l.Name).ToHashSet(StringComparer.Ordinal));
         foreach (var reason in skipped)
         {
             LogMirrorSkipped(reason);

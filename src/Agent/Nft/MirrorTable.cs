@@ -114,5 +114,5 @@ public static class MirrorTable
     }
 
     private static string Link(string name) =>
-        FieldRules.IsInterfaceName(name) && !name.EndsWith('*') ? name : throw new ArgumentException("Invalid interface name.", nameof(name));
+        FieldRules.IsLinkName(name) ? name : throw new ArgumentException("Invalid interface name.", nameof(name));
 }

@@ -17,7 +17,7 @@ public sealed partial class RoutingReconciler
             ? (config.Network.LanInterface, config.Network.LanAddress)
             : firstBoot is not null ? (firstBoot.Interface, firstBoot.Address) : (null, null);
         if (link is null || text is null || !Ipv4Cidr.TryParse(text, allowBareAddress: false, out var cidr)
-            || !FieldRules.IsInterfaceName(link) || link.Contains('*', StringComparison.Ordinal))
+            || !FieldRules.IsLinkName(link))
         {
             return null;
         }

@@ -92,12 +92,9 @@ public static class MiniupnpdConfig
         ArgumentNullException.ThrowIfNull(config);
         var network = config.Network;
         return config.Upnp.Enabled
-            && IsLink(network.WanInterface)
-            && IsLink(network.LanInterface);
+            && FieldRules.IsLinkName(network.WanInterface)
+            && FieldRules.IsLinkName(network.LanInterface);
     }
-
-    private static bool IsLink(string? name) =>
-        name is { Length: > 0 } && FieldRules.IsInterfaceName(name) && !name.Contains('*', StringComparison.Ordinal);
 
     private static string Span(string text) => Checked(PortSpan.Parse(text));
 

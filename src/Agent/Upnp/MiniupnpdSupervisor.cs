@@ -174,7 +174,7 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
     {
         try
         {
-            return File.Exists(LeaseFile) ? File.ReadLines(LeaseFile).Take(65536).ToList() : [];
+            return File.Exists(LeaseFile) ? UpnpMappings.LeaseLines(File.ReadAllText(LeaseFile)) : [];
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -18,19 +18,29 @@ public static partial class UpnpMappings
     {
         ArgumentNullException.ThrowIfNull(dstnatListing);
         ArgumentNullException.ThrowIfNull(leaseLines);
-        var leases = new Dictionary<(string, int), (string Description, DateTimeOffset? Expires)>();
+        // A description is a client's text and miniupnpd writes it as it came, so a client can put what looks like a
+        // lease line of its own in the file. A lease only describes the rule it names exactly (internal address and
+        // port too), and a mapping two lines claim gets neither's description nor expiry (the lease cap still holds).
+        var leases = new Dictionary<(string, int), (string Description, DateTimeOffset? Expires, string Address, int Port, int Lines)>();
         foreach (var line in leaseLines)
         {
             if (ParseLease(line) is { } lease)
             {
-                leases[(lease.Protocol, lease.ExternalPort)] = (lease.Description, lease.Expires);
+                var key = (lease.Protocol, lease.ExternalPort);
+                var lines = leases.TryGetValue(key, out var earlier) ? earlier.Lines + 1 : 1;
+                leases[key] = (lease.Description, lease.Expires, lease.InternalAddress, lease.InternalPort, lines);
             }
         }
 
         var mappings = new List<UpnpMapping>();
         foreach (var rule in Rules(dstnatListing))
         {
-            leases.TryGetValue((rule.Protocol, rule.ExternalPort), out var lease);
+            if (!leases.TryGetValue((rule.Protocol, rule.ExternalPort), out var lease)
+                || lease.Lines > 1 || lease.Address != rule.InternalAddress || lease.Port != rule.InternalPort)
+            {
+                lease = default;
+            }
+
             mappings.Add(new UpnpMapping(
                 UpnpMappingId.Of(rule.Protocol, rule.ExternalPort),
                 rule.Protocol,
@@ -148,17 +158,27 @@ public static partial class UpnpMappings
         }
     }
 
+    /// <summary>
+    /// The lease file's lines, split on \n only as miniupnpd writes them: splitting at a lone \r too (as
+    /// File.ReadLines does) would turn one a client put in its description into a lease line of its own once the
+    /// file is rewritten after a delete.
+    /// </summary>
+    public static List<string> LeaseLines(string text) =>
+        [.. (text ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(65536)];
+
     /// <summary>The lease file without the lines of <paramref name="protocol"/>/<paramref name="externalPort"/>.</summary>
     public static IEnumerable<string> WithoutLease(IEnumerable<string> leaseLines, string protocol, int externalPort) =>
         leaseLines.Where(line => ParseLease(line) is not { } lease || lease.Protocol != protocol || lease.ExternalPort != externalPort);
 
     // PROTO:EPORT:IADDR:IPORT:TIMESTAMP:DESC, TIMESTAMP the expiry in Unix seconds (0: none), DESC the rest of the line.
-    private static (string Protocol, int ExternalPort, string Description, DateTimeOffset? Expires)? ParseLease(string line)
+    private static (string Protocol, int ExternalPort, string InternalAddress, int InternalPort, string Description, DateTimeOffset? Expires)? ParseLease(string line)
     {
         var parts = line.Split(':', 6);
         if (parts.Length != 6
             || (parts[0] != "TCP" && parts[0] != "UDP")
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var externalPort) || externalPort is < 1 or > 65535
+            || !Ipv4.TryParse(parts[2], out var internalAddress)
+            || !int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var internalPort) || internalPort is < 1 or > 65535
             || !long.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out var expires) || expires > 253402300799)
         {
             return null;
@@ -166,7 +186,7 @@ public static partial class UpnpMappings
 
         // The description is the client's text: kept printable and short, never interpreted.
         var description = new string(parts[5].Where(c => !char.IsControl(c)).Take(256).ToArray());
-        return (parts[0].ToLowerInvariant(), externalPort, description, expires == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(expires));
+        return (parts[0].ToLowerInvariant(), externalPort, Ipv4.Format(internalAddress), internalPort, description, expires == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(expires));
     }
 
     // miniupnpd's dnat rule as nft lists it with handles; an apply keeps these, so only its own shape appears here.

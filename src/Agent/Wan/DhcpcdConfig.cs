@@ -36,7 +36,7 @@ public static class DhcpcdConfig
     {
         ArgumentNullException.ThrowIfNull(wan);
         // The agent trusts nothing it receives: a name that is not one plain link could start another directive.
-        if (!IsLink(wanLink) || (lanLink is not null && !IsLink(lanLink)))
+        if (!FieldRules.IsLinkName(wanLink) || (lanLink is not null && !FieldRules.IsLinkName(lanLink)))
         {
             throw new ArgumentException("A link name dhcpcd's file can't carry.", nameof(wanLink));
         }
@@ -103,10 +103,6 @@ public static class DhcpcdConfig
 
         return text.ToString();
     }
-
-    /// <summary>One named link by the shared rule (no wildcard): the only names dhcpcd's file carries.</summary>
-    public static bool IsLink(string? name) =>
-        name is { Length: > 0 } && FieldRules.IsInterfaceName(name) && !name.Contains('*', StringComparison.Ordinal);
 
     /// <summary>
     /// The hook: dhcpcd's event variables (reason, interface, new_*/old_*) into a new file in

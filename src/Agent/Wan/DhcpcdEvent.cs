@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Shared.Validation;
 
 namespace Gateway.Agent.Wan;
 
@@ -23,16 +24,29 @@ public sealed record DhcpcdEvent(string Reason, string Interface, IReadOnlyDicti
     public IReadOnlyList<string> List(string key) =>
         Get(key)?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
-    /// <summary>"a.b.c.d/len" of the new IPv4 lease, or null.</summary>
+    // The values are the ISP's answer as dhcpcd wrote them: each one used is parsed strictly and kept in one spelling,
+    // so nothing else reaches the routes, dnsmasq's upstream or the status.
+
+    /// <summary>"a.b.c.d/len" of the new IPv4 lease, or null (also when it is not an address and a length).</summary>
     public string? NewAddress =>
-        Get("new_ip_address") is { } a ? $"{a}/{Get("new_subnet_cidr") ?? "32"}" : null;
+        Ipv4.TryParse(Get("new_ip_address"), out var a) && Length(Get("new_subnet_cidr") ?? "32", 32) is { } l ? $"{Ipv4.Format(a)}/{l}" : null;
 
     /// <summary>The first delegated prefix, "2001:db8:a::/56", or null when the reply carries none or with lifetime 0.</summary>
     public string? DelegatedPrefix =>
-        Get("new_dhcp6_ia_pd1_prefix1") is { } p && Get("new_dhcp6_ia_pd1_prefix1_length") is { } l
+        Ipv6.TryParse(Get("new_dhcp6_ia_pd1_prefix1"), out var p) && Length(Get("new_dhcp6_ia_pd1_prefix1_length"), 128) is { } l
         && Get("new_dhcp6_ia_pd1_prefix1_vltime") is not "0"
-            ? $"{p}/{l}"
+            ? $"{Ipv6.Format(p)}/{l}"
             : null;
+
+    /// <summary>The first IPv4 router the lease names, or null.</summary>
+    public string? Router => List("new_routers").Select(r => Ipv4.TryParse(r, out var a) ? Ipv4.Format(a) : null).FirstOrDefault(r => r is not null);
+
+    /// <summary>The DNS servers a list value names that a resolver can use (<see cref="ConfigValidator.IsServerAddress"/>).</summary>
+    public IReadOnlyList<string> Servers(string key) =>
+        [.. List(key).Where(ConfigValidator.IsServerAddress).Select(s => Ipv4.TryParse(s, out var v4) ? Ipv4.Format(v4) : Ipv6.Format(Ipv6.TryParse(s, out var v6) ? v6 : 0))];
+
+    private static int? Length(string? text, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= max ? n : null;
 
     /// <summary>The lease time in seconds (IPv4), or null.</summary>
     public long? LeaseSeconds =>

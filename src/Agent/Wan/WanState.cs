@@ -70,8 +70,8 @@ public sealed class WanState(TimeProvider time)
             {
                 kinds.Add(address == _address ? Renewal : Address);
                 _address = address;
-                _gateway = e.List("new_routers").FirstOrDefault();
-                _dns4 = e.List("new_domain_name_servers");
+                _gateway = e.Router;
+                _dns4 = e.Servers("new_domain_name_servers");
                 _leaseExpiresAt = e.LeaseSeconds is { } s ? now.AddSeconds(s) : null;
             }
             else if (DhcpcdEvent.Lost4.Contains(e.Reason) && e.Get("protocol") is null or "dhcp" && _address is not null)
@@ -85,7 +85,7 @@ public sealed class WanState(TimeProvider time)
 
             if (DhcpcdEvent.Bound6.Contains(e.Reason))
             {
-                _dns6 = e.List("new_dhcp6_name_servers");
+                _dns6 = e.Servers("new_dhcp6_name_servers");
                 var prefix = e.DelegatedPrefix;
                 if (prefix != _prefix)
                 {

@@ -147,7 +147,7 @@ public sealed partial class WanSupervisor(
                 ReconcileStatic(wan, link);
 
                 var lan = config?.Network.LanInterface;
-                var conf = wan.RunsClient && DhcpcdConfig.IsLink(link) && (lan is null || DhcpcdConfig.IsLink(lan))
+                var conf = wan.RunsClient && FieldRules.IsLinkName(link) && (lan is null || FieldRules.IsLinkName(lan))
                     ? DhcpcdConfig.Render(wan, link!, lan)
                     : null;
                 if (conf == running && process is not null)
@@ -264,8 +264,10 @@ public sealed partial class WanSupervisor(
             WanMode.Dhcp => _state.LearntDns,
             _ => [],
         };
+        // Learnt servers come from the ISP's DHCP answer: held to the rule an owner's upstream meets, in one spelling.
         var clean = servers
-            .Select(s => IPAddress.TryParse(s, out var a) && !a.IsIPv6LinkLocal ? a.ToString() : null)
+            .Where(ConfigValidator.IsServerAddress)
+            .Select(s => Ipv4.TryParse(s, out var v4) ? Ipv4.Format(v4) : Ipv6.TryParse(s, out var v6) ? Ipv6.Format(v6) : null)
             .OfType<string>()
             .Distinct(StringComparer.Ordinal)
             .ToList();
@@ -377,7 +379,8 @@ public sealed partial class WanSupervisor(
             "mount --bind \"$1\" /var/lib/dhcpcd && mount --bind \"$2\" /run/dhcpcd && shift 2 && exec \"$@\"",
             "sh", _paths.State, _paths.Run,
         ];
-        foreach (var arg in (string[])[.. isolate, Binary, "-B", "-f", _paths.Conf, "-c", _paths.Hook, wanLink])
+        // "--": a link name is never read as an option, whatever it starts with (Linux allows a leading '-').
+        foreach (var arg in (string[])[.. isolate, Binary, "-B", "-f", _paths.Conf, "-c", _paths.Hook, "--", wanLink])
         {
             info.ArgumentList.Add(arg);
         }

@@ -23,6 +23,6 @@ public static partial class UpnpMappingId
         return true;
     }
 
-    [GeneratedRegex(@"^(tcp|udp)-([0-9]{1,5})$")]
+    [GeneratedRegex(@"^(tcp|udp)-([0-9]{1,5})\z")]
     private static partial Regex Pattern();
 }

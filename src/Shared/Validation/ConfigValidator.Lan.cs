@@ -195,7 +195,7 @@ public static partial class ConfigValidator
     }
 
     /// <summary>A unicast address a resolver can be reached at: no link-local IPv6 (it would need a zone).</summary>
-    private static bool IsServerAddress(string? text) =>
+    public static bool IsServerAddress(string? text) =>
         (Ipv4.TryParse(text, out var v4) && IsUsableUnicast(v4)) || (Ipv6.TryParse(text, out var v6) && v6 != UInt128.Zero && (v6 >> 118) != 0x3fa);
 
     private static bool CheckRangeEnd(string? text, NetworkSettings? network, string field, ValidationErrors errors, Func<string, string> p, out uint address)
@@ -205,6 +205,6 @@ public static partial class ConfigValidator
         return !errors.Has(p(field));
     }
 
-    [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex LabelPattern();
 }

@@ -42,13 +42,13 @@ public static partial class ConfigValidator
 
         string P(string field) => ValidationErrors.Path(prefix, field);
         CheckIdAndName(mirror.Id, mirror.Name, errors, P);
-        var linkOk = IsMirrorLink(mirror.Interface);
+        var linkOk = FieldRules.IsLinkName(mirror.Interface);
         if (!linkOk)
         {
             errors.Add(P("interface"), MirrorLinkMessage);
         }
 
-        if (!IsMirrorLink(mirror.ToInterface))
+        if (!FieldRules.IsLinkName(mirror.ToInterface))
         {
             errors.Add(P("toInterface"), MirrorLinkMessage);
         }
@@ -69,8 +69,6 @@ public static partial class ConfigValidator
             errors.Add(P("destination"), "Must be of the source's family (IPv4 or IPv6): no packet has one of each.");
         }
     }
-
-    private static bool IsMirrorLink(string? name) => FieldRules.IsInterfaceName(name) && !name!.EndsWith('*');
 
     private static void CheckMirrorCidr(string? text, string field, ValidationErrors errors, Func<string, string> p)
     {

@@ -65,6 +65,13 @@ public static class FieldRules
     }
 
     /// <summary>
+    /// One named link (<see cref="IsInterfaceName"/> without the wildcard): what a daemon's file, a netdev chain or
+    /// a mirror can name, since each of those needs exactly one link.
+    /// </summary>
+    public static bool IsLinkName([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? name) =>
+        name is not null && IsInterfaceName(name) && !name.EndsWith('*');
+
+    /// <summary>
     /// Linux link names: 1–15 bytes, no '/', whitespace or ':' — we allow only [A-Za-z0-9_.-] so the name
     /// is always safe inside nft quotes — plus one optional trailing '*' wildcard ("ppp*"). Not "." or "..".
     /// </summary>

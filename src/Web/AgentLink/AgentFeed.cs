@@ -12,6 +12,7 @@ namespace Gateway.Web.AgentLink;
 public sealed partial class AgentFeed
 {
     private static readonly IReadOnlyDictionary<int, RuleHits> EmptyHits = new Dictionary<int, RuleHits>();
+    private static readonly IReadOnlyDictionary<int, long> EmptyQuotas = new Dictionary<int, long>();
 
     private readonly TimeProvider _time;
     private readonly ILogger<AgentFeed> _logger;
@@ -20,6 +21,8 @@ public sealed partial class AgentFeed
     private ConntrackSample? _latestSample;
     private IReadOnlyDictionary<int, RuleHits> _latestRuleHits = EmptyHits;
     private CountersSample? _latestCounters;
+    // Built once per counters frame: pages read it per rule on every render.
+    private IReadOnlyDictionary<int, long> _latestQuotaUse = EmptyQuotas;
     private DriftEvent? _lastDrift;
 
     public AgentFeed(AgentChannel channel, IOptions<AgentLinkOptions> options, TimeProvider time, ILogger<AgentFeed> logger)
@@ -39,19 +42,7 @@ public sealed partial class AgentFeed
     public IReadOnlyDictionary<int, RuleHits> LatestRuleHits => Volatile.Read(ref _latestRuleHits);
 
     /// <summary>Each rule quota's used bytes from the agent's latest sample, by rule id; empty while disconnected.</summary>
-    public IReadOnlyDictionary<int, long> LatestQuotaUse
-    {
-        get
-        {
-            var used = new Dictionary<int, long>();
-            foreach (var quota in Volatile.Read(ref _latestCounters)?.Quotas ?? [])
-            {
-                used[quota.Id] = quota.UsedBytes;
-            }
-
-            return used;
-        }
-    }
+    public IReadOnlyDictionary<int, long> LatestQuotaUse => Volatile.Read(ref _latestQuotaUse);
 
     /// <summary>Log lines the agent's shared log limit suppressed, from its latest counters sample; null while disconnected or unreported.</summary>
     public long? LatestLogSuppressed => Volatile.Read(ref _latestCounters)?.LogSuppressed;
@@ -103,7 +94,14 @@ public sealed partial class AgentFeed
                     hits[rule.Id] = rule;
                 }
 
+                var used = new Dictionary<int, long>();
+                foreach (var quota in counters.Quotas ?? [])
+                {
+                    used[quota.Id] = quota.UsedBytes;
+                }
+
                 Volatile.Write(ref _latestRuleHits, hits);
+                Volatile.Write(ref _latestQuotaUse, used);
                 Volatile.Write(ref _latestCounters, counters);
                 Subscribers.Raise(CountersReceived, counters, _logger);
                 break;
@@ -127,6 +125,7 @@ public sealed partial class AgentFeed
     {
         Volatile.Write(ref _latestSample, null);
         Volatile.Write(ref _latestRuleHits, EmptyHits);
+        Volatile.Write(ref _latestQuotaUse, EmptyQuotas);
         Volatile.Write(ref _latestCounters, null);
     }
 

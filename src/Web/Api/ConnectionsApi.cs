@@ -38,6 +38,8 @@ public static partial class ConnectionsApi
         string? protocol, string? address, string? port, string? device, string? limit, string? cursor, Dictionary<string, string[]> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
+        // The contract writes the query as ?protocol=&address=&…: an empty value is a filter not given.
+        (protocol, address, port, device, limit, cursor) = (Given(protocol), Given(address), Given(port), Given(device), Given(limit), Given(cursor));
         var count = 100;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxLimit))
         {
@@ -80,6 +82,8 @@ public static partial class ConnectionsApi
 
         return errors.Count > 0 ? null : new ListConnectionsRequest(protocol?.ToLowerInvariant(), address, portNumber, mac, Limit: count, Cursor: cursor);
     }
+
+    private static string? Given(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static async Task<Results<Ok<ConnectionsPage>, ValidationProblem, ProblemHttpResult>> ListAsync(
         AgentClient agent,
@@ -134,7 +138,7 @@ public static partial class ConnectionsApi
         }
     }
 
-    [GeneratedRegex("^[0-9a-f]{1,16}-[0-9a-f]{1,8}$")]
+    [GeneratedRegex(@"^[0-9a-f]{1,16}-[0-9a-f]{1,8}\z")]
     private static partial Regex CursorPattern();
 }
 

@@ -35,8 +35,6 @@ public sealed class TrafficTally
 {
     private readonly Dictionary<(string Mac, string Bucket, long Start), (long Rx, long Tx)> _pending = [];
 
-    public int Count => _pending.Count;
-
     public IEnumerable<KeyValuePair<(string Mac, string Bucket, long Start), (long Rx, long Tx)>> Pending => _pending;
 
     /// <summary>Adds one delta, seen at <paramref name="at"/>, to its hour and its day.</summary>
@@ -54,9 +52,6 @@ public sealed class TrafficTally
             _pending[key] = (r + rx, t + tx);
         }
     }
-
-    /// <summary>Not yet stored bytes of one device's bucket.</summary>
-    public (long Rx, long Tx) Of(string mac, string bucket, long start) => _pending.GetValueOrDefault((mac, bucket, start));
 
     public void Clear() => _pending.Clear();
 

@@ -31,11 +31,19 @@ public sealed class NetworkService(StateWriter writer)
                 return Outcome<NetworkSettings>.Conflict("Complete setup first.");
             }
 
-            // The uplink the agent brings up needs one named link.
+            // The uplink the agent brings up, and miniupnpd, each need one named link: refused here rather than by the
+            // agent's whole-config check after the write, which would leave the change stored and never applied.
             if (settings.WanInterface.EndsWith('*') && (await db.Wan.AsNoTracking().SingleAsync(c)).Mode != WanMode.Unmanaged)
             {
                 var wildcard = new ValidationErrors();
                 wildcard.Add("wanInterface", ConfigValidator.WildcardWanMessage + " Set the WAN mode to unmanaged first.");
+                return Outcome<NetworkSettings>.Invalid(wildcard);
+            }
+
+            if (settings.WanInterface.EndsWith('*') && (await db.Upnp.AsNoTracking().SingleAsync(c)).Enabled)
+            {
+                var wildcard = new ValidationErrors();
+                wildcard.Add("wanInterface", "UPnP needs one WAN link by name. Turn UPnP off first.");
                 return Outcome<NetworkSettings>.Invalid(wildcard);
             }
 

@@ -97,6 +97,24 @@ public sealed class UpnpAgentTests
         Assert.Null(udp.ExpiresAt);
     }
 
+    [Fact]
+    public void A_lease_line_a_client_forged_in_its_description_describes_no_one_elses_mapping()
+    {
+        // miniupnpd writes a description as it came: "x\nUDP:15000:…" in one client's description is a line of its own.
+        var forgedElsewhere = UpnpMappings.Read(DstnatListing, ["TCP:18080:192.168.1.10:8080:0:x", "UDP:15000:192.168.1.66:5000:1:forged"]);
+        Assert.Null(forgedElsewhere.Single(m => m.Id == "udp-15000").ExpiresAt);
+        Assert.Equal(string.Empty, forgedElsewhere.Single(m => m.Id == "udp-15000").Description);
+
+        // Two lines for one mapping: neither's expiry is believed (the lease cap still ends it).
+        var claimedTwice = UpnpMappings.Read(DstnatListing, ["UDP:15000:192.168.1.10:5000:1797247145:real", "UDP:15000:192.168.1.10:5000:1:forged"]);
+        Assert.Null(claimedTwice.Single(m => m.Id == "udp-15000").ExpiresAt);
+    }
+
+    [Fact]
+    public void A_carriage_return_in_a_description_does_not_start_a_lease_line() =>
+        Assert.Equal(["TCP:18080:192.168.1.10:8080:0:x\rTCP:445:192.168.1.7:445:0:y", "UDP:15000:192.168.1.10:5000:0:z"],
+            UpnpMappings.LeaseLines("TCP:18080:192.168.1.10:8080:0:x\rTCP:445:192.168.1.7:445:0:y\nUDP:15000:192.168.1.10:5000:0:z\n"));
+
     [Theory]
     [InlineData("tcp-18080", true)]
     [InlineData("udp-1", true)]

@@ -46,7 +46,7 @@ public sealed class WanAgentTests : IDisposable
     [InlineData("wan0", "br-lan nohook")]
     public void A_link_name_that_is_not_one_plain_link_never_reaches_dhcpcds_file(string wan, string lan)
     {
-        Assert.False(DhcpcdConfig.IsLink(wan) && DhcpcdConfig.IsLink(lan));
+        Assert.False(Gateway.Shared.Validation.FieldRules.IsLinkName(wan) && Gateway.Shared.Validation.FieldRules.IsLinkName(lan));
         Assert.Throws<ArgumentException>(() => DhcpcdConfig.Render(new WanSettings(WanMode.Dhcp, Ipv6: WanIpv6.Auto), wan, lan));
     }
 

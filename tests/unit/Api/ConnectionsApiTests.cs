@@ -55,6 +55,11 @@ public sealed class ConnectionsApiTests(ReadyGatewayApplication app) : IClassFix
         Assert.Equal("forward", row.GetProperty("kind").GetString());
         Assert.Equal("02:00:00:00:00:20", row.GetProperty("device").GetString());
 
+        // The query exactly as the contract writes it, every filter empty: the first page, unfiltered.
+        await client.GetFromJsonAsync<JsonElement>("/api/v1/connections?protocol=&address=&port=&device=&limit=&cursor=");
+        var unfiltered = await agent.NextAsync<ListConnectionsRequest>();
+        Assert.Equal(((string?)null, (string?)null, (int?)null, (string?)null, 100, (string?)null), (unfiltered.Protocol, unfiltered.Address, unfiltered.Port, unfiltered.Device, unfiltered.Limit, unfiltered.Cursor));
+
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/v1/connections/77")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync("/api/v1/connections/77")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.DeleteAsync("/api/v1/connections/x1")).StatusCode);

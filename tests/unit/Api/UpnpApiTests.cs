@@ -58,6 +58,15 @@ public sealed class UpnpApiTests : IAsyncLifetime
         Assert.Equal("2000-3000", restored.GetProperty("allowedPorts").GetString());
         Assert.Equal("""[2222,"2500-2510"]""", restored.GetProperty("deniedPorts").GetRawText());
         Assert.Equal(3600, restored.GetProperty("leaseSeconds").GetInt32());
+
+        // With UPnP on, the WAN can't become a pattern: 400 on wanInterface, and nothing is stored.
+        using (var pattern = await client.PutAsJsonAsync("/api/v1/network", new { wanInterface = "ppp*", lanInterface = "br-lan", lanAddress = "192.168.1.1/24", masquerade = true }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, pattern.StatusCode);
+            Assert.True((await pattern.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("wanInterface", out _));
+        }
+
+        Assert.Equal("wan0", (await client.GetFromJsonAsync<JsonElement>("/api/v1/network")).GetProperty("wanInterface").GetString());
         // The snapshot the agent gets (the restore's own result) carries it too, not only the database.
         var snapshot = await client.GetFromJsonAsync<JsonObject>("/api/v1/config");
         Assert.Equal(config["upnp"]!.ToJsonString(), snapshot!["upnp"]!.ToJsonString());

@@ -26,6 +26,7 @@ public sealed class LanValidatorTests
         { "lease over a year", ValidDhcp with { LeaseSeconds = 31536001 }, "leaseSeconds" },
         { "dotted domain", ValidDhcp with { Domain = "home.arpa" }, "domain" },
         { "domain with newline", ValidDhcp with { Domain = "lan\nserver=9.9.9.9" }, "domain" },
+        { "domain ending in a newline", ValidDhcp with { Domain = "lan\n" }, "domain" },
         { "start outside the lan", ValidDhcp with { RangeStart = "192.168.2.100" }, "rangeStart" },
         { "start is the network", ValidDhcp with { RangeStart = "192.168.1.0" }, "rangeStart" },
         { "end is broadcast", ValidDhcp with { RangeEnd = "192.168.1.255" }, "rangeEnd" },

@@ -41,7 +41,7 @@ builder.Services.AddSingleton<Gateway.Agent.Upnp.MiniupnpdSupervisor>();
 builder.Services.AddHostedService(provider => provider.GetRequiredService<Gateway.Agent.Upnp.MiniupnpdSupervisor>());
 builder.Services.AddSingleton<Gateway.Agent.Wan.WanSupervisor>();
 builder.Services.AddHostedService(provider => provider.GetRequiredService<Gateway.Agent.Wan.WanSupervisor>());
-builder.Services.AddSingleton(provider => new Gateway.Agent.Lan.LanServices(options.FirstBoot, provider.GetRequiredService<Gateway.Agent.Lan.DnsmasqSupervisor>(), provider.GetRequiredService<Gateway.Agent.Upnp.MiniupnpdSupervisor>(), provider.GetRequiredService<Gateway.Agent.Wan.WanSupervisor>()));
+builder.Services.AddSingleton(provider => new Gateway.Agent.Lan.ManagedDaemons(options.FirstBoot, provider.GetRequiredService<Gateway.Agent.Lan.DnsmasqSupervisor>(), provider.GetRequiredService<Gateway.Agent.Upnp.MiniupnpdSupervisor>(), provider.GetRequiredService<Gateway.Agent.Wan.WanSupervisor>()));
 builder.Services.AddSingleton<MirrorSync>();
 builder.Services.AddSingleton<RulesetManager>();
 builder.Services.AddSingleton<ClientHub>();

@@ -4,10 +4,11 @@ using Gateway.Shared.Protocol;
 namespace Gateway.Agent.Lan;
 
 /// <summary>
-/// What the ruleset manager tells the LAN side after each apply or lockdown: the config whose DHCP/DNS/RA dnsmasq
-/// and whose UPnP miniupnpd serve (both listen on the LAN only), and before setup (<c>FirstBoot:LanInterface</c> set, no last-good state) the first-boot LAN.
+/// The daemons the agent owns, as the ruleset manager tells them after each apply or lockdown: dnsmasq (the LAN's
+/// DHCP, DNS and router advertisements), miniupnpd (UPnP; both listen on the LAN only) and dhcpcd (the WAN uplink),
+/// and before setup (<c>FirstBoot:LanInterface</c> set, no last-good state) the first-boot LAN.
 /// </summary>
-public sealed class LanServices(FirstBootLan? firstBoot, DnsmasqSupervisor? dnsmasq, Upnp.MiniupnpdSupervisor? upnp = null, Wan.WanSupervisor? wan = null)
+public sealed class ManagedDaemons(FirstBootLan? firstBoot, DnsmasqSupervisor? dnsmasq, Upnp.MiniupnpdSupervisor? upnp = null, Wan.WanSupervisor? wan = null)
 {
     /// <summary>The configured first-boot link and address, if any (served only while setup is not done).</summary>
     public FirstBootLan? FirstBoot => firstBoot;

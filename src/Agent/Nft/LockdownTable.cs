@@ -10,7 +10,7 @@ namespace Gateway.Agent.Nft;
 /// services answer only on links that do not carry the default route (the uplinks it was built for are kept, so a
 /// WAN lease that comes later rebuilds it). Logs through the apply manager's logger.
 /// </summary>
-public sealed partial class LockdownTable(IRulesetKernel kernel, ILogger logger, RoutingReconciler? routing, LanServices? lanServices, PinholeSync? pinholes)
+public sealed partial class LockdownTable(IRulesetKernel kernel, ILogger logger, RoutingReconciler? routing, ManagedDaemons? daemons, PinholeSync? pinholes)
 {
     // Non-null while the kernel holds the lockdown table: the uplinks it was built for.
     private IReadOnlyList<string>? _uplinks;
@@ -46,7 +46,7 @@ public sealed partial class LockdownTable(IRulesetKernel kernel, ILogger logger,
     public void Settle(FirstBootLan? firstBoot)
     {
         routing?.Reconcile(null, firstBoot);
-        lanServices?.Serve(firstBoot is null ? null : LanServices.FirstBootConfig(firstBoot));
+        daemons?.Serve(firstBoot is null ? null : ManagedDaemons.FirstBootConfig(firstBoot));
         pinholes?.Forget();
         var uplinks = _uplinks ?? [];
         LogLockdown(uplinks.Count == 0 ? "none" : string.Join(",", uplinks));

@@ -29,7 +29,7 @@ public sealed partial class RulesetManager
     private readonly LastGoodStore _store;
     private readonly ILogger<RulesetManager> _logger;
     private readonly RoutingReconciler? _routing;
-    private readonly LanServices? _lanServices;
+    private readonly ManagedDaemons? _daemons;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly WrittenTableWatch _watch;
     private readonly LockdownTable _lockdown;
@@ -50,16 +50,16 @@ public sealed partial class RulesetManager
     // True from a start without last-good state (setup not done) until the first apply: the first-boot LAN is served.
     private bool _neverSetUp;
 
-    public RulesetManager(IRulesetKernel kernel, LastGoodStore store, ILogger<RulesetManager> logger, RoutingReconciler? routing = null, PinholeSync? pinholes = null, LanServices? lanServices = null, MirrorSync? mirrors = null)
+    public RulesetManager(IRulesetKernel kernel, LastGoodStore store, ILogger<RulesetManager> logger, RoutingReconciler? routing = null, PinholeSync? pinholes = null, ManagedDaemons? daemons = null, MirrorSync? mirrors = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _kernel = kernel;
         _store = store;
         _logger = logger;
         _routing = routing;
-        _lanServices = lanServices;
+        _daemons = daemons;
         _watch = new WrittenTableWatch(kernel, new FingerprintFile(Path.GetDirectoryName(store.FilePath)!));
-        _lockdown = new LockdownTable(kernel, logger, routing, lanServices, pinholes);
+        _lockdown = new LockdownTable(kernel, logger, routing, daemons, pinholes);
         _forwarding = new ForwardingSysctls(kernel, logger);
         _staleConnections = new StaleConnections(kernel, logger);
         _counters = new CounterSampling(kernel);
@@ -78,7 +78,7 @@ public sealed partial class RulesetManager
     public bool InLockdown => _lockdown.Active;
 
     /// <summary>The first-boot link and address while the agent serves them (setup not done); null otherwise.</summary>
-    public FirstBootLan? FirstBootLan => Volatile.Read(ref _neverSetUp) && _current is null ? _lanServices?.FirstBoot : null;
+    public FirstBootLan? FirstBootLan => Volatile.Read(ref _neverSetUp) && _current is null ? _daemons?.FirstBoot : null;
 
     /// <summary>Addresses the agent put on links for 1:1 NAT and holds now.</summary>
     public IReadOnlyList<string> AgentAddresses => _routing?.AgentAddresses ?? [];
@@ -239,7 +239,8 @@ public sealed partial class RulesetManager
         }
 
         // The agent repeats the web's bridge-port check: copies into a port of the mirrored bridge would loop.
-        if (_mirrors is not null && MirrorSync.Loop(config) is { } loop)
+        var mirrorLinks = _mirrors is null ? [] : MirrorSync.Links(config);
+        if (_mirrors is not null && MirrorSync.Loop(config, mirrorLinks) is { } loop)
         {
             LogRejected(revision, loop);
             return new AppliedEvent(revision, false, $"Invalid configuration: {loop}", clock.Elapsed.TotalMilliseconds);
@@ -314,10 +315,10 @@ public sealed partial class RulesetManager
 
         Volatile.Write(ref _neverSetUp, false);
         _routing?.Reconcile(applied.Config);
-        _lanServices?.Serve(applied.Config);
+        _daemons?.Serve(applied.Config);
         _staleConnections.Close(previous?.Config, applied.Config);
         _forwarding.Ensure(applied.Config);
-        _mirrors?.Sync(applied.Config);
+        _mirrors?.Sync(applied.Config, mirrorLinks);
 
         // A rebuilt table's MAC pinhole sets are empty: fill them from the neighbour table now. Element updates
         // leave them as they were, so only what changed (a new or re-targeted pinhole) is written.

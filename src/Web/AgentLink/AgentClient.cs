@@ -4,12 +4,14 @@ using Gateway.Shared.Protocol;
 namespace Gateway.Web.AgentLink;
 
 /// <summary>
-/// The agent as pages and services use it: one injection for the connection state, what the kernel holds, the live
-/// data and the requests, over <see cref="AgentChannel"/> (talking), <see cref="ApplyPump"/> (sending the desired
-/// state), <see cref="AppliedState"/> (what the kernel holds), <see cref="ConfirmState"/> (commit-confirmed) and
-/// <see cref="AgentFeed"/> (live data). A new request frame is one method here.
+/// The agent as pages use it: one injection for the connection state, what the kernel holds, the live data and the
+/// requests, over <see cref="AgentChannel"/> (talking), <see cref="AppliedState"/> (what the kernel holds),
+/// <see cref="ConfirmState"/> (commit-confirmed) and <see cref="AgentFeed"/> (live data). A new request frame is one
+/// method here. A service that needs one part injects that part instead: writes tell <see cref="ApplyPump"/>,
+/// metrics listen to <see cref="AppliedState"/> and <see cref="AgentFeed"/>, the revert recorder to
+/// <see cref="ConfirmState"/>.
 /// </summary>
-public sealed class AgentClient(AgentChannel channel, ApplyPump pump, AppliedState applied, AgentFeed feed, ConfirmState confirm)
+public sealed class AgentClient(AgentChannel channel, AppliedState applied, AgentFeed feed, ConfirmState confirm)
 {
     public bool Connected => channel.Connected;
 
@@ -88,13 +90,6 @@ public sealed class AgentClient(AgentChannel channel, ApplyPump pump, AppliedSta
         remove => feed.DriftDetected -= value;
     }
 
-    /// <summary>Every <c>applied</c> result the agent reports (the web's own and other clients'), e.g. for metrics.</summary>
-    public event Action<AppliedEvent>? Applied
-    {
-        add => applied.Applied += value;
-        remove => applied.Applied -= value;
-    }
-
     /// <inheritdoc cref="AgentFeed.RecentLogs"/>
     public IReadOnlyList<FirewallLogEntry> RecentLogs(FirewallLogLevel minLevel, int limit) => feed.RecentLogs(minLevel, limit);
 
@@ -109,9 +104,6 @@ public sealed class AgentClient(AgentChannel channel, ApplyPump pump, AppliedSta
 
     /// <inheritdoc cref="ConfirmState.ConfirmAsync"/>
     public Task<ConfirmStateEvent> ConfirmAsync(long revision, CancellationToken ct = default) => confirm.ConfirmAsync(revision, ct);
-
-    /// <summary>Called after each committed desired-state write; cheap and never blocks.</summary>
-    public void NotifyChanged() => pump.NotifyChanged();
 
     /// <exception cref="AgentUnavailableException">Not connected, or no answer in time.</exception>
     public async Task<IReadOnlyList<LinkInfo>> GetInterfacesAsync(CancellationToken ct = default) =>

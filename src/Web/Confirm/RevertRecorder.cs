@@ -10,7 +10,7 @@ namespace Gateway.Web.Confirm;
 /// what it already runs), unless a write stored after the trial supersedes it. One at a time, in the order the agent sent them, each once per web process (after a restart
 /// a repeat stores the same state again as one more revision, which changes nothing).
 /// </summary>
-public sealed partial class RevertRecorder(AgentClient link, IServiceScopeFactory scopes, ILogger<RevertRecorder> logger) : IHostedService
+public sealed partial class RevertRecorder(ConfirmState confirm, IServiceScopeFactory scopes, ILogger<RevertRecorder> logger) : IHostedService
 {
     private readonly SemaphoreSlim _one = new(1, 1);
 
@@ -19,13 +19,13 @@ public sealed partial class RevertRecorder(AgentClient link, IServiceScopeFactor
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        link.Reverted += OnReverted;
+        confirm.Reverted += OnReverted;
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        link.Reverted -= OnReverted;
+        confirm.Reverted -= OnReverted;
         return Task.CompletedTask;
     }
 

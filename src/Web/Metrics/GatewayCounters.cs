@@ -16,16 +16,18 @@ public sealed class GatewayCounters : IDisposable
     /// <summary>Seconds: an empty table applies in ~5 ms, 10,000 forwards in ~50 ms; a stuck apply takes seconds.</summary>
     public static readonly IReadOnlyList<double> ApplyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-    private readonly AgentClient _link;
+    private readonly AppliedState _applied;
+    private readonly AgentFeed _feed;
     private long _appliesOk;
     private long _appliesError;
     private readonly ConcurrentDictionary<(string Category, string Level), long> _logLines = new();
 
-    public GatewayCounters(AgentClient link)
+    public GatewayCounters(AppliedState applied, AgentFeed feed)
     {
-        _link = link;
-        link.Applied += OnApplied;
-        link.LogReceived += OnLog;
+        _applied = applied;
+        _feed = feed;
+        applied.Applied += OnApplied;
+        feed.LogReceived += OnLog;
     }
 
     public Histogram ApplyDuration { get; } = new(ApplyBuckets);
@@ -40,8 +42,8 @@ public sealed class GatewayCounters : IDisposable
 
     public void Dispose()
     {
-        _link.Applied -= OnApplied;
-        _link.LogReceived -= OnLog;
+        _applied.Applied -= OnApplied;
+        _feed.LogReceived -= OnLog;
     }
 
     internal void OnApplied(AppliedEvent applied)

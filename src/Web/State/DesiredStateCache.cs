@@ -399,10 +399,8 @@ public sealed class DesiredStateCache(IDbContextFactory<GatewayDbContext> factor
 
     private sealed record Part(Type Entity, Func<GatewayDbContext, CancellationToken, Task<object?>> Load)
     {
-        public bool IsList { get; } = Entity != typeof(NetworkSettingsEntity) && Entity != typeof(MacPolicyEntity)
-            && Entity != typeof(LoggingPolicyEntity) && Entity != typeof(ProtectionEntity) && Entity != typeof(HelperSettingsEntity)
-            && Entity != typeof(DhcpSettingsEntity) && Entity != typeof(DnsSettingsEntity) && Entity != typeof(UpnpSettingsEntity)
-            && Entity != typeof(WanSettingsEntity);
+        // A table is a list when its rows are list items: a new list resource needs no entry here.
+        public bool IsList { get; } = Entity.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IListEntity<>));
     }
 
     private sealed record Cached(long AsOf, object? Value);

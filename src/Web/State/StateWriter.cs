@@ -14,11 +14,11 @@ namespace Gateway.Web.State;
 /// checks such as "overlaps an enabled forward" and the write they guard can't interleave with another writer, and
 /// no writer waits on SQLite's busy retry. A successful desired-state change bumps the revision in the same
 /// transaction, publishes the tables it wrote to <see cref="DesiredStateCache"/> just before the commit, and tells
-/// the agent link after it, so the agent never sees a revision that might roll back.
+/// the <see cref="ApplyPump"/> after it (the one part of the agent link a write needs), so the agent never sees a revision that might roll back.
 /// </summary>
 public sealed class StateWriter(
     IDbContextFactory<GatewayDbContext> factory,
-    AgentClient link,
+    ApplyPump pump,
     WriteGate gate,
     DesiredStateCache cache,
     Confirm.ApplyConfirmation? confirmation = null)
@@ -121,7 +121,7 @@ public sealed class StateWriter(
                     cache.Seed(revision, wholeState(outcome.Value!));
                 }
 
-                link.NotifyChanged();
+                pump.NotifyChanged();
             }
 
             return outcome;

@@ -45,5 +45,12 @@ for project in tests/unit tests/kernel tests/e2e; do
   fi
 done
 
+# CI shows only the tail of this output: repeat each failure's name and message last, so it is in that tail.
+if [[ $failed -gt 0 ]]; then
+  echo "== failures"
+  for log in "$results"/*.log; do
+    awk '/^  Failed /{on=1; n=0} /^  Stack Trace:/{on=0} on && n++ < 30' "$log"
+  done
+fi
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 exit $status

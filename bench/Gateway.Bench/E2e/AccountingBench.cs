@@ -206,7 +206,7 @@ internal static partial class AccountingBench
         return (Bytes("rx"), Bytes("tx"));
     }
 
-    /// <summary>lan1's totals from GET /api/v1/devices, (0, 0) while it is not listed.</summary>
+    /// <summary>lan1's totals from GET /api/v1/devices, null while it is not listed.</summary>
     private static async Task<(long Rx, long Tx)?> TotalsAsync(BenchLab lab)
     {
         var device = (await lab.Api.GetFromJsonAsync<JsonArray>("/api/v1/devices"))!

@@ -9,7 +9,8 @@ namespace Gateway.Bench.E2e;
 /// <summary>
 /// The whole path through REST on a lab: (a) a 10k restore → applied vs <c>nft -f</c> of the same table text,
 /// (b) one write → applied with 1k and 10k items in state, (c) <c>wrk</c> on the forward list, (d) RSS of both
-/// processes, (e) concurrent writers, (f) the agent's CPU with device accounting over 100k entries (<see cref="AccountingCpu"/>). Prints a table at the end.
+/// processes, (e) concurrent writers, (f) the agent's CPU with device accounting over 100k entries
+/// (<see cref="AccountingCpu"/>). Prints a table at the end.
 /// </summary>
 internal sealed class E2eBench(BenchOptions options, BenchLab lab)
 {

@@ -44,9 +44,12 @@ internal sealed partial class AccountingCpu(BenchOptions options, BenchLab lab)
         // accountant's last dump (it polls every 5 s).
         var (devices, counted) = await WaitCountedAsync(options.Entries, TimeSpan.FromSeconds(90));
         Console.WriteLine($"(f) device accounting counts {counted:N0} connections on {devices} devices (GET /api/v1/devices)");
+        var threads0 = Threads(lab.AgentPid);
         var (agent, web) = await CpuOverAsync(lab, Window);
+        var byThread = ByThreadName(threads0, Threads(lab.AgentPid));
         var memory = ProcStat.Memory(lab.AgentPid);
         Console.WriteLine($"(f) CPU over {Window.TotalSeconds:F0} s: agent {agent:F1} % of one core, web {web:F1} %; agent RSS {memory.Rss:F0} MiB (peak {memory.Peak:F0})");
+        Console.WriteLine($"(f) the agent's threads over the window, by name: {byThread}");
 
         var (listCpu, walls) = ListEveryTwoSeconds();
         var list = listCpu / Window.TotalSeconds * 100;
@@ -60,7 +63,7 @@ internal sealed partial class AccountingCpu(BenchOptions options, BenchLab lab)
 
         return
         [
-            $"| (f) the agent's CPU with {count} conntrack entries, device accounting on ({counted:N0} connections on {devices} devices; its 2 s dumps, the 1 s sampling and all else, over {Window.TotalSeconds:F0} s) | {agent:F1} % of one core (web {web:F1} %) | `conntrack -L` every {ListEvery.TotalSeconds:F0} s: {list:F1} % of one core | goal ≤ 10 % |",
+            $"| (f) the agent's CPU with {count} conntrack entries, device accounting on ({counted:N0} connections on {devices} devices; its 2 s dumps, the 1 s sampling and all else, over {Window.TotalSeconds:F0} s) | {agent:F1} % of one core (web {web:F1} %; by thread: {byThread}) | `conntrack -L` every {ListEvery.TotalSeconds:F0} s: {list:F1} % of one core | goal ≤ 10 % |",
             $"| (f) the idle agent, {emptyCount} conntrack entries (same config, same neighbours) | {idle:F1} % of one core (web {idleWeb:F1} %) | | |",
         ];
     }
@@ -75,6 +78,42 @@ internal sealed partial class AccountingCpu(BenchOptions options, BenchLab lab)
         var seconds = clock.Elapsed.TotalSeconds;
         return ((ProcStat.CpuSeconds(lab.AgentPid) - agent0) / seconds * 100, (ProcStat.CpuSeconds(lab.WebPid) - web0) / seconds * 100);
     }
+
+    /// <summary>Each thread of <paramref name="pid"/>: its name (comm, 15 characters) and CPU seconds so far.</summary>
+    private static Dictionary<string, (string Name, double Seconds)> Threads(int pid)
+    {
+        var threads = new Dictionary<string, (string, double)>(StringComparer.Ordinal);
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var name = stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..stat.LastIndexOf(')')];
+                threads[Path.GetFileName(task)] = (name, ProcStat.CpuSeconds(stat));
+            }
+            catch (IOException)
+            {
+                // The thread ended between the listing and the read.
+            }
+        }
+
+        return threads;
+    }
+
+    /// <summary>
+    /// The CPU between two readings grouped by thread name, as % of one core over <see cref="Window"/>, the busiest
+    /// first. The accountant dumps on a ".NET Long Running Task" thread (the neighbour and kernel-log listeners, which
+    /// mostly wait, run on threads of that name too); the connection sampler and the counters on thread-pool workers.
+    /// </summary>
+    private static string ByThreadName(Dictionary<string, (string Name, double Seconds)> before, Dictionary<string, (string Name, double Seconds)> after) =>
+        string.Join(", ", after
+            .Select(t => (t.Value.Name, Seconds: t.Value.Seconds - (before.TryGetValue(t.Key, out var b) ? b.Seconds : 0)))
+            .GroupBy(t => t.Name, StringComparer.Ordinal)
+            .Select(g => (Name: g.Key, Percent: g.Sum(t => t.Seconds) / Window.TotalSeconds * 100, Count: g.Count()))
+            .Where(g => g.Percent > 0)
+            .OrderByDescending(g => g.Percent)
+            .Take(5)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Name} ×{g.Count} {g.Percent:F1} %")));
 
     /// <summary>The fill's hosts as permanent (complete) neighbours on the router's LAN bridge, one batch.</summary>
     private void AddNeighbours()

@@ -6,6 +6,7 @@
 #   sudo bench/run.sh e2e --parts ab --forwards 2000
 #   sudo bench/run.sh profile --parts b --tools perf      # CPU profile of the web's write paths (docs/profile.md)
 #   sudo bench/run.sh memory --variants "as built,TieredPGO=0"   # the web's RSS under runtime settings
+#   sudo bench/run.sh accounting                          # per-device bytes beside an nft counter (iperf3, short TCP)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/packages.sh
@@ -20,6 +21,11 @@ case " $* " in
     # dotnet-trace is a local tool (.config/dotnet-tools.json); perf comes from Debian.
     ensure_packages linux-perf
     dotnet tool restore >/dev/null ;;
+esac
+case " $* " in
+  *" accounting "*)
+    # iperf3 between lab hosts; Debian's python3 for the echo server and the short connections.
+    ensure_packages iperf3 python3 ;;
 esac
 case " $* " in
   *" memory "*)

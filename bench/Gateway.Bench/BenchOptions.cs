@@ -38,7 +38,7 @@ internal sealed record BenchOptions(
                 "--tools" => o with { Tools = args[++i].Split(',') },
                 "--variants" => o with { Variants = args[++i].Split(',') },
                 "--inside" => o with { Inside = args[++i] },
-                "apply" or "conntrack" or "connections" or "e2e" or "profile" or "memory" => Add(o, benches, args[i]),
+                "apply" or "conntrack" or "connections" or "e2e" or "profile" or "memory" or "accounting" => Add(o, benches, args[i]),
                 _ => throw new ArgumentException($"Unknown argument {args[i]}"),
             };
         }

@@ -7,13 +7,26 @@ namespace Gateway.Bench;
 /// Fills this namespace's conntrack table with synthetic ESTABLISHED/ASSURED tcp entries through ctnetlink
 /// (IPCTNL_MSG_CT_NEW, many messages per send): 100,000 entries take about a second, where one
 /// <c>conntrack -I</c> per entry takes minutes. Entry i: 10.a.b.c:(1024 + i % 60000) → 192.0.2.1:443, a tenth
-/// of them with ct mark 5 (a forward's id).
+/// of them with ct mark 5 (a forward's id); or, with <see cref="FillFromLan"/>, from one of <see cref="LanHosts"/>
+/// LAN hosts, so that device accounting maps every entry to a device.
 /// </summary>
 internal static class ConntrackFill
 {
+    /// <summary>The LAN hosts of <see cref="FillFromLan"/>: 192.168.50.40 to .239, in the bench lab's LAN.</summary>
+    public const int LanHosts = 200;
+
+    public const uint FirstLanHost = 0xC0A83228; // 192.168.50.40
+
     private const int PerSend = 256;
 
-    public static int Fill(int count, uint markedId = 5)
+    public static int Fill(int count, uint markedId = 5) =>
+        Fill(count, i => (0x0A000000 | (uint)i, (ushort)(1024 + (i % 60000))), markedId);
+
+    /// <summary>Entry i from LAN host <c>i % LanHosts</c>, source port 1024 + i / LanHosts (up to 12.8M entries).</summary>
+    public static int FillFromLan(int count) =>
+        Fill(count, i => (FirstLanHost + (uint)(i % LanHosts), (ushort)(1024 + (i / LanHosts))), 5);
+
+    private static int Fill(int count, Func<int, (uint Source, ushort Port)> source, uint markedId)
     {
         using var socket = new NetlinkSocket();
         var created = 0;
@@ -24,7 +37,8 @@ internal static class ConntrackFill
             for (var k = 0; k < n; k++)
             {
                 var i = start + k;
-                Entry.Write(batch.AsSpan(k * Entry.Size, Entry.Size), (uint)(0x0A000000 | i), 0xC0000201, (ushort)(1024 + (i % 60000)), 443,
+                var (address, port) = source(i);
+                Entry.Write(batch.AsSpan(k * Entry.Size, Entry.Size), address, 0xC0000201, port, 443,
                     i % 10 == 0 ? markedId : 0, (uint)(start + k + 1));
             }
 

@@ -6,7 +6,7 @@ using Gateway.Bench.E2e;
 // host's firewall and conntrack table are never touched:
 //   dotnet Gateway.Bench.dll [--rounds N] [--forwards N] [--macs N] [--rules N] [--entries N] [--small N]
 //     [--samples N] [--writers N] [--writes N] [--wrk-seconds N] [--parts abcdef] [--agent aot|jit|PATH]
-//     [apply] [conntrack] [connections] [e2e] [profile] [memory]
+//     [apply] [conntrack] [connections] [e2e] [profile] [memory] [accounting]
 var options = BenchOptions.Parse(args);
 if (options.Inside is { } which)
 {
@@ -17,6 +17,7 @@ if (options.Inside is { } which)
         "conntrack" => ConntrackBench.Run(options),
         "connections" => ConnectionsBench.Run(options),
         "ctfill" => ConntrackFill.Fill(options.Entries) == options.Entries ? 0 : 1,
+        "ctfill-lan" => ConntrackFill.FillFromLan(options.Entries) == options.Entries ? 0 : 1,
         _ => 2,
     };
 }
@@ -31,6 +32,7 @@ foreach (var bench in options.Benchmarks)
         "e2e" => await E2eBench.RunAsync(options),
         "profile" => await ProfileBench.RunAsync(options, E2eBench.RepoRoot(), BenchLab.ResolveAgent(E2eBench.RepoRoot(), options.Agent)),
         "memory" => await MemoryBench.RunAsync(options),
+        "accounting" => await AccountingBench.RunAsync(options),
         _ => RunInFreshNamespace(bench, args),
     };
 }

@@ -50,6 +50,12 @@ internal sealed class BenchLab : IAsyncDisposable
 
     public string RouterNs => $"{_prefix}-router";
 
+    /// <summary>The first LAN host (scripts/lab.sh: 192.168.50.10, MAC 02:50:00:00:00:0a).</summary>
+    public string Lan1Ns => $"{_prefix}-lan1";
+
+    /// <summary>The WAN host (203.0.113.2).</summary>
+    public string WanNs => $"{_prefix}-wan";
+
     public int AgentPid { get; private set; }
 
     public int WebPid { get; private set; }

@@ -9,7 +9,8 @@ namespace Gateway.Bench.E2e;
 /// <summary>
 /// The whole path through REST on a lab: (a) a 10k restore → applied vs <c>nft -f</c> of the same table text,
 /// (b) one write → applied with 1k and 10k items in state, (c) <c>wrk</c> on the forward list, (d) RSS of both
-/// processes, (e) concurrent writers, (f) conntrack sampling cost with 100k entries. Prints a table at the end.
+/// processes, (e) concurrent writers, (f) the agent's CPU with device accounting over 100k entries
+/// (<see cref="AccountingCpu"/>). Prints a table at the end.
 /// </summary>
 internal sealed class E2eBench(BenchOptions options, BenchLab lab)
 {
@@ -95,7 +96,7 @@ internal sealed class E2eBench(BenchOptions options, BenchLab lab)
 
         if (Part('f'))
         {
-            await ConntrackCostAsync();
+            _rows.AddRange(await new AccountingCpu(options, lab).RunAsync());
         }
 
         Console.WriteLine();
@@ -257,43 +258,6 @@ internal sealed class E2eBench(BenchOptions options, BenchLab lab)
         {
             Shell.Run("ip", "netns", "del", scratch);
         }
-    }
-
-    /// <summary>(f) Fill the router's conntrack table, then the agent's (and web's) CPU time over 10 s of 1 s sampling.</summary>
-    private async Task ConntrackCostAsync()
-    {
-        // The agent's other periodic work (rule counters, drift checks) costs CPU too: measured first, without entries.
-        var (baseline, _) = await CpuOverAsync(TimeSpan.FromSeconds(10));
-        var fill = Stopwatch.StartNew();
-        var code = Self.RunInside(lab.RouterNs, "ctfill", ["--entries", options.Entries.ToString(CultureInfo.InvariantCulture)]);
-        if (code != 0)
-        {
-            throw new InvalidOperationException("conntrack fill failed");
-        }
-
-        var count = Shell.Run("ip", "netns", "exec", lab.RouterNs, "conntrack", "-C").Trim();
-        Console.WriteLine($"(f) router conntrack table: {count} entries (filled in {fill.Elapsed.TotalSeconds:F1} s)");
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        var (agent, web) = await CpuOverAsync(TimeSpan.FromSeconds(10));
-        var memory = ProcStat.Memory(lab.AgentPid);
-        Console.WriteLine($"(f) CPU over 10 s: agent {agent:F1} % of one core ({baseline:F1} % before the fill), web {web:F1} %; agent RSS {memory.Rss:F0} MiB (peak {memory.Peak:F0})");
-        _rows.Add($"| (f) the agent's CPU with {count} conntrack entries, its 1 s sampling included (over 10 s) | {agent:F1} % of one core; {baseline:F1} % before the entries were added (web {web:F1} %) | | goal ≤ 10 % |");
-        if (options.HoldSeconds > 0)
-        {
-            Console.WriteLine($"    holding the lab {options.HoldSeconds} s: agent pid {lab.AgentPid}, web pid {lab.WebPid}");
-            await Task.Delay(TimeSpan.FromSeconds(options.HoldSeconds));
-        }
-    }
-
-    /// <summary>CPU time of the agent and the web over <paramref name="span"/>, each as % of one core.</summary>
-    private async Task<(double Agent, double Web)> CpuOverAsync(TimeSpan span)
-    {
-        var agent0 = ProcStat.CpuSeconds(lab.AgentPid);
-        var web0 = ProcStat.CpuSeconds(lab.WebPid);
-        var clock = Stopwatch.StartNew();
-        await Task.Delay(span);
-        var seconds = clock.Elapsed.TotalSeconds;
-        return ((ProcStat.CpuSeconds(lab.AgentPid) - agent0) / seconds * 100, (ProcStat.CpuSeconds(lab.WebPid) - web0) / seconds * 100);
     }
 
     private static string Ms(double value) => value >= 1000

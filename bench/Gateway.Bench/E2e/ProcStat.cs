@@ -25,9 +25,11 @@ internal static class ProcStat
     }
 
     /// <summary>utime + stime of the process (all its threads), in seconds.</summary>
-    public static double CpuSeconds(int pid)
+    public static double CpuSeconds(int pid) => CpuSeconds(File.ReadAllText($"/proc/{pid}/stat"));
+
+    /// <summary>utime + stime from the text of a stat file (/proc/pid/stat or /proc/pid/task/tid/stat), in seconds.</summary>
+    public static double CpuSeconds(string stat)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
         // The command name (field 2) may hold spaces; the fields after its closing parenthesis are plain.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         var utime = long.Parse(fields[11], CultureInfo.InvariantCulture);

@@ -106,6 +106,9 @@ internal sealed class BenchLab : IAsyncDisposable
         {
             ["Agent__SocketPath"] = socket,
             ["Agent__StateDir"] = agentState,
+            // The daemons' folders default to /var/lib/gateway: a bench must leave the host as it found it.
+            ["Agent__DnsmasqDir"] = Path.Combine(StateDir, "dnsmasq"),
+            ["Agent__WanDir"] = Path.Combine(StateDir, "wan"),
             ["Agent__AllowedUids__0"] = "0",
         };
         string[] agentArgs = AgentCommand.EndsWith(".dll", StringComparison.Ordinal)

@@ -36,6 +36,9 @@ public sealed partial class RulesetManager
     private async Task FingerprintOutsideGateAsync(uint generation, CancellationToken cancellationToken)
     {
         var fingerprints = _kernel.Fingerprints();
+
+        // The listing is libnftables' whole cache of the table (tens of MB at 10k elements): given back at once too.
+        _heapTrim?.IfGrown();
         if (fingerprints is null || _kernel.Generation() != generation)
         {
             return;

@@ -25,6 +25,12 @@ case " $* " in
   *" memory "*)
     # The ReadyToRun variant of the web (framework-dependent, so it runs on the same shared framework).
     dotnet publish src/Web -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-      -o artifacts/publish/web-r2r -nologo -v q >/dev/null ;;
+      -o artifacts/publish/web-r2r -nologo -v q >/dev/null
+    # Self-contained as the package ships it, trimmed, and with the framework compiled into one composite R2R image.
+    sc=(-c Release -r linux-x64 --self-contained -p:UseAppHost=true -p:SatelliteResourceLanguages=en -nologo -v q)
+    dotnet publish src/Web "${sc[@]}" -o artifacts/publish/web-sc >/dev/null
+    dotnet publish src/Web "${sc[@]}" -p:PublishTrimmed=true -p:TrimMode=partial -o artifacts/publish/web-trimmed >/dev/null
+    dotnet publish src/Web "${sc[@]}" -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true \
+      -o artifacts/publish/web-composite >/dev/null ;;
 esac
 exec dotnet bench/Gateway.Bench/bin/Release/net10.0/Gateway.Bench.dll "$@"

@@ -23,7 +23,9 @@ case " $* " in
 esac
 case " $* " in
   *" memory "*)
-    # The ReadyToRun variant of the web (framework-dependent, so it runs on the same shared framework).
+    # The ReadyToRun variant of the web (framework-dependent, so it runs on the same shared framework). The publishes
+    # share obj/: ReadyToRun images left there by the composite one made this one abort at start, so they go first.
+    rm -rf src/Web/obj/Release/net10.0/linux-x64/R2R
     dotnet publish src/Web -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
       -o artifacts/publish/web-r2r -nologo -v q >/dev/null
     # Self-contained as the package ships it, trimmed, and with the framework compiled into one composite R2R image.
@@ -35,6 +37,7 @@ case " $* " in
     dotnet publish src/Web "${sc[@]}" -p:PublishTrimmed=true -p:TrimMode=partial -p:TreatWarningsAsErrors=false \
       -p:EnableRequestDelegateGenerator=false -p:JsonSerializerIsReflectionEnabledByDefault=true \
       -o artifacts/publish/web-trimmed >/dev/null
+    rm -rf src/Web/obj/Release/net10.0/linux-x64/R2R
     dotnet publish src/Web "${sc[@]}" -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true \
       -o artifacts/publish/web-composite >/dev/null ;;
 esac

@@ -49,6 +49,9 @@ public sealed partial class RulesetManager
     // A last-good snapshot that could not be restored at boot because its LAN link was missing yet.
     private LastGood? _pendingRestore;
 
+    // Set by a whole-table replace: the memory it left is to be given back once the apply has returned.
+    private bool _trimOwed;
+
     // True from a start without last-good state (setup not done) until the first apply: the first-boot LAN is served.
     private bool _neverSetUp;
 
@@ -97,9 +100,32 @@ public sealed partial class RulesetManager
                 // Element updates and the kernel's counters are trusted only while the table is still the one this
                 // agent wrote (the drift watcher looks every few seconds; this closes the window in between).
                 var trust = !_lockdown.Active && _watch.HasWritten ? _watch.Check() : TableState.Changed;
-                return Apply(revision, config, persist: true, trust == TableState.Ours ? Trust.Whole : Trust.None);
+                var applied = Apply(revision, config, persist: true, trust == TableState.Ours ? Trust.Whole : Trust.None);
+                TrimOwed(revision);
+                return applied;
             },
             cancellationToken);
+
+    /// <summary>
+    /// After a whole-table replace, gives back what libnftables' parse left in malloc (~60–80 MB freed but resident at
+    /// 10k items) and the garbage of the previous config, before the reply leaves rather than at the trimmer's next
+    /// tick (docs/performance.md). Called once <see cref="Apply"/> has returned, so its locals (the previous snapshot,
+    /// the table text) are no longer referenced and the compacting GC frees them too.
+    /// </summary>
+    private void TrimOwed(long revision)
+    {
+        if (!_trimOwed || _heapTrim is null)
+        {
+            return;
+        }
+
+        _trimOwed = false;
+        var clock = Stopwatch.StartNew();
+        if (_heapTrim.IfGrown() is { } trimmed)
+        {
+            LogTrimmed(revision, trimmed.Before >> 20, trimmed.After >> 20, clock.Elapsed.TotalMilliseconds);
+        }
+    }
 
     /// <summary>
     /// Re-applies the stored last-good snapshot; called at start-up before the socket opens. Without one (first
@@ -136,6 +162,7 @@ public sealed partial class RulesetManager
             // Counters carry over only from the very table the previous run wrote (same handles, same contents).
             var trust = _watch.WrittenByPreviousRun() ? Trust.Counters : Trust.None;
             var result = Apply(stored.Revision, stored.Config, persist: false, trust);
+            TrimOwed(stored.Revision);
             if (result.Ok)
             {
                 LogRestored(stored.Revision, result.DurationMs);
@@ -347,17 +374,7 @@ public sealed partial class RulesetManager
             }
         }
 
-        if (delta is null && _heapTrim is not null)
-        {
-            // libnftables' parse of a whole table leaves ~150 MB freed but resident in malloc at 10k items: given
-            // back before the reply leaves, not at the trimmer's next tick (docs/performance.md).
-            var trimStart = clock.Elapsed.TotalMilliseconds;
-            if (_heapTrim.IfGrown() is { } trimmed)
-            {
-                how += $"; memory trimmed {trimmed.Before >> 20} → {trimmed.After >> 20} MiB in {clock.Elapsed.TotalMilliseconds - trimStart:F1} ms";
-            }
-        }
-
+        _trimOwed |= delta is null;
         LogApplied(revision, clock.Elapsed.TotalMilliseconds, compiledAt, kernelMs, how, size / 1024);
         return new AppliedEvent(revision, true, null, clock.Elapsed.TotalMilliseconds);
     }

@@ -29,8 +29,22 @@ case " $* " in
 esac
 case " $* " in
   *" memory "*)
-    # The ReadyToRun variant of the web (framework-dependent, so it runs on the same shared framework).
+    # The ReadyToRun variant of the web (framework-dependent, so it runs on the same shared framework). The publishes
+    # share obj/: ReadyToRun images left there by the composite one made this one abort at start, so they go first.
+    rm -rf src/Web/obj/Release/net10.0/linux-x64/R2R
     dotnet publish src/Web -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-      -o artifacts/publish/web-r2r -nologo -v q >/dev/null ;;
+      -o artifacts/publish/web-r2r -nologo -v q >/dev/null
+    # Self-contained as the package ships it, trimmed, and with the framework compiled into one composite R2R image.
+    sc=(-c Release -r linux-x64 --self-contained -p:UseAppHost=true -p:SatelliteResourceLanguages=en -nologo -v q)
+    dotnet publish src/Web "${sc[@]}" -o artifacts/publish/web-sc >/dev/null
+    # Trimmed: the 33 trim warnings of the web's own code (System.Text.Json without source generation, EF Core,
+    # Blazor) are left as warnings to measure it at all; the request-delegate generator that trimming turns on does
+    # not compile the web's generic endpoints, and the web serialises JSON by reflection (docs/benchmarks.md).
+    dotnet publish src/Web "${sc[@]}" -p:PublishTrimmed=true -p:TrimMode=partial -p:TreatWarningsAsErrors=false \
+      -p:EnableRequestDelegateGenerator=false -p:JsonSerializerIsReflectionEnabledByDefault=true \
+      -o artifacts/publish/web-trimmed >/dev/null
+    rm -rf src/Web/obj/Release/net10.0/linux-x64/R2R
+    dotnet publish src/Web "${sc[@]}" -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true \
+      -o artifacts/publish/web-composite >/dev/null ;;
 esac
 exec dotnet bench/Gateway.Bench/bin/Release/net10.0/Gateway.Bench.dll "$@"

@@ -56,6 +56,7 @@ builder.Services.AddHostedService<KmsgReader>();
 builder.Services.AddHostedService<CountersPublisher>();
 builder.Services.AddHostedService<DriftWatcher>();
 builder.Services.AddHostedService<NeighbourWatcher>();
+builder.Services.AddSingleton(HeapTrim.OfThisProcess());
 builder.Services.AddHostedService<MemoryTrimmer>();
 NativeHeap.LimitArenas();
 

@@ -126,7 +126,8 @@ internal sealed class BenchLab : IAsyncDisposable
             ["Agent__SocketPath"] = socket,
             ["ASPNETCORE_URLS"] = Url,
         };
-        WebPid = Start("web", "dotnet", [Web.Dll], webEnv);
+        // A self-contained publish is started through its apphost (no .dll), as the package's unit does.
+        WebPid = Web.Dll.EndsWith(".dll", StringComparison.Ordinal) ? Start("web", "dotnet", [Web.Dll], webEnv) : Start("web", Web.Dll, [], webEnv);
 
         using var anonymous = new HttpClient { BaseAddress = new Uri(Url) };
         for (var i = 0; ; i++)

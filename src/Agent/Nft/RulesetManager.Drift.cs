@@ -18,7 +18,14 @@ public sealed partial class RulesetManager
     /// </summary>
     public async Task<DriftEvent?> CheckDriftAsync(CancellationToken cancellationToken = default)
     {
-        var (drift, owed) = await GatedAsync(() => (CheckDrift(), _watch.TakeOwed()), cancellationToken).ConfigureAwait(false);
+        var (drift, owed) = await GatedAsync(
+            () =>
+            {
+                var drifted = CheckDrift();
+                TrimOwed(_current?.Revision ?? 0); // a repair or a late restore replaced the table
+                return (drifted, _watch.TakeOwed());
+            },
+            cancellationToken).ConfigureAwait(false);
         if (owed is { } generation)
         {
             await FingerprintOutsideGateAsync(generation, cancellationToken).ConfigureAwait(false);
@@ -36,6 +43,9 @@ public sealed partial class RulesetManager
     private async Task FingerprintOutsideGateAsync(uint generation, CancellationToken cancellationToken)
     {
         var fingerprints = _kernel.Fingerprints();
+
+        // The listing is libnftables' whole cache of the table (tens of MB at 10k elements): given back at once too.
+        _heapTrim?.IfGrown();
         if (fingerprints is null || _kernel.Generation() != generation)
         {
             return;

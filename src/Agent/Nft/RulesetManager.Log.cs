@@ -8,6 +8,9 @@ public sealed partial class RulesetManager
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied revision {Revision} in {DurationMs:F1} ms (validate+compile {CompileMs:F1} ms, libnftables {KernelMs:F1} ms, table {How}, {Kib} KiB)")]
     private partial void LogApplied(long revision, double durationMs, double compileMs, double kernelMs, string how, int kib);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Memory given back after revision {Revision}: {Before} → {After} MiB resident in {Ms:F1} ms")]
+    private partial void LogTrimmed(long revision, long before, long after, double ms);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The kernel refused the element update of revision {Revision} ({Error}); replacing the whole table")]
     private partial void LogElementUpdateFailed(long revision, string error);
 

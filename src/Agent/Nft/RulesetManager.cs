@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Gateway.Agent.Lan;
+using Gateway.Agent.Memory;
 using Gateway.Agent.Routing;
 using Gateway.Agent.State;
 using Gateway.Shared.Config;
@@ -39,6 +40,7 @@ public sealed partial class RulesetManager
     private readonly QuotaSampling _quotas;
     private readonly PinholeFill _pinholes;
     private readonly MirrorSync? _mirrors;
+    private readonly HeapTrim? _heapTrim;
     private LastGood? _current;
 
     // The compiled table in the kernel now (null in lockdown and before the first apply): what element updates start from.
@@ -47,10 +49,13 @@ public sealed partial class RulesetManager
     // A last-good snapshot that could not be restored at boot because its LAN link was missing yet.
     private LastGood? _pendingRestore;
 
+    // Set by a whole-table replace: the memory it left is to be given back once the apply has returned.
+    private bool _trimOwed;
+
     // True from a start without last-good state (setup not done) until the first apply: the first-boot LAN is served.
     private bool _neverSetUp;
 
-    public RulesetManager(IRulesetKernel kernel, LastGoodStore store, ILogger<RulesetManager> logger, RoutingReconciler? routing = null, PinholeSync? pinholes = null, ManagedDaemons? daemons = null, MirrorSync? mirrors = null)
+    public RulesetManager(IRulesetKernel kernel, LastGoodStore store, ILogger<RulesetManager> logger, RoutingReconciler? routing = null, PinholeSync? pinholes = null, ManagedDaemons? daemons = null, MirrorSync? mirrors = null, HeapTrim? heapTrim = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _kernel = kernel;
@@ -66,6 +71,7 @@ public sealed partial class RulesetManager
         _quotas = new QuotaSampling(kernel);
         _pinholes = new PinholeFill(pinholes, _watch);
         _mirrors = mirrors;
+        _heapTrim = heapTrim;
     }
 
     /// <summary>Revision in the kernel now (0 before the first successful apply).</summary>
@@ -94,9 +100,32 @@ public sealed partial class RulesetManager
                 // Element updates and the kernel's counters are trusted only while the table is still the one this
                 // agent wrote (the drift watcher looks every few seconds; this closes the window in between).
                 var trust = !_lockdown.Active && _watch.HasWritten ? _watch.Check() : TableState.Changed;
-                return Apply(revision, config, persist: true, trust == TableState.Ours ? Trust.Whole : Trust.None);
+                var applied = Apply(revision, config, persist: true, trust == TableState.Ours ? Trust.Whole : Trust.None);
+                TrimOwed(revision);
+                return applied;
             },
             cancellationToken);
+
+    /// <summary>
+    /// After a whole-table replace, gives back what libnftables' parse left in malloc (~60–80 MB freed but resident at
+    /// 10k items) and the garbage of the previous config, before the reply leaves rather than at the trimmer's next
+    /// tick (docs/performance.md). Called once <see cref="Apply"/> has returned, so its locals (the previous snapshot,
+    /// the table text) are no longer referenced and the compacting GC frees them too.
+    /// </summary>
+    private void TrimOwed(long revision)
+    {
+        if (!_trimOwed || _heapTrim is null)
+        {
+            return;
+        }
+
+        _trimOwed = false;
+        var clock = Stopwatch.StartNew();
+        if (_heapTrim.IfGrown() is { } trimmed)
+        {
+            LogTrimmed(revision, trimmed.Before >> 20, trimmed.After >> 20, clock.Elapsed.TotalMilliseconds);
+        }
+    }
 
     /// <summary>
     /// Re-applies the stored last-good snapshot; called at start-up before the socket opens. Without one (first
@@ -133,6 +162,7 @@ public sealed partial class RulesetManager
             // Counters carry over only from the very table the previous run wrote (same handles, same contents).
             var trust = _watch.WrittenByPreviousRun() ? Trust.Counters : Trust.None;
             var result = Apply(stored.Revision, stored.Config, persist: false, trust);
+            TrimOwed(stored.Revision);
             if (result.Ok)
             {
                 LogRestored(stored.Revision, result.DurationMs);
@@ -345,6 +375,7 @@ public sealed partial class RulesetManager
             }
         }
 
+        _trimOwed |= delta is null;
         LogApplied(revision, clock.Elapsed.TotalMilliseconds, compiledAt, kernelMs, how, size / 1024);
         return new AppliedEvent(revision, true, null, clock.Elapsed.TotalMilliseconds);
     }

@@ -10,6 +10,7 @@ namespace Gateway.Web.Auth;
 internal static partial class AntiforgeryCheck
 {
     public const string Message = "This form has expired or did not come from this site: reload the page and try again.\n";
+    public const string FormLimitMessage = "The form has more fields, or longer ones, than the sign-in form sends.\n";
 
     public static RouteHandlerBuilder RequireAntiforgery(this RouteHandlerBuilder endpoint) =>
         endpoint.WithMetadata(new RequireAntiforgeryTokenAttribute()).AddEndpointFilter(async (invocation, next) =>
@@ -25,6 +26,12 @@ internal static partial class AntiforgeryCheck
             {
                 // Reading the form for the token hit the body limit: say so rather than blame the token.
                 return Results.Text("Request body too large.\n", "text/plain", statusCode: StatusCodes.Status413PayloadTooLarge);
+            }
+
+            if (error?.InnerException is InvalidDataException)
+            {
+                // The form broke a field limit (FormOptions: value length, count, key length) before the token was found.
+                return Results.Text(FormLimitMessage, "text/plain", statusCode: StatusCodes.Status400BadRequest);
             }
 
             var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AntiforgeryCheck));

@@ -4,6 +4,8 @@ using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 
+using static Gateway.Tests.Unit.Agent.ForwardConfigs;
+
 namespace Gateway.Tests.Unit.Agent;
 
 /// <summary>How <see cref="RulesetManager"/> moves the kernel between configs — element update or whole replace — over a fake kernel.</summary>
@@ -22,21 +24,8 @@ public sealed class RulesetManagerIncrementalTests : IDisposable
 
     private RulesetManager NewManager() => new(_kernel, new LastGoodStore(_stateDir), NullLogger<RulesetManager>.Instance);
 
-    private static PortForward Forward(int id, int port, string target = "192.168.1.20") =>
-        new(id, $"fwd {id}", true, ForwardProtocol.Tcp, port, null, target, null, null);
-
     private static TrafficRule Rule(int id) =>
         new(id, $"rule {id}", true, RuleChain.Forward, RuleFamily.Any, "br-lan", null, RuleProtocol.Tcp, null, null, 443, null, null, RuleAction.Drop, null, null, null);
-
-    private static GatewayConfig Config(PortForward[] forwards, params TrafficRule[] rules) => new(
-        new NetworkSettings("wan0", "br-lan", "192.168.1.1/24"),
-        forwards,
-        [],
-        new MacPolicy(MacFilterMode.Off),
-        LoggingPolicy.Default)
-    {
-        Rules = rules,
-    };
 
     private LastGood? Stored() => new LastGoodStore(_stateDir).Load();
 

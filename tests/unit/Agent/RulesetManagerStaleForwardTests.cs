@@ -1,21 +1,13 @@
 using Gateway.Agent.Nft;
 using Gateway.Shared.Config;
 
+using static Gateway.Tests.Unit.Agent.ForwardConfigs;
+
 namespace Gateway.Tests.Unit.Agent;
 
 /// <summary>Which forwards' connections an apply closes: decided from the two configs alone, no kernel.</summary>
 public sealed class RulesetManagerStaleForwardTests
 {
-    private static GatewayConfig Config(params PortForward[] forwards) => new(
-        new NetworkSettings("wan0", "br-lan", "192.168.1.1/24"),
-        forwards,
-        [],
-        new MacPolicy(MacFilterMode.Off),
-        LoggingPolicy.Default);
-
-    private static PortForward Forward(int id, int port, string target = "192.168.1.20") =>
-        new(id, $"fwd {id}", true, ForwardProtocol.Tcp, port, null, target, null, null);
-
     [Fact]
     public void Stale_forward_ids_ignore_names_and_log_levels_but_not_targets()
     {

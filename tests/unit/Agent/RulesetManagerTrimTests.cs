@@ -4,6 +4,8 @@ using Gateway.Agent.State;
 using Gateway.Shared.Config;
 using Microsoft.Extensions.Logging.Abstractions;
 
+using static Gateway.Tests.Unit.Agent.ForwardConfigs;
+
 namespace Gateway.Tests.Unit.Agent;
 
 /// <summary>
@@ -40,16 +42,6 @@ public sealed class RulesetManagerTrimTests : IDisposable
             _trims++;
             _trimmedAt = Left();
         }));
-
-    private static GatewayConfig Config(params PortForward[] forwards) => new(
-        new NetworkSettings("wan0", "br-lan", "192.168.1.1/24"),
-        forwards,
-        [],
-        new MacPolicy(MacFilterMode.Off),
-        LoggingPolicy.Default);
-
-    private static PortForward Forward(int id, int port, string target = "192.168.1.20") =>
-        new(id, $"fwd {id}", true, ForwardProtocol.Tcp, port, null, target, null, null);
 
     [Fact]
     public async Task A_whole_table_replace_gives_the_memory_back_before_the_apply_returns()

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using Gateway.Web.Auth;
 
 namespace Gateway.Tests.Unit.Api;
 
@@ -17,14 +18,30 @@ public sealed class SecurityLimitsTests
         var announced = await RawPostAsync(app, "Content-Length: 1048576", Encoding.ASCII.GetBytes("password=" + new string('a', 1015)));
         Assert.StartsWith("HTTP/1.1 413 ", announced, StringComparison.Ordinal);
 
-        // Chunked: no length up front, so the limit stops the read itself — the server answers after 128 KiB of
-        // the claimed 1 MiB, without waiting for (or holding) the rest.
-        var chunk = Encoding.ASCII.GetBytes("password=" + new string('a', 128 * 1024));
+        // Chunked: no length up front, so the limit stops the read itself — the server answers after 112 KiB of
+        // the claimed 1 MiB, without waiting for (or holding) the rest. Sixteen fields of 7,000 bytes keep within
+        // the form's own field limits (8 KiB a value, 16 values), so only the body limit can refuse it, however
+        // the bytes arrive.
+        var fields = Enumerable.Range(0, 16).Select(i => $"f{i}=" + new string('a', 7000));
+        var chunk = Encoding.ASCII.GetBytes(string.Join('&', fields));
         var chunked = await RawPostAsync(app, "Transfer-Encoding: chunked", [.. Encoding.ASCII.GetBytes($"{chunk.Length:x}\r\n"), .. chunk, .. "\r\n"u8]);
         Assert.StartsWith("HTTP/1.1 413 ", chunked, StringComparison.Ordinal);
 
         using var client = app.CreateApiClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/login")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_login_form_with_a_value_over_the_field_limit_is_400_naming_the_form_limits()
+    {
+        await using var app = new SecurityHttpApplication();
+        await app.CompleteSetupAsync();
+
+        // 9 KiB in one value: under the body limit, over the form's 8 KiB a value.
+        var body = Encoding.ASCII.GetBytes("password=" + new string('a', 9 * 1024));
+        var answer = await RawPostAsync(app, $"Content-Length: {body.Length}\r\nConnection: close", body, readAll: true);
+        Assert.StartsWith("HTTP/1.1 400 ", answer, StringComparison.Ordinal);
+        Assert.Contains(AntiforgeryCheck.FormLimitMessage.TrimEnd(), answer, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -140,7 +157,7 @@ public sealed class SecurityLimitsTests
 
     /// <summary>POST /account/login over a raw socket: headers, then <paramref name="body"/>; returns the status line.</summary>
     private static async Task<string> RawPostAsync(SecurityHttpApplication app, string lengthHeader, byte[] body,
-        string path = "/account/login", string contentType = "application/x-www-form-urlencoded")
+        string path = "/account/login", string contentType = "application/x-www-form-urlencoded", bool readAll = false)
     {
         using var tcp = new System.Net.Sockets.TcpClient();
         await tcp.ConnectAsync(app.BaseAddress.Host, app.BaseAddress.Port);
@@ -159,7 +176,7 @@ public sealed class SecurityLimitsTests
 
         using var reader = new StreamReader(stream, Encoding.ASCII);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        return await reader.ReadLineAsync(timeout.Token) ?? "";
+        return readAll ? await reader.ReadToEndAsync(timeout.Token) : await reader.ReadLineAsync(timeout.Token) ?? "";
     }
 
     private static async Task<ClientWebSocket> ConnectAsync(SecurityHttpApplication app, string? cookie)

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Threading.Channels;
+using Gateway.Agent.Processes;
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 using Microsoft.Extensions.Hosting;
@@ -19,9 +19,7 @@ public sealed partial class DnsmasqSupervisor(AgentOptions options, ILogger<Dnsm
 {
     public const string DefaultBinary = "/usr/sbin/dnsmasq";
 
-    private static readonly TimeSpan FirstBackOff = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+    private const string Daemon = "dnsmasq";
 
     private readonly DnsmasqDirectory _directory = new(options.DnsmasqDir);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -71,28 +69,25 @@ public sealed partial class DnsmasqSupervisor(AgentOptions options, ILogger<Dnsm
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Process? process = null;
+        ChildProcess? child = null;
         DnsmasqFiles? running = null;
-        var backOff = FirstBackOff;
-        var startedAt = DateTime.UtcNow;
+        var backOff = new RestartBackOff();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var exited = process is null ? Task.Delay(Timeout.Infinite, stoppingToken) : process.WaitForExitAsync(stoppingToken);
+                var exited = child?.Exited ?? Task.Delay(Timeout.Infinite, stoppingToken);
                 await Task.WhenAny(_wake.Reader.WaitToReadAsync(stoppingToken).AsTask(), exited).ConfigureAwait(false);
                 stoppingToken.ThrowIfCancellationRequested();
                 _wake.Reader.TryRead(out _);
-                if (process is { HasExited: true })
+                if (child is { HasExited: true })
                 {
-                    LogDied(process.ExitCode, backOff.TotalSeconds);
-                    process.Dispose();
-                    process = null;
+                    var wait = backOff.AfterExit(child.RunningFor);
+                    logger.ChildDied(Daemon, child.ExitCode, wait.TotalSeconds);
+                    await child.DisposeAsync().ConfigureAwait(false);
+                    child = null;
                     running = null;
-                    // Ran long enough: a fresh failure, not a crash loop.
-                    backOff = DateTime.UtcNow - startedAt > MaxBackOff ? FirstBackOff : backOff;
-                    await Task.Delay(backOff, stoppingToken).ConfigureAwait(false);
-                    backOff = TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
+                    await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
                 }
 
                 GatewayConfig? config;
@@ -129,9 +124,12 @@ public sealed partial class DnsmasqSupervisor(AgentOptions options, ILogger<Dnsm
 
                 if (action is DnsmasqAction.Stop or DnsmasqAction.Restart)
                 {
-                    await StopAsync(process).ConfigureAwait(false);
-                    process?.Dispose();
-                    process = null;
+                    if (child is not null)
+                    {
+                        await child.DisposeAsync().ConfigureAwait(false);
+                    }
+
+                    child = null;
                     running = null;
                     if (action is DnsmasqAction.Stop)
                     {
@@ -152,22 +150,20 @@ public sealed partial class DnsmasqSupervisor(AgentOptions options, ILogger<Dnsm
                 }
 
                 Volatile.Write(ref _served, config);
-                if (action is DnsmasqAction.Reload && process is not null)
+                if (action is DnsmasqAction.Reload && child is not null)
                 {
-                    _ = Tmds.Linux.LibC.kill(process.Id, Tmds.Linux.LibC.SIGHUP);
+                    _ = child.Signal(Tmds.Linux.LibC.SIGHUP);
                     running = files;
                     LogReloaded();
                     continue;
                 }
 
-                process = Start();
-                startedAt = DateTime.UtcNow;
-                running = process is null ? null : files;
-                if (process is null)
+                child = Start();
+                running = child is null ? null : files;
+                if (child is null)
                 {
                     // Could not even start (no binary): try again after the back-off, and further apart each time.
-                    await Task.Delay(backOff, stoppingToken).ConfigureAwait(false);
-                    backOff = TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
+                    await Task.Delay(backOff.AfterFailedStart(), stoppingToken).ConfigureAwait(false);
                     _wake.Writer.TryWrite(true);
                 }
             }
@@ -178,55 +174,35 @@ public sealed partial class DnsmasqSupervisor(AgentOptions options, ILogger<Dnsm
         }
         finally
         {
-            await StopAsync(process).ConfigureAwait(false);
-            process?.Dispose();
+            if (child is not null)
+            {
+                await child.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
-    private Process? Start()
+    private ChildProcess? Start()
     {
-        var info = new ProcessStartInfo(Binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         // Our file only (not /etc/dnsmasq.conf), in the foreground (a child the agent sees die), no pid file shared
         // with any other dnsmasq, log lines on stderr.
-        info.ArgumentList.Add("--keep-in-foreground");
-        info.ArgumentList.Add($"--conf-file={_directory.Paths.Conf}");
-        info.ArgumentList.Add("--pid-file=");
-        info.ArgumentList.Add("--log-facility=-");
+        List<string> arguments = ["--keep-in-foreground", $"--conf-file={_directory.Paths.Conf}", "--pid-file=", "--log-facility=-"];
         if (DnsmasqUserExists())
         {
             // Debian's dnsmasq-base creates this user; without it dnsmasq drops to nobody.
-            info.ArgumentList.Add("--user=dnsmasq");
+            arguments.Add("--user=dnsmasq");
         }
 
-        try
+        var child = ChildProcess.TryStart(Binary, arguments, line => logger.ChildOutput(Daemon, line), ownProcessGroup: false, out var error);
+        if (child is null)
         {
-            var process = new Process { StartInfo = info };
-            process.OutputDataReceived += (_, e) => Output(e.Data);
-            process.ErrorDataReceived += (_, e) => Output(e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            LogStarted(process.Id, string.Join(' ', info.ArgumentList));
-            return process;
+            logger.ChildStartFailed(Daemon, Binary, error);
         }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        else
         {
-            LogStartFailed(Binary, ex.Message);
-            return null;
+            LogStarted(child.Id, string.Join(' ', arguments));
         }
-    }
 
-    private void Output(string? line)
-    {
-        if (line is { Length: > 0 })
-        {
-            LogOutput(line);
-        }
+        return child;
     }
 
     private static bool DnsmasqUserExists()
@@ -241,27 +217,6 @@ public sealed partial class DnsmasqSupervisor(AgentOptions options, ILogger<Dnsm
         }
     }
 
-    /// <summary>SIGTERM, then SIGKILL if it is still there after a grace period.</summary>
-    private static async Task StopAsync(Process? process)
-    {
-        if (process is null || process.HasExited)
-        {
-            return;
-        }
-
-        _ = Tmds.Linux.LibC.kill(process.Id, Tmds.Linux.LibC.SIGTERM);
-        using var grace = new CancellationTokenSource(StopGrace);
-        try
-        {
-            await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "dnsmasq started (pid {Pid}): dnsmasq {Arguments}")]
     private partial void LogStarted(int pid, string arguments);
 
@@ -271,18 +226,9 @@ public sealed partial class DnsmasqSupervisor(AgentOptions options, ILogger<Dnsm
     [LoggerMessage(Level = LogLevel.Information, Message = "dnsmasq stopped: nothing to serve on the LAN")]
     private partial void LogStopped();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "dnsmasq exited with code {Code}; starting it again in {Seconds:F1} s")]
-    private partial void LogDied(int code, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "dnsmasq could not be started ({Binary}): {Error}")]
-    private partial void LogStartFailed(string binary, string error);
-
     [LoggerMessage(Level = LogLevel.Error, Message = "dnsmasq's files could not be written to {Directory}: {Error}")]
     private partial void LogWriteFailed(string directory, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "dnsmasq's files could not be rendered: {Error}")]
     private partial void LogRenderFailed(string error);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "dnsmasq: {Line}")]
-    private partial void LogOutput(string line);
 }

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Gateway.Agent.Interop;
 using Gateway.Agent.Nft;
+using Gateway.Agent.Processes;
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 using Microsoft.Extensions.Hosting;
@@ -21,9 +21,7 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
 {
     public const string DefaultBinary = "/usr/sbin/miniupnpd";
 
-    private static readonly TimeSpan FirstBackOff = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+    private const string Daemon = "miniupnpd";
 
     private readonly string _directory = Path.Combine(options.StateDir, "upnp");
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -191,28 +189,26 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Process? process = null;
+        ChildProcess? child = null;
         string? running = null;
-        var backOff = FirstBackOff;
-        var startedAt = DateTime.UtcNow;
+        var backOff = new RestartBackOff();
         var sweeper = SweepAsync(stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var exited = process is null ? Task.Delay(Timeout.Infinite, stoppingToken) : process.WaitForExitAsync(stoppingToken);
+                var exited = child?.Exited ?? Task.Delay(Timeout.Infinite, stoppingToken);
                 await Task.WhenAny(_wake.Reader.WaitToReadAsync(stoppingToken).AsTask(), exited).ConfigureAwait(false);
                 stoppingToken.ThrowIfCancellationRequested();
                 _wake.Reader.TryRead(out _);
-                if (process is { HasExited: true })
+                if (child is { HasExited: true })
                 {
-                    LogDied(process.ExitCode, backOff.TotalSeconds);
-                    process.Dispose();
-                    process = null;
+                    var wait = backOff.AfterExit(child.RunningFor);
+                    logger.ChildDied(Daemon, child.ExitCode, wait.TotalSeconds);
+                    await child.DisposeAsync().ConfigureAwait(false);
+                    child = null;
                     running = null;
-                    backOff = DateTime.UtcNow - startedAt > MaxBackOff ? FirstBackOff : backOff;
-                    await Task.Delay(backOff, stoppingToken).ConfigureAwait(false);
-                    backOff = TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
+                    await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
                 }
 
                 GatewayConfig? config;
@@ -238,14 +234,17 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
                 }
 
                 Volatile.Write(ref _served, conf is null ? null : config);
-                if (conf == running && (process is not null || conf is null))
+                if (conf == running && (child is not null || conf is null))
                 {
                     continue;
                 }
 
-                await StopAsync(process).ConfigureAwait(false);
-                process?.Dispose();
-                process = null;
+                if (child is not null)
+                {
+                    await child.DisposeAsync().ConfigureAwait(false);
+                }
+
+                child = null;
                 running = null;
                 if (conf is null)
                 {
@@ -266,13 +265,11 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
                     continue;
                 }
 
-                process = Start();
-                startedAt = DateTime.UtcNow;
-                running = process is null ? null : conf;
-                if (process is null)
+                child = Start();
+                running = child is null ? null : conf;
+                if (child is null)
                 {
-                    await Task.Delay(backOff, stoppingToken).ConfigureAwait(false);
-                    backOff = TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
+                    await Task.Delay(backOff.AfterFailedStart(), stoppingToken).ConfigureAwait(false);
                     _wake.Writer.TryWrite(true);
                 }
             }
@@ -283,8 +280,11 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
         }
         finally
         {
-            await StopAsync(process).ConfigureAwait(false);
-            process?.Dispose();
+            if (child is not null)
+            {
+                await child.DisposeAsync().ConfigureAwait(false);
+            }
+
             try
             {
                 await sweeper.ConfigureAwait(false);
@@ -341,65 +341,30 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
         LogLeftOverStopped(pid);
     }
 
-    private Process? Start()
+    private ChildProcess? Start()
     {
-        var info = new ProcessStartInfo(Binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         // Our file, in the foreground with its log on stderr (-d), and our own pid file: the default one would stop
         // a second miniupnpd in any namespace.
-        info.ArgumentList.Add("-f");
-        info.ArgumentList.Add(ConfFile);
-        info.ArgumentList.Add("-P");
-        info.ArgumentList.Add(PidFile);
-        info.ArgumentList.Add("-d");
-        try
+        string[] arguments = ["-f", ConfFile, "-P", PidFile, "-d"];
+        var child = ChildProcess.TryStart(Binary, arguments, Output, ownProcessGroup: false, out var error);
+        if (child is null)
         {
-            var process = new Process { StartInfo = info };
-            process.OutputDataReceived += (_, e) => Output(e.Data);
-            process.ErrorDataReceived += (_, e) => Output(e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            LogStarted(process.Id, string.Join(' ', info.ArgumentList));
-            return process;
+            logger.ChildStartFailed(Daemon, Binary, error);
         }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        else
         {
-            LogStartFailed(Binary, ex.Message);
-            return null;
+            LogStarted(child.Id, string.Join(' ', arguments));
         }
+
+        return child;
     }
 
     // -d logs every SSDP and SOAP exchange at debug level: only what says something goes to the agent's log.
-    private void Output(string? line)
+    private void Output(string line)
     {
-        if (line is { Length: > 0 } && !line.Contains("debug", StringComparison.OrdinalIgnoreCase) && (line.Contains("error", StringComparison.OrdinalIgnoreCase) || line.Contains("redirect", StringComparison.OrdinalIgnoreCase) || line.Contains("fail", StringComparison.OrdinalIgnoreCase)))
+        if (!line.Contains("debug", StringComparison.OrdinalIgnoreCase) && (line.Contains("error", StringComparison.OrdinalIgnoreCase) || line.Contains("redirect", StringComparison.OrdinalIgnoreCase) || line.Contains("fail", StringComparison.OrdinalIgnoreCase)))
         {
-            LogOutput(line);
-        }
-    }
-
-    private static async Task StopAsync(Process? process)
-    {
-        if (process is null || process.HasExited)
-        {
-            return;
-        }
-
-        _ = Tmds.Linux.LibC.kill(process.Id, Tmds.Linux.LibC.SIGTERM);
-        using var grace = new CancellationTokenSource(StopGrace);
-        try
-        {
-            await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            logger.ChildOutput(Daemon, line);
         }
     }
 
@@ -417,20 +382,11 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
     [LoggerMessage(Level = LogLevel.Information, Message = "miniupnpd started (pid {Pid}): miniupnpd {Arguments}")]
     private partial void LogStarted(int pid, string arguments);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "miniupnpd exited with code {Code}; starting it again in {Seconds:F1} s")]
-    private partial void LogDied(int code, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "miniupnpd could not be started ({Binary}): {Error}")]
-    private partial void LogStartFailed(string binary, string error);
-
     [LoggerMessage(Level = LogLevel.Error, Message = "miniupnpd's files could not be written to {Directory}: {Error}")]
     private partial void LogWriteFailed(string directory, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "miniupnpd's configuration could not be rendered: {Error}")]
     private partial void LogRenderFailed(string error);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "miniupnpd: {Line}")]
-    private partial void LogOutput(string line);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A miniupnpd left by an earlier agent (pid {Pid}) was stopped")]
     private partial void LogLeftOverStopped(int pid);

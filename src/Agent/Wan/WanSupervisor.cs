@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Threading.Channels;
 using Gateway.Agent.Lan;
 using Gateway.Agent.Links;
+using Gateway.Agent.Processes;
 using Gateway.Agent.Routing;
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
@@ -29,10 +29,9 @@ public sealed partial class WanSupervisor(
 {
     public const string DefaultBinary = "/usr/sbin/dhcpcd";
 
+    private const string Daemon = "dhcpcd";
+
     private static readonly TimeSpan EventPoll = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan FirstBackOff = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
     private readonly WanPaths _paths = new(options.WanDir);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -97,32 +96,29 @@ public sealed partial class WanSupervisor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Process? process = null;
+        ChildProcess? child = null;
         string? running = null;
         (string Wan, string? Lan) runningLinks = ("", null);
-        var backOff = FirstBackOff;
-        var startedAt = DateTime.UtcNow;
+        var backOff = new RestartBackOff();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var exited = process is null ? Task.Delay(Timeout.Infinite, stoppingToken) : process.WaitForExitAsync(stoppingToken);
+                var exited = child?.Exited ?? Task.Delay(Timeout.Infinite, stoppingToken);
                 await Task.WhenAny(_wake.Reader.WaitToReadAsync(stoppingToken).AsTask(), exited, Task.Delay(EventPoll, stoppingToken)).ConfigureAwait(false);
                 stoppingToken.ThrowIfCancellationRequested();
                 var woken = _wake.Reader.TryRead(out _);
                 ReadEvents();
 
-                if (process is { HasExited: true })
+                if (child is { HasExited: true })
                 {
-                    LogDied(process.ExitCode, backOff.TotalSeconds);
-                    KillGroup(process.Id);
-                    process.Dispose();
-                    process = null;
+                    var wait = backOff.AfterExit(child.RunningFor);
+                    logger.ChildDied(Daemon, child.ExitCode, wait.TotalSeconds);
+                    await child.DisposeAsync().ConfigureAwait(false); // and what is left of its group
+                    child = null;
                     running = null;
                     _state.ClientRestarted();
-                    backOff = DateTime.UtcNow - startedAt > MaxBackOff ? FirstBackOff : backOff;
-                    await Task.Delay(backOff, stoppingToken).ConfigureAwait(false);
-                    backOff = TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
+                    await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
                     woken = true;
                 }
 
@@ -150,18 +146,17 @@ public sealed partial class WanSupervisor(
                 var conf = wan.RunsClient && FieldRules.IsLinkName(link) && (lan is null || FieldRules.IsLinkName(lan))
                     ? DhcpcdConfig.Render(wan, link!, lan)
                     : null;
-                if (conf == running && process is not null)
+                if (conf == running && child is not null)
                 {
                     PublishDns(wan);
                     continue;
                 }
 
-                if (process is not null)
+                if (child is not null)
                 {
                     var held = _state.Held();
-                    await StopAsync(process).ConfigureAwait(false);
-                    process.Dispose();
-                    process = null;
+                    await child.DisposeAsync().ConfigureAwait(false);
+                    child = null;
                     running = null;
                     LogStopped();
                     RemoveLeftovers(held, runningLinks);
@@ -176,14 +171,12 @@ public sealed partial class WanSupervisor(
                 }
 
                 runningLinks = (link!, wan.Ipv6 == WanIpv6.Auto ? config!.Network.LanInterface : null);
-                process = Start(conf, runningLinks.Wan, runningLinks.Lan);
-                startedAt = DateTime.UtcNow;
-                running = process is null ? null : conf;
+                child = Start(conf, runningLinks.Wan, runningLinks.Lan);
+                running = child is null ? null : conf;
                 PublishDns(wan);
-                if (process is null)
+                if (child is null)
                 {
-                    await Task.Delay(backOff, stoppingToken).ConfigureAwait(false);
-                    backOff = TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
+                    await Task.Delay(backOff.AfterFailedStart(), stoppingToken).ConfigureAwait(false);
                     _wake.Writer.TryWrite(true);
                 }
             }
@@ -194,8 +187,10 @@ public sealed partial class WanSupervisor(
         }
         finally
         {
-            await StopAsync(process).ConfigureAwait(false);
-            process?.Dispose();
+            if (child is not null)
+            {
+                await child.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -325,7 +320,7 @@ public sealed partial class WanSupervisor(
         PublishDns(wan);
     }
 
-    private Process? Start(string conf, string wanLink, string? lanLink)
+    private ChildProcess? Start(string conf, string wanLink, string? lanLink)
     {
         try
         {
@@ -344,16 +339,10 @@ public sealed partial class WanSupervisor(
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            LogStartFailed(Binary, ex.Message);
+            logger.ChildStartFailed(Daemon, Binary, ex.Message);
             return null;
         }
 
-        var info = new ProcessStartInfo("/usr/bin/setsid")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         // Already bound (the systemd unit's BindPaths=): no mount namespace needed, and none could be made there.
         var token = Guid.NewGuid().ToString("N");
         var marker = Path.Combine(_paths.State, ".gateway-wan");
@@ -368,8 +357,6 @@ public sealed partial class WanSupervisor(
             bound = false;
         }
 
-        // Its own process group (setsid execs in place, so the pid stays dhcpcd's): the privilege-separated helpers
-        // it forks are in that group, and go with it when it dies or is stopped.
         // dhcpcd's state and run folders are compiled in and shared with any other dhcpcd on the host: a private mount
         // namespace binds the agent's own folders over them for this dhcpcd alone. In the foreground (-B: a child
         // the agent sees die), our file only (-f), our hook only (-c).
@@ -380,32 +367,25 @@ public sealed partial class WanSupervisor(
             "sh", _paths.State, _paths.Run,
         ];
         // "--": a link name is never read as an option, whatever it starts with (Linux allows a leading '-').
-        foreach (var arg in (string[])[.. isolate, Binary, "-B", "-f", _paths.Conf, "-c", _paths.Hook, "--", wanLink])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
+        List<string> command = [.. isolate, Binary, "-B", "-f", _paths.Conf, "-c", _paths.Hook, "--", wanLink];
         if (lanLink is not null)
         {
-            info.ArgumentList.Add(lanLink);
+            command.Add(lanLink);
         }
 
-        try
+        // In its own process group (setsid, unshare and sh all exec in place, so the pid stays dhcpcd's): the
+        // privilege-separated helpers it forks are in that group, and go with it when it dies or is stopped.
+        var child = ChildProcess.TryStart(command[0], command.Skip(1), line => logger.ChildOutput(Daemon, line), ownProcessGroup: true, out var error);
+        if (child is null)
         {
-            var process = new Process { StartInfo = info };
-            process.OutputDataReceived += (_, e) => Output(e.Data);
-            process.ErrorDataReceived += (_, e) => Output(e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            LogStarted(process.Id, wanLink, lanLink ?? "-");
-            return process;
+            logger.ChildStartFailed(Daemon, Binary, error);
         }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        else
         {
-            LogStartFailed(Binary, ex.Message);
-            return null;
+            LogStarted(child.Id, wanLink, lanLink ?? "-");
         }
+
+        return child;
     }
 
     /// <summary>A dhcpcd a killed agent left behind (its pid file is in our run folder): stopped before a new one starts.</summary>
@@ -425,46 +405,6 @@ public sealed partial class WanSupervisor(
         }
     }
 
-    private void Output(string? line)
-    {
-        if (line is { Length: > 0 })
-        {
-            LogOutput(line);
-        }
-    }
-
-    /// <summary>What is left of a dhcpcd's process group (helpers of a main process that died).</summary>
-    private static void KillGroup(int pid) => _ = Tmds.Linux.LibC.kill(-pid, Tmds.Linux.LibC.SIGKILL);
-
-    /// <summary>SIGTERM (dhcpcd then removes what it configured), then SIGKILL after a grace period; then its group.</summary>
-    private static async Task StopAsync(Process? process)
-    {
-        if (process is null)
-        {
-            return;
-        }
-
-        if (process.HasExited)
-        {
-            KillGroup(process.Id);
-            return;
-        }
-
-        _ = Tmds.Linux.LibC.kill(process.Id, Tmds.Linux.LibC.SIGTERM);
-        using var grace = new CancellationTokenSource(StopGrace);
-        try
-        {
-            await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-
-        KillGroup(process.Id);
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "dhcpcd started (pid {Pid}) on {Wan}, delegating to {Lan}")]
     private partial void LogStarted(int pid, string wan, string lan);
 
@@ -473,15 +413,6 @@ public sealed partial class WanSupervisor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "dhcpcd stopped")]
     private partial void LogStopped();
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "dhcpcd exited with code {Code}; starting it again in {Seconds:F1} s")]
-    private partial void LogDied(int code, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "dhcpcd could not be started ({Binary}): {Error}")]
-    private partial void LogStartFailed(string binary, string error);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "dhcpcd: {Line}")]
-    private partial void LogOutput(string line);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WAN event {Reason} on {Link}: {Changes}")]
     private partial void LogEvent(string reason, string link, string changes);

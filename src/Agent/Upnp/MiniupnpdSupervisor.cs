@@ -256,7 +256,12 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
                 try
                 {
                     Directory.CreateDirectory(_directory); // under the 0700 state directory
-                    await StopLeftOverAsync().ConfigureAwait(false);
+                    // A miniupnpd an earlier agent started (it was killed, its child was not) holds the pid file.
+                    if (await LeftoverProcess.StopAsync(PidFile, Binary).ConfigureAwait(false) is { } leftover)
+                    {
+                        LogLeftOverStopped(leftover);
+                    }
+
                     await File.WriteAllTextAsync(ConfFile, conf, stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -308,37 +313,6 @@ public sealed partial class MiniupnpdSupervisor(AgentOptions options, ILogger<Mi
         var uuid = Guid.NewGuid();
         File.WriteAllText(path, uuid.ToString("D"));
         return uuid;
-    }
-
-    /// <summary>A miniupnpd an earlier agent started (it was killed, its child was not) holds the pid file: stop it.</summary>
-    private async Task StopLeftOverAsync()
-    {
-        if (!File.Exists(PidFile) || !int.TryParse(File.ReadAllText(PidFile).Trim(), out var pid) || pid <= 1)
-        {
-            return;
-        }
-
-        string? exe = null;
-        try
-        {
-            exe = new FileInfo($"/proc/{pid}/exe").LinkTarget;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-        }
-
-        if (exe is null || Path.GetFileName(exe) != Path.GetFileName(Binary))
-        {
-            return;
-        }
-
-        _ = Tmds.Linux.LibC.kill(pid, Tmds.Linux.LibC.SIGTERM);
-        for (var i = 0; i < 50 && Directory.Exists($"/proc/{pid}"); i++)
-        {
-            await Task.Delay(100).ConfigureAwait(false);
-        }
-
-        LogLeftOverStopped(pid);
     }
 
     private ChildProcess? Start()

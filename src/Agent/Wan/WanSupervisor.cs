@@ -171,7 +171,7 @@ public sealed partial class WanSupervisor(
                 }
 
                 runningLinks = (link!, wan.Ipv6 == WanIpv6.Auto ? config!.Network.LanInterface : null);
-                child = Start(conf, runningLinks.Wan, runningLinks.Lan);
+                child = await StartAsync(conf, runningLinks.Wan, runningLinks.Lan).ConfigureAwait(false);
                 running = child is null ? null : conf;
                 PublishDns(wan);
                 if (child is null)
@@ -320,7 +320,7 @@ public sealed partial class WanSupervisor(
         PublishDns(wan);
     }
 
-    private ChildProcess? Start(string conf, string wanLink, string? lanLink)
+    private async Task<ChildProcess?> StartAsync(string conf, string wanLink, string? lanLink)
     {
         try
         {
@@ -329,7 +329,12 @@ public sealed partial class WanSupervisor(
                 Directory.CreateDirectory(directory);
             }
 
-            StopLeftover();
+            // A dhcpcd an earlier agent started (it was killed, its child was not) holds the run folder's pid files.
+            foreach (var pidFile in Directory.EnumerateFiles(_paths.Run, "*.pid", SearchOption.AllDirectories))
+            {
+                await LeftoverProcess.StopAsync(pidFile, Binary).ConfigureAwait(false);
+            }
+
             File.WriteAllText(_paths.Conf, conf);
             File.WriteAllText(_paths.Hook, DhcpcdConfig.Hook(_paths.Events));
             if (!OperatingSystem.IsWindows())
@@ -389,22 +394,6 @@ public sealed partial class WanSupervisor(
     }
 
     /// <summary>A dhcpcd a killed agent left behind (its pid file is in our run folder): stopped before a new one starts.</summary>
-    private void StopLeftover()
-    {
-        foreach (var file in Directory.EnumerateFiles(_paths.Run, "*.pid", SearchOption.AllDirectories))
-        {
-            if (int.TryParse(File.ReadAllText(file).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
-                && File.Exists($"/proc/{pid}/comm") && File.ReadAllText($"/proc/{pid}/comm").Trim() == "dhcpcd")
-            {
-                _ = Tmds.Linux.LibC.kill(pid, Tmds.Linux.LibC.SIGTERM);
-                for (var i = 0; i < 50 && Directory.Exists($"/proc/{pid}"); i++)
-                {
-                    Thread.Sleep(100);
-                }
-            }
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "dhcpcd started (pid {Pid}) on {Wan}, delegating to {Lan}")]
     private partial void LogStarted(int pid, string wan, string lan);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 
@@ -42,7 +43,9 @@ public sealed partial class RulesetManager
     /// </summary>
     private async Task FingerprintOutsideGateAsync(uint generation, CancellationToken cancellationToken)
     {
+        var clock = Stopwatch.StartNew();
         var fingerprints = _kernel.Fingerprints();
+        LogFingerprinted(_current?.Revision ?? 0, clock.Elapsed.TotalMilliseconds); // once per rebuild: it reads every element
         if (fingerprints is null || _kernel.Generation() != generation)
         {
             return;

@@ -19,10 +19,10 @@ public interface IRulesetKernel
     NftResult UpdateElements(string script);
 
     /// <summary>
-    /// Both fingerprints of the table as it is now, from one <c>nft -s -a</c> listing (<see cref="TableFingerprint.Both"/>):
-    /// its structure with kernel handles (element updates leave it as it is; a rebuild or a foreign rule edit does
-    /// not), and its contents, elements included but those of dynamic and <c>ph_mac_*</c> sets; null when the table
-    /// is absent. Costs a full listing, so it stays off the apply path.
+    /// Both fingerprints of the table as it is now, read over netlink (<see cref="TableFingerprint.Read"/>): its
+    /// structure with kernel handles (element updates leave it as it is; a rebuild or a foreign rule edit does not),
+    /// and its contents, elements included but those of dynamic and <c>ph_mac_*</c> sets; null when the table is
+    /// absent or can't be read. Reads every element, so it stays off the apply path.
     /// </summary>
     TableFingerprints? Fingerprints();
 

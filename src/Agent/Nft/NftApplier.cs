@@ -45,16 +45,6 @@ public sealed class NftApplier
         return result.Ok ? result.Output : string.Empty;
     }
 
-    /// <summary>
-    /// The table as <c>nft -s -a</c> lists it: every object with its kernel handle, without counter values, or
-    /// null when the table does not exist. Two equal listings mean nobody rebuilt or edited the table in between.
-    /// </summary>
-    public string? ListTableWithHandles()
-    {
-        var result = Run($"list table inet {RulesetCompiler.TableName}", LibNftables.OutputStateless | LibNftables.OutputHandle);
-        return result.Ok ? result.Output : null;
-    }
-
     /// <summary>The table as <c>nft -s</c> lists it (elements, no handles, no counter values), or null when it does not exist.</summary>
     public string? ListTableStateless()
     {

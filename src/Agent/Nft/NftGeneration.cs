@@ -21,6 +21,14 @@ public static class NftGeneration
     public static uint Read()
     {
         using var socket = new NetlinkSocket(Nl.NetlinkNetfilter);
+        return Read(socket);
+    }
+
+    /// <summary>The current generation, asked on <paramref name="socket"/> (a NETLINK_NETFILTER one).</summary>
+    /// <inheritdoc cref="Read()" path="/exception"/>
+    public static uint Read(NetlinkSocket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
         var payload = new NetlinkAttributeWriter(Nl.NfgenmsgSize).NfgenHeader(0).Written;
         uint? generation = null;
         socket.RequestRaw((ushort)((SubsysNftables << 8) | MsgGetGen), Nl.FlagRequest, payload, (batch, sequence) =>

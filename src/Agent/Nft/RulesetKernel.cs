@@ -13,7 +13,18 @@ public sealed class RulesetKernel(NftApplier applier) : IRulesetKernel
 
     public NftResult UpdateElements(string script) => applier.UpdateElements(script);
 
-    public TableFingerprints? Fingerprints() => applier.ListTableWithHandles() is { } listing ? TableFingerprint.Both(listing) : null;
+    public TableFingerprints? Fingerprints()
+    {
+        try
+        {
+            return TableFingerprint.Read(RulesetCompiler.TableName);
+        }
+        catch (Exception ex) when (ex is NetlinkException or InvalidDataException)
+        {
+            // As an unreadable listing was: no table the agent can vouch for, so the check repairs it.
+            return null;
+        }
+    }
 
     /// <summary>The contents fingerprint alone (<see cref="TableFingerprints.Content"/>).</summary>
     public string? Fingerprint() => Fingerprints()?.Content;

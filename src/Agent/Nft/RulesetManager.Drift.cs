@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Gateway.Shared.Config;
 using Gateway.Shared.Protocol;
 
@@ -36,16 +37,15 @@ public sealed partial class RulesetManager
 
     /// <summary>
     /// Takes the fingerprints of the table the agent last wrote without holding the gate: with 20,000 elements the
-    /// listing takes as long as a whole replace, and an apply waiting behind it would wait that long. They are kept
+    /// dumps still take tens of milliseconds, which an apply waiting behind them need not wait. They are kept
     /// only if the generation stayed at <paramref name="generation"/> (the one the agent's write left) before and
-    /// after the listing, so nobody, the agent included, committed meanwhile; otherwise the next tick tries again.
+    /// after the read, so nobody, the agent included, committed meanwhile; otherwise the next tick tries again.
     /// </summary>
     private async Task FingerprintOutsideGateAsync(uint generation, CancellationToken cancellationToken)
     {
+        var clock = Stopwatch.StartNew();
         var fingerprints = _kernel.Fingerprints();
-
-        // The listing is libnftables' whole cache of the table (tens of MB at 10k elements): given back at once too.
-        _heapTrim?.IfGrown();
+        LogFingerprinted(_current?.Revision ?? 0, clock.Elapsed.TotalMilliseconds); // once per rebuild: it reads every element
         if (fingerprints is null || _kernel.Generation() != generation)
         {
             return;

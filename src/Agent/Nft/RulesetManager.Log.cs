@@ -11,6 +11,9 @@ public sealed partial class RulesetManager
     [LoggerMessage(Level = LogLevel.Information, Message = "Memory given back after revision {Revision}: {Before} → {After} MiB resident in {Ms:F1} ms")]
     private partial void LogTrimmed(long revision, long before, long after, double ms);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fingerprinted the table of revision {Revision} in {Ms:F1} ms")]
+    private partial void LogFingerprinted(long revision, double ms);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The kernel refused the element update of revision {Revision} ({Error}); replacing the whole table")]
     private partial void LogElementUpdateFailed(long revision, string error);
 

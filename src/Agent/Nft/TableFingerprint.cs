@@ -1,94 +1,124 @@
-using System.IO.Hashing;
-using System.Text;
+using Gateway.Agent.Netlink;
 
 namespace Gateway.Agent.Nft;
 
 /// <summary>
-/// What identifies one build of <c>table inet gateway</c>: its <c>nft -s -a</c> listing (every object with its
-/// handle, counter values already left out) minus the elements of dynamic sets, which the SYN-flood and ping
-/// meters fill as packets arrive, and of the MAC pinhole sets <c>ph_mac_*</c>, which the agent fills from the
-/// neighbour table between applies, and the rules of miniupnpd's chains <c>upnp_*</c>. Anything else that changes — a rule, a chain, a static set element, a handle
-/// after a delete and re-create — changes the fingerprint.
+/// What identifies one build of <c>table inet gateway</c>, read straight from the kernel over NETLINK_NETFILTER:
+/// the table, its chains, sets, rules, objects and flowtables (NFT_MSG_GET* dumps of that table alone), then the
+/// elements of each set whose elements count (<see cref="TableHasher.SetInfo.ElementsCount"/>), one
+/// NFT_MSG_GETSETELEM dump per set, all hashed as the messages arrive (<see cref="TableHasher"/>). A libnftables
+/// listing built its cache of every element first: with 20,000 elements that was as much native memory as the
+/// apply's own parse, for as long as the apply took.
 /// </summary>
 public static class TableFingerprint
 {
-    /// <summary>Both fingerprints of one <c>nft -s -a</c> listing: its structure (no elements at all) and its contents.</summary>
-    public static TableFingerprints Both(string statelessListingWithHandles) =>
-        new(Hash(WithoutElements(statelessListingWithHandles, all: true)), Of(statelessListingWithHandles));
+    private const int SubsysNftables = 10;
+    private const byte FamilyInet = 1; // NFPROTO_INET
+    private const int Attempts = 3;
 
-    // XxHash128, not SHA-256: it only has to notice a change, and SHA-256 would load OpenSSL (3.4 MiB resident).
-    private static string Hash(string text) => Convert.ToHexString(XxHash128.Hash(Encoding.UTF8.GetBytes(text)));
+    private const int MsgNewTable = 0, MsgGetTable = 1;
+    private const int MsgNewChain = 3, MsgGetChain = 4;
+    private const int MsgNewRule = 6, MsgGetRule = 7;
+    private const int MsgNewSet = 9, MsgGetSet = 10;
+    private const int MsgNewSetElem = 12, MsgGetSetElem = 13;
+    private const int MsgNewObj = 18, MsgGetObj = 19;
+    private const int MsgNewFlowtable = 22, MsgGetFlowtable = 23;
 
-    /// <summary>A hex XxHash128 of the listing without its volatile parts.</summary>
-    public static string Of(string statelessListingWithHandles)
+    /// <summary>
+    /// Both fingerprints of <c>table inet <paramref name="table"/></c> as it is now, or null when it does not exist.
+    /// The dumps are several requests: when the generation moved while they ran (or a dump was interrupted), they
+    /// are read again, up to three times, as libnftables does with its cache.
+    /// </summary>
+    /// <exception cref="NetlinkException">A request failed.</exception>
+    /// <exception cref="InvalidDataException">A reply was malformed.</exception>
+    public static TableFingerprints? Read(string table)
     {
-        ArgumentNullException.ThrowIfNull(statelessListingWithHandles);
-        return Hash(WithoutDynamicElements(statelessListingWithHandles));
-    }
-
-    /// <summary>The listing with the <c>elements = { … }</c> of every set flagged <c>dynamic</c> or named <c>ph_mac_*</c> removed.</summary>
-    public static string WithoutDynamicElements(string listing) => WithoutElements(listing, all: false);
-
-    /// <summary>The listing without the elements of dynamic and <c>ph_mac_*</c> sets, or of every set when <paramref name="all"/>.</summary>
-    private static string WithoutElements(string listing, bool all)
-    {
-        ArgumentNullException.ThrowIfNull(listing);
-        var output = new StringBuilder(listing.Length);
-        var inSet = false;
-        var dynamic = false;
-        var skippingElements = false;
-        var inUpnpChain = false;
-        foreach (var line in listing.Split('\n'))
+        ArgumentNullException.ThrowIfNull(table);
+        using var socket = new NetlinkSocket(Nl.NetlinkNetfilter);
+        for (var attempt = 1; ; attempt++)
         {
-            var trimmed = line.Trim();
-            if (inUpnpChain)
+            try
             {
-                // miniupnpd's rules come and go between applies: only the chain itself is the agent's.
-                inUpnpChain = trimmed != "}";
-                if (inUpnpChain)
+                var before = NftGeneration.Read(socket);
+                var fingerprints = ReadOnce(socket, table);
+                if (attempt == Attempts || NftGeneration.Read(socket) == before)
                 {
-                    continue;
+                    return fingerprints;
                 }
             }
-            else if (trimmed.StartsWith("chain upnp_", StringComparison.Ordinal) && trimmed.Contains('{', StringComparison.Ordinal))
+            catch (NetlinkException ex) when (ex.Errno == Errno.EIntr && attempt < Attempts)
             {
-                inUpnpChain = true;
+                // NLM_F_DUMP_INTR: a commit came during a dump; read again.
             }
+        }
+    }
 
-            if (skippingElements)
-            {
-                // Elements may wrap over several lines; the list ends with the line that closes it.
-                skippingElements = !trimmed.EndsWith('}');
-                continue;
-            }
-
-            if ((trimmed.StartsWith("set ", StringComparison.Ordinal) || (all && trimmed.StartsWith("map ", StringComparison.Ordinal))) && trimmed.Contains('{', StringComparison.Ordinal))
-            {
-                inSet = true;
-                dynamic = all || trimmed.StartsWith("set ph_mac_", StringComparison.Ordinal);
-            }
-            else if (inSet && trimmed.StartsWith("flags ", StringComparison.Ordinal) && trimmed.Contains("dynamic", StringComparison.Ordinal))
-            {
-                dynamic = true;
-            }
-            else if (inSet && dynamic && trimmed.StartsWith("elements = {", StringComparison.Ordinal))
-            {
-                skippingElements = !trimmed.EndsWith('}');
-                continue;
-            }
-            else if (inSet && trimmed == "}")
-            {
-                inSet = false;
-            }
-
-            output.Append(line).Append('\n');
+    private static TableFingerprints? ReadOnce(NetlinkSocket socket, string table)
+    {
+        var hasher = new TableHasher(table);
+        try
+        {
+            Get(socket, MsgGetTable, MsgNewTable, table, dump: false, hasher.Table);
+        }
+        catch (NetlinkException ex) when (ex.Errno == Errno.ENoEnt)
+        {
+            return null;
         }
 
-        return output.ToString();
+        Get(socket, MsgGetChain, MsgNewChain, table, dump: true, hasher.Chain);
+        var sets = new List<TableHasher.SetInfo>();
+        Get(socket, MsgGetSet, MsgNewSet, table, dump: true, attributes =>
+        {
+            if (hasher.Set(attributes) is { ElementsCount: true } set)
+            {
+                sets.Add(set);
+            }
+        });
+        Get(socket, MsgGetRule, MsgNewRule, table, dump: true, hasher.Rule);
+        Get(socket, MsgGetObj, MsgNewObj, table, dump: true, hasher.Object);
+        Get(socket, MsgGetFlowtable, MsgNewFlowtable, table, dump: true, hasher.Flowtable);
+        foreach (var set in sets)
+        {
+            var request = new NetlinkAttributeWriter(64).NfgenHeader(FamilyInet)
+                .String(1, table) // NFTA_SET_ELEM_LIST_TABLE
+                .String(2, set.Name) // NFTA_SET_ELEM_LIST_SET
+                .Written;
+            Request(socket, MsgGetSetElem, MsgNewSetElem, request, dump: true, hasher.Elements);
+            hasher.EndSet(set);
+        }
+
+        return hasher.Result();
+    }
+
+    /// <summary>A request naming the table in attribute 1 (NFTA_TABLE_NAME, NFTA_CHAIN_TABLE, NFTA_RULE_TABLE, …, all 1).</summary>
+    private static void Get(NetlinkSocket socket, int get, int reply, string table, bool dump, Action<ReadOnlySpan<byte>> handler)
+    {
+        var request = new NetlinkAttributeWriter(32).NfgenHeader(FamilyInet).String(1, table).Written;
+        Request(socket, get, reply, request, dump, handler);
+    }
+
+    private static void Request(NetlinkSocket socket, int get, int reply, ReadOnlySpan<byte> request, bool dump, Action<ReadOnlySpan<byte>> handler)
+    {
+        var replyType = (ushort)((SubsysNftables << 8) | reply);
+        socket.RequestRaw(
+            (ushort)((SubsysNftables << 8) | get),
+            dump ? (ushort)(Nl.FlagRequest | Nl.FlagDump) : Nl.FlagRequest,
+            request,
+            (batch, sequence) => NetlinkWalk.WalkNfnetlink(
+                batch,
+                sequence,
+                (type, family, attributes) =>
+                {
+                    if (type == replyType && family == FamilyInet)
+                    {
+                        handler(attributes);
+                    }
+                },
+                dump ? (ushort)0 : replyType));
     }
 }
 
-/// <summary>The two fingerprints of a table (<see cref="TableFingerprint.Both"/>).</summary>
-/// <param name="Structure">Chains, rules, objects and set declarations with their handles; element updates leave it as it is.</param>
+/// <summary>The two fingerprints of a table (<see cref="TableFingerprint.Read"/>).</summary>
+/// <param name="Structure">The table, chains, rules, objects and set declarations with their handles; element updates leave it as it is.</param>
 /// <param name="Content">All of that plus the elements of every set and map but the dynamic and <c>ph_mac_*</c> ones.</param>
 public sealed record TableFingerprints(string Structure, string Content);

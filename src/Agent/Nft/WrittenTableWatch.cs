@@ -31,7 +31,7 @@ public sealed class WrittenTableWatch(IRulesetKernel kernel, FingerprintFile fil
     private string? _content;
 
     // Set by a check that found the agent's own table without a fingerprint of its contents: the generation the
-    // listing must be taken at, outside the gate.
+    // read must be taken at, outside the gate.
     private uint? _owedAt;
 
     /// <summary>True once this agent wrote a table (applied config or lockdown).</summary>
@@ -39,7 +39,7 @@ public sealed class WrittenTableWatch(IRulesetKernel kernel, FingerprintFile fil
 
     /// <summary>
     /// The nftables generation right after this agent's last write (or last check that found its table intact):
-    /// while the kernel still reports it, nothing was committed since, so the table needs no listing.
+    /// while the kernel still reports it, nothing was committed since, so the table needs no read.
     /// </summary>
     public uint? Generation { get; private set; }
 
@@ -53,7 +53,7 @@ public sealed class WrittenTableWatch(IRulesetKernel kernel, FingerprintFile fil
     /// After this agent wrote the table: remember the generation the write left (pinhole syncs included), so the
     /// next check is one netlink request, and forget the fingerprints the write made stale (a rebuild changes every
     /// handle; element updates only the contents). They are taken again off the apply path (<see cref="Verify"/>):
-    /// a listing costs as much as the apply itself with 10,000 elements.
+    /// a read of every element is not for the apply's time.
     /// </summary>
     public void Wrote(bool rebuilt)
     {
@@ -70,7 +70,7 @@ public sealed class WrittenTableWatch(IRulesetKernel kernel, FingerprintFile fil
 
     /// <summary>
     /// Fingerprints the table the agent wrote. With <paramref name="requireQuiet"/>, only when the generation
-    /// proves nobody committed since the write, before and after the listing (otherwise the next check may say
+    /// proves nobody committed since the write, before and after the read (otherwise the next check may say
     /// <see cref="TableState.Unverified"/>); without, whatever is there now is taken as the agent's own.
     /// </summary>
     public void Verify(bool requireQuiet = true)
@@ -139,7 +139,7 @@ public sealed class WrittenTableWatch(IRulesetKernel kernel, FingerprintFile fil
 
     /// <summary>
     /// A check found the table intact: when its contents have no fingerprint yet, one is owed. With a generation to
-    /// prove quiet by, the listing is left for <see cref="TakeOwed"/> (taken outside the gate); without, it is taken now.
+    /// prove quiet by, the read is left for <see cref="TakeOwed"/> (taken outside the gate); without, it is taken now.
     /// </summary>
     public void FoundIntact()
     {
@@ -167,7 +167,7 @@ public sealed class WrittenTableWatch(IRulesetKernel kernel, FingerprintFile fil
     }
 
     /// <summary>
-    /// Keeps fingerprints listed outside the gate at <paramref name="generation"/>, if the agent's last write is
+    /// Keeps fingerprints read outside the gate at <paramref name="generation"/>, if the agent's last write is
     /// still that generation and nothing fingerprinted it meanwhile.
     /// </summary>
     public void KeepListed(uint generation, TableFingerprints fingerprints)
@@ -182,7 +182,7 @@ public sealed class WrittenTableWatch(IRulesetKernel kernel, FingerprintFile fil
 
     /// <summary>
     /// Runs a commit of the agent's own between table writes (a pinhole set sync; true when it committed). When
-    /// nothing else had committed since the agent's last write, its own commit must not make the next check list
+    /// nothing else had committed since the agent's last write, its own commit must not make the next check read
     /// the whole table, so the generation moves with it.
     /// </summary>
     public void CommitOwn(Func<bool> commit)

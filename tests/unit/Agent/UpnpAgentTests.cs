@@ -188,12 +188,23 @@ public sealed class UpnpAgentTests
     [Fact]
     public void The_fingerprint_ignores_what_miniupnpd_adds_and_removes_but_not_our_own_rules()
     {
-        const string before = "table inet gateway { # handle 1\n\tchain upnp_dstnat { # handle 2\n\t}\n\tchain input { # handle 3\n\t\taccept # handle 4\n\t}\n}\n";
-        const string mapped = "table inet gateway { # handle 1\n\tchain upnp_dstnat { # handle 2\n\t\tiif \"wan0\" @nh,72,8 0x6 th dport 1 dnat ip to 192.168.1.10:1 # handle 9\n\t}\n\tchain input { # handle 3\n\t\taccept # handle 4\n\t}\n}\n";
-        const string tampered = "table inet gateway { # handle 1\n\tchain upnp_dstnat { # handle 2\n\t}\n\tchain input { # handle 3\n\t\tdrop # handle 4\n\t}\n}\n";
+        static TableFingerprints Fingerprint(uint verdict, bool mapped)
+        {
+            var hasher = new TableHasher(NftMessages.Table);
+            hasher.Table(NftMessages.TableMessage(1));
+            hasher.Chain(NftMessages.Chain("upnp_dstnat", 2));
+            hasher.Chain(NftMessages.Chain("input", 3));
+            if (mapped)
+            {
+                hasher.Rule(NftMessages.Rule("upnp_dstnat", 9, NftMessages.Verdict(1)));
+            }
 
-        Assert.Equal(TableFingerprint.Both(before), TableFingerprint.Both(mapped));
-        Assert.NotEqual(TableFingerprint.Both(before).Content, TableFingerprint.Both(tampered).Content);
+            hasher.Rule(NftMessages.Rule("input", 4, NftMessages.Verdict(verdict)));
+            return hasher.Result();
+        }
+
+        Assert.Equal(Fingerprint(1, mapped: false), Fingerprint(1, mapped: true));
+        Assert.NotEqual(Fingerprint(1, mapped: false).Content, Fingerprint(0, mapped: false).Content);
     }
 
     [Fact]

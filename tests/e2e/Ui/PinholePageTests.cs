@@ -127,8 +127,14 @@ public sealed class PinholePageTests(PinholePageTests.Fixture fixture, Chromium 
         await Expect(FieldMessage(section, "Host suffix")).ToContainTextAsync("Required");
 
         // By MAC, the missing host is said beside the MAC field; text that is no number beside its port.
+        // At a person's pace: the MAC field is there (the server has the new choice) before the next field is typed,
+        // and the port is left (its change sent) before Save. Under load 22 the faster sequence once showed no
+        // message beside either field after Save; not reproduced at rest.
         await section.GetByLabel("MAC address").CheckAsync();
-        await section.GetByLabel("Port", new() { Exact = true }).FillAsync("web");
+        await Expect(section.GetByLabel("Host MAC", new() { Exact = true })).ToBeVisibleAsync();
+        var port = section.GetByLabel("Port", new() { Exact = true });
+        await port.FillAsync("web");
+        await port.PressAsync("Tab");
         await section.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Expect(FieldMessage(section, "Host MAC")).ToContainTextAsync("Required");
         await Expect(FieldMessage(section, "Port")).ToHaveTextAsync("A port between 1 and 65535.");

@@ -30,12 +30,15 @@ public static class ConnectionFrames
         }
     }
 
-    public static ConnectionKilledReply Kill(KillConnectionRequest request)
+    /// <param name="request">The kill request.</param>
+    /// <param name="cuttingTcp">Gets a TCP entry's two directions before the delete (<see cref="ConnectionKiller.Kill"/>).</param>
+    public static ConnectionKilledReply Kill(KillConnectionRequest request, Action<IReadOnlyList<Nft.FlowTuple>>? cuttingTcp = null)
     {
+        ArgumentNullException.ThrowIfNull(request);
         try
         {
             using var socket = new NetlinkSocket();
-            return new ConnectionKilledReply(request.ConnectionId, ConnectionKiller.Kill(socket, request.ConnectionId));
+            return new ConnectionKilledReply(request.ConnectionId, ConnectionKiller.Kill(socket, request.ConnectionId, cuttingTcp));
         }
         catch (Exception ex) when (ex is NetlinkException or InvalidDataException)
         {

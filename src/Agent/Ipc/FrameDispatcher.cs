@@ -32,7 +32,7 @@ public sealed class FrameDispatcher
             // From dnsmasq's lease file; none while it does not run.
             [typeof(GetLeasesRequest)] = Answer(_ => new LeasesReply(dnsmasq?.Leases() ?? [])),
             [typeof(ListConnectionsRequest)] = Answer(async (request, ct) => await Task.Run(() => Connections.ConnectionFrames.List((ListConnectionsRequest)request, dnsmasq?.Leases() ?? [], rulesets.AppliedConfig?.Network.LanInterface), ct).ConfigureAwait(false)),
-            [typeof(KillConnectionRequest)] = Answer(async (request, ct) => await Task.Run(() => Connections.ConnectionFrames.Kill((KillConnectionRequest)request), ct).ConfigureAwait(false)),
+            [typeof(KillConnectionRequest)] = Answer(async (request, ct) => await Task.Run(() => rulesets.KillConnectionAsync((KillConnectionRequest)request, ct), ct).ConfigureAwait(false)),
             [typeof(GetUpnpMappingsRequest)] = Answer(async (_, ct) => new UpnpMappingsReply(upnp is null ? [] : await Task.Run(upnp.Mappings, ct).ConfigureAwait(false))),
             [typeof(DeleteUpnpMappingRequest)] = Answer(async (request, ct) =>
             {

@@ -13,7 +13,7 @@ namespace Gateway.Agent.Nft;
 /// <remarks>
 /// Shape of the table, and why:
 /// <list type="bullet">
-/// <item>Hooks, in the order a packet meets them: <c>mac_filter</c> (prerouting, raw), <c>guard</c> (prerouting,
+/// <item>Hooks, in the order a packet meets them: <c>killed</c> and <c>mac_filter</c> (prerouting, raw), <c>guard</c> (prerouting,
 /// mangle: after conntrack, before dstnat and before any accept), <c>dstnat</c>, then <c>input</c> / <c>forward</c>
 /// (filter, policy drop), <c>output</c> (only when output rules exist), <c>srcnat</c>.</item>
 /// <item><c>guard</c> holds the protection that must see every packet: invalid and new-TCP-without-SYN drops,
@@ -140,6 +140,8 @@ public static partial class RulesetCompiler
         WriteDosDrop(w, logging);
         WritePortScanSets(w, protection);
         WritePortScanChains(w, protection, logging);
+        WriteKilledFlowSets(w);
+        WriteKilledFlowChain(w);
         WriteMacFilterChain(w, config, lan);
         WriteGuardChain(w, config, wan, lan, lanCidr);
         WriteOutputGuardChain(w, config);

@@ -40,4 +40,7 @@ public sealed partial class RulesetManager
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Drift: {What} by someone else; re-applied: {Repaired}")]
     private partial void LogDrift(string what, bool repaired);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The kernel refused the killed-flow elements ({Error}); the connection is cut without resets")]
+    private partial void LogKilledFlowRefused(string error);
 }

@@ -8,7 +8,7 @@ namespace Gateway.Tests.E2e.Packets;
 /// <summary>
 /// GET /api/v1/connections and DELETE /api/v1/connections/{id} with real flows through the router: a port
 /// forward from the WAN and a masqueraded connection from lan1, each listed with its translation, device and
-/// kind; filters and paging; and a kill that stops a running stream.
+/// kind; filters and paging; a kill that stops a running stream; and a kill that resets both peers of a forward.
 /// </summary>
 public sealed class ConnectionsTests(ConnectionsTests.Fixture fixture) : IClassFixture<ConnectionsTests.Fixture>
 {
@@ -91,5 +91,23 @@ public sealed class ConnectionsTests(ConnectionsTests.Fixture fixture) : IClassF
         Assert.Equal(before, await arriving.PacketsAsync());
         Assert.Empty(await ItemsAsync($"address={WanHostIp}&port=7601&protocol=tcp"));
         await _api.DeleteAsync($"/api/v1/connections/{id}", HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task KillOfAForwardedTcpFlowResetsTheWanClientAndTheLanServerWhenEachWritesNext()
+    {
+        await _api.CreateForwardAsync(_lab, new { name = "reset", protocol = "tcp", externalPort = 8502, internalAddress = Lan1Ip, internalPort = 7502 });
+        using var pair = await TcpPair.OpenAsync(_lab.WanNs, RouterWanIp, 8502, _lab.Lan1Ns, 7502);
+        Assert.True(await TcpPair.CarriesAsync(pair.Client, pair.Server));
+        Assert.True(await TcpPair.CarriesAsync(pair.Server, pair.Client));
+        var row = Assert.Single(await ItemsAsync("port=8502&protocol=tcp"))!;
+
+        await _api.DeleteAsync($"/api/v1/connections/{row["id"]!.GetValue<uint>()}");
+
+        // Each peer learns of the cut the moment it sends: the router answers its segment with a reset (without the
+        // reset the guard drops the segment and the peer hears nothing until its own retransmit timeout).
+        Assert.Equal(PeerOutcome.Reset, await TcpPair.WriteAndReadAsync(pair.Client, DefaultPacketTimeout));
+        Assert.Equal(PeerOutcome.Reset, await TcpPair.WriteAndReadAsync(pair.Server, DefaultPacketTimeout));
+        Assert.Empty(await ItemsAsync("port=8502&protocol=tcp"));
     }
 }

@@ -13,6 +13,15 @@ namespace Gateway.Web.OpenApi;
 /// </summary>
 internal sealed class ConfigItemSchemaTransformer : IOpenApiDocumentTransformer
 {
+    /// <summary>Each restore item's schema name and its item input: "ConfigPortForwardInput" → PortForwardInput.</summary>
+    private static readonly Dictionary<string, Type> Items = typeof(ConfigInput).GetProperties()
+        .Select(list => ItemInput(list.PropertyType))
+        .OfType<Type>()
+        .ToDictionary(input => ReferenceId(typeof(ConfigItem<>).MakeGenericType(input))!, StringComparer.Ordinal);
+
+    /// <summary>The item input's schema name for a restore item's schema name ("PortForwardInput"); null for any other schema.</summary>
+    public static string? InputSchemaOf(string schema) => Items.TryGetValue(schema, out var input) ? input.Name : null;
+
     /// <summary>The component name of <c>ConfigItem&lt;T&gt;</c>; null for every other type.</summary>
     public static string? ReferenceId(Type type) =>
         type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ConfigItem<>) ? "Config" + type.GetGenericArguments()[0].Name : null;

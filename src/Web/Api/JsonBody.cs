@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
+using Gateway.Web.State;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gateway.Web.Api;
@@ -82,7 +83,8 @@ internal static class JsonBody
         }
         catch (JsonException ex)
         {
-            var field = FieldOf(ex.Path);
+            // A restore item's reader leaves the item's path to the serializer and carries the part inside the item.
+            var field = FieldOf(ex is ConfigItemJsonException item && ex.Path is not null ? ex.Path + item.Tail : ex.Path);
             return Fail<T>(field, field == "body" ? "Malformed JSON, or not the expected object." : "Wrong type or malformed value.");
         }
         catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException or DecoderFallbackException)

@@ -135,22 +135,14 @@ internal static class FieldContract
         [("PortScanInput", "blockSeconds")] = new(Minimum: 1, Maximum: PortScanProtection.MaxBlockSeconds,
             Description: "How long a blocked source is dropped entirely."),
         [("StaticLeaseInput", "name")] = LeaseName,
-        [("ConfigStaticLeaseInput", "name")] = LeaseName,
         [("StaticLeaseInput", "address")] = LeaseAddress,
-        [("ConfigStaticLeaseInput", "address")] = LeaseAddress,
         [("DnsHostInput", "name")] = new(MinLength: 1, MaxLength: 253, Pattern: DnsNamePattern, Example: "printer", Description: ConfigValidator.DnsNameMessage),
         [("DnsHostInput", "address")] = new(Pattern: AnyIp, Example: "192.168.1.30", Description: "An IPv4 or IPv6 address."),
         [("PinholeInput", "sourceCidr")] = new(Pattern: Ipv6OptionalCidr, Example: "2001:db8:99::/48",
             Description: "Null: any source. An IPv6 address or network without host bits set."),
-        [("ConfigPinholeInput", "sourceCidr")] = new(Pattern: Ipv6OptionalCidr, Example: "2001:db8:99::/48",
-            Description: "Null: any source. An IPv6 address or network without host bits set."),
         [("PolicyRouteInput", "source")] = new(Pattern: Ipv4OptionalCidr, Example: "192.168.1.20",
             Description: "A LAN host or network inside the LAN, without host bits set."),
-        [("ConfigPolicyRouteInput", "source")] = new(Pattern: Ipv4OptionalCidr, Example: "192.168.1.20",
-            Description: "A LAN host or network inside the LAN, without host bits set."),
         [("RedirectInput", "destination")] = new(Pattern: Ipv4OptionalCidr, Example: "203.0.113.53",
-            Description: "Null: any destination. An IPv4 address or network without host bits set."),
-        [("ConfigRedirectInput", "destination")] = new(Pattern: Ipv4OptionalCidr, Example: "203.0.113.53",
             Description: "Null: any destination. An IPv4 address or network without host bits set."),
         [("UpnpInput", "allowedPorts")] = new(Pattern: @"^[0-9]{1,5}(?:-[0-9]{1,5})?$", Example: "1024-65535",
             Description: "The external ports a mapping may take: one port or first-last, 1–65535, first not above last."),
@@ -166,8 +158,6 @@ internal static class FieldContract
             Description: "The delegated prefix length to ask for (ipv6 auto); null: the ISP's choice."),
         [("PolicyRouteInput", "outInterface")] = new(Pattern: Interface, Example: "wan2",
             Description: InterfaceText + " One named uplink: not a wildcard, not the LAN."),
-        [("ConfigPolicyRouteInput", "outInterface")] = new(Pattern: Interface, Example: "wan2",
-            Description: InterfaceText + " One named uplink: not a wildcard, not the LAN."),
     };
 
     /// <summary>
@@ -176,35 +166,26 @@ internal static class FieldContract
     /// Null: a shared record read as it is (PUT /network, PUT /logging), whose generated required list is already the
     /// truth (its non-nullable parameters without a default); only its field rules are added.
     /// </summary>
-    public static readonly Dictionary<string, string[]?> Required = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string[]?> Required = new(StringComparer.Ordinal)
     {
         ["NetworkSettings"] = null,
         ["LoggingPolicy"] = null,
         ["PortForwardInput"] = ["name", "protocol", "externalPort", "internalAddress"],
-        ["ConfigPortForwardInput"] = ["name", "protocol", "externalPort", "internalAddress"],
         ["MacFilterInput"] = ["mac", "name"],
-        ["ConfigMacFilterInput"] = ["mac", "name"],
         ["MacPolicyInput"] = ["mode"],
         ["RuleInput"] = ["name", "chain", "action"],
-        ["ConfigRuleInput"] = ["name", "chain", "action"],
         ["RuleLimitInput"] = ["ratePerSecond", "burst"],
         ["OneToOneInput"] = ["name", "externalAddress", "internalAddress"],
-        ["ConfigOneToOneInput"] = ["name", "externalAddress", "internalAddress"],
         ["RedirectInput"] = ["name", "protocol", "port", "toPort"],
         ["MirrorInput"] = ["name", "interface", "toInterface"],
-        ["ConfigMirrorInput"] = ["name", "interface", "toInterface"],
-        ["ConfigRedirectInput"] = ["name", "protocol", "port", "toPort"],
         ["PolicyRouteInput"] = ["name", "source", "outInterface"],
-        ["ConfigPolicyRouteInput"] = ["name", "source", "outInterface"],
         ["PinholeInput"] = ["name", "protocol", "port"],
-        ["ConfigPinholeInput"] = ["name", "protocol", "port"],
         ["NetworkInput"] = ["wanInterface", "lanInterface", "lanAddress"],
         ["LoggingInput"] = ["droppedInput", "droppedForward", "portForwards", "macFilter", "ratePerMinute", "burst"],
         // HelpersService and RuleService refuse a missing list; ConfigValidator a missing part of a restore.
         ["HelpersInput"] = ["outbound"],
         ["DhcpInput"] = [],
         ["StaticLeaseInput"] = ["name", "mac", "address"],
-        ["ConfigStaticLeaseInput"] = ["name", "mac", "address"],
         ["DnsInput"] = [],
         ["WanInput"] = [],
         ["UpnpInput"] = [],
@@ -222,16 +203,25 @@ internal static class FieldContract
     };
 
     /// <summary>Schemas where exactly one of two fields must be given (the pinhole's host).</summary>
-    public static readonly Dictionary<string, string[]> ExactlyOneOf = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string[]> ExactlyOneOf = new(StringComparer.Ordinal)
     {
         ["PinholeInput"] = ["hostSuffix", "mac"],
-        ["ConfigPinholeInput"] = ["hostSuffix", "mac"],
     };
 
-    public static bool IsRequestSchema(string schema) => Required.ContainsKey(schema);
+    /// <summary>Whether <paramref name="schema"/> is a request schema, and the fields it must carry (see <see cref="Required"/>).</summary>
+    public static bool TryGetRequired(string schema, out string[]? required) => Required.TryGetValue(RulesOf(schema), out required);
+
+    /// <summary>The two fields of which exactly one must be given, or null.</summary>
+    public static string[]? ExactlyOneOfFor(string schema) => ExactlyOneOf.TryGetValue(RulesOf(schema), out var fields) ? fields : null;
 
     public static FieldSpec? For(string schema, string property) =>
-        BySchema.TryGetValue((schema, property), out var specific) ? specific
+        BySchema.TryGetValue((RulesOf(schema), property), out var specific) ? specific
         : ByName.TryGetValue(property, out var general) ? general
         : null;
+
+    /// <summary>
+    /// A restore item (<c>ConfigPortForwardInput</c>) is read as its item input (<c>PortForwardInput</c>) plus <c>id</c>,
+    /// so it follows the item input's rules; <c>id</c>, which only it has, is ruled by name.
+    /// </summary>
+    private static string RulesOf(string schema) => ConfigItemSchemaTransformer.InputSchemaOf(schema) ?? schema;
 }

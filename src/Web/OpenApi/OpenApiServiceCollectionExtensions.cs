@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.OpenApi;
 
 namespace Gateway.Web.OpenApi;
 
@@ -13,8 +14,12 @@ public static class OpenApiServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         services.AddOpenApi(options =>
         {
+            options.CreateSchemaReferenceId = type =>
+                ConfigItemSchemaTransformer.ReferenceId(type.Type) ?? OpenApiOptions.CreateDefaultSchemaReferenceId(type);
             options.AddOperationTransformer<OperationTransformer>();
             options.AddDocumentTransformer<DocumentTransformer>();
+            // Before RequestSchemaTransformer: the restore items are copies of the item inputs' schemas as generated.
+            options.AddDocumentTransformer<ConfigItemSchemaTransformer>();
             options.AddDocumentTransformer<RequestSchemaTransformer>();
         });
         return services;

@@ -35,7 +35,7 @@ internal sealed class RequestSchemaTransformer : IOpenApiDocumentTransformer
                 schema.Type = JsonSchemaType.String;
             }
 
-            if (FieldContract.Required.TryGetValue(name, out var required))
+            if (FieldContract.TryGetRequired(name, out var required))
             {
                 Describe(name, schema, required);
             }
@@ -66,7 +66,7 @@ internal sealed class RequestSchemaTransformer : IOpenApiDocumentTransformer
             }
         }
 
-        if (FieldContract.ExactlyOneOf.TryGetValue(name, out var alternatives))
+        if (FieldContract.ExactlyOneOfFor(name) is { } alternatives)
         {
             // "Exactly one of": oneOf fails when both alternatives match, so each needs only to require its field.
             schema.OneOf = alternatives.Select(field => (IOpenApiSchema)new OpenApiSchema

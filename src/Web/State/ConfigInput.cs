@@ -18,23 +18,23 @@ namespace Gateway.Web.State;
 /// </remarks>
 public sealed record ConfigInput(
     NetworkInput? Network,
-    IReadOnlyList<ConfigPortForwardInput?>? PortForwards,
-    IReadOnlyList<ConfigMacFilterInput?>? MacFilters,
+    IReadOnlyList<ConfigItem<PortForwardInput>?>? PortForwards,
+    IReadOnlyList<ConfigItem<MacFilterInput>?>? MacFilters,
     MacPolicyInput? MacPolicy,
     LoggingInput? Logging,
-    IReadOnlyList<ConfigRuleInput?>? Rules,
+    IReadOnlyList<ConfigItem<RuleInput>?>? Rules,
     ProtectionInput? Protection,
-    IReadOnlyList<ConfigOneToOneInput?>? OneToOne = null,
-    IReadOnlyList<ConfigRedirectInput?>? Redirects = null,
-    IReadOnlyList<ConfigPolicyRouteInput?>? PolicyRoutes = null,
+    IReadOnlyList<ConfigItem<OneToOneInput>?>? OneToOne = null,
+    IReadOnlyList<ConfigItem<RedirectInput>?>? Redirects = null,
+    IReadOnlyList<ConfigItem<PolicyRouteInput>?>? PolicyRoutes = null,
     HelpersInput? Helpers = null,
-    IReadOnlyList<ConfigPinholeInput?>? Pinholes = null,
+    IReadOnlyList<ConfigItem<PinholeInput>?>? Pinholes = null,
     DhcpInput? Dhcp = null,
-    IReadOnlyList<ConfigStaticLeaseInput?>? StaticLeases = null,
+    IReadOnlyList<ConfigItem<StaticLeaseInput>?>? StaticLeases = null,
     DnsInput? Dns = null,
     UpnpInput? Upnp = null,
     WanInput? Wan = null,
-    IReadOnlyList<ConfigMirrorInput?>? Mirrors = null)
+    IReadOnlyList<ConfigItem<MirrorInput>?>? Mirrors = null)
 {
     /// <summary>
     /// The config to validate, with the items read through input records converted one by one: <see cref="ConfigRead"/>
@@ -43,15 +43,15 @@ public sealed record ConfigInput(
     /// </summary>
     public ConfigRead ToConfig(ValidationErrors errors)
     {
-        var forwards = Convert(PortForwards, "portForwards", "A port forward is required.", errors, (item, prefix) => item.ToInput().ToPortForward(item.Id ?? 0, errors, prefix));
-        var macFilters = Convert(MacFilters, "macFilters", "A MAC filter is required.", errors, (item, prefix) => item.ToInput().ToMacFilter(item.Id ?? 0, errors, prefix));
-        var rules = Convert(Rules, "rules", "A rule is required.", errors, (item, prefix) => item.ToInput().ToRule(item.Id ?? 0, errors, prefix));
-        var oneToOne = Convert(OneToOne, "oneToOne", "A 1:1 NAT entry is required.", errors, (item, prefix) => item.ToInput().ToEntry(item.Id ?? 0, errors, prefix));
-        var redirects = Convert(Redirects, "redirects", "A redirect is required.", errors, (item, prefix) => item.ToInput().ToRedirect(item.Id ?? 0, errors, prefix));
-        var routes = Convert(PolicyRoutes, "policyRoutes", "A policy route is required.", errors, (item, prefix) => item.ToInput().ToRoute(item.Id ?? 0, errors, prefix));
-        var pinholes = Convert(Pinholes, "pinholes", "A pinhole is required.", errors, (item, prefix) => item.ToInput().ToPinhole(item.Id ?? 0, errors, prefix));
-        var mirrors = Convert(Mirrors, "mirrors", "A mirror is required.", errors, (item, prefix) => item.ToInput().ToMirror(item.Id ?? 0, errors, prefix));
-        var leases = Convert(StaticLeases, "staticLeases", "A static lease is required.", errors, (item, prefix) => item.ToInput().ToLease(item.Id ?? 0, errors, prefix));
+        var forwards = Convert(PortForwards, "portForwards", "A port forward is required.", errors, (item, prefix) => item.Input.ToPortForward(item.Id ?? 0, errors, prefix));
+        var macFilters = Convert(MacFilters, "macFilters", "A MAC filter is required.", errors, (item, prefix) => item.Input.ToMacFilter(item.Id ?? 0, errors, prefix));
+        var rules = Convert(Rules, "rules", "A rule is required.", errors, (item, prefix) => item.Input.ToRule(item.Id ?? 0, errors, prefix));
+        var oneToOne = Convert(OneToOne, "oneToOne", "A 1:1 NAT entry is required.", errors, (item, prefix) => item.Input.ToEntry(item.Id ?? 0, errors, prefix));
+        var redirects = Convert(Redirects, "redirects", "A redirect is required.", errors, (item, prefix) => item.Input.ToRedirect(item.Id ?? 0, errors, prefix));
+        var routes = Convert(PolicyRoutes, "policyRoutes", "A policy route is required.", errors, (item, prefix) => item.Input.ToRoute(item.Id ?? 0, errors, prefix));
+        var pinholes = Convert(Pinholes, "pinholes", "A pinhole is required.", errors, (item, prefix) => item.Input.ToPinhole(item.Id ?? 0, errors, prefix));
+        var mirrors = Convert(Mirrors, "mirrors", "A mirror is required.", errors, (item, prefix) => item.Input.ToMirror(item.Id ?? 0, errors, prefix));
+        var leases = Convert(StaticLeases, "staticLeases", "A static lease is required.", errors, (item, prefix) => item.Input.ToLease(item.Id ?? 0, errors, prefix));
 
         // A missing member stays null so the validator names it; a member missing a field holds a placeholder there
         // (reported above, and the caller drops the placeholder's own rule errors).
@@ -123,34 +123,3 @@ public sealed record ConfigRead(
     IReadOnlyList<Pinhole?> Pinholes,
     IReadOnlyList<StaticLease?> StaticLeases,
     IReadOnlyList<Mirror?>? Mirrors = null);
-
-/// <summary>
-/// One rule of a restore: the <see cref="RuleInput"/> fields plus an optional <c>id</c> (kept when it names a rule
-/// that exists). A <c>hits</c> property, as a rules listing carries, is ignored like every unknown property.
-/// </summary>
-public sealed record ConfigRuleInput(
-    int? Id,
-    string? Name,
-    bool? Enabled,
-    RuleChain? Chain,
-    RuleFamily? Family,
-    string? InInterface,
-    string? OutInterface,
-    RuleProtocol? Protocol,
-    string? Source,
-    string? Destination,
-    int? DestinationPort,
-    int? DestinationPortEnd,
-    string? SourceMac,
-    RuleAction? Action,
-    RejectWith? RejectWith,
-    FirewallLogLevel? LogLevel,
-    RuleLimitInput? Limit,
-    string? User = null,
-    string? Group = null,
-    RuleQuotaInput? Quota = null)
-{
-    public RuleInput ToInput() => new(
-        Name, Enabled, Chain, Family, InInterface, OutInterface, Protocol, Source, Destination, DestinationPort, DestinationPortEnd,
-        SourceMac, Action, RejectWith, LogLevel, Limit, User, Group, Quota);
-}

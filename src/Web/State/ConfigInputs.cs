@@ -53,29 +53,3 @@ public sealed record LoggingInput(
             Dos ?? FirewallLogLevel.Off);
     }
 }
-
-/// <summary>One port forward of a restore: the <see cref="PortForwardInput"/> fields (same defaults) plus an optional <c>id</c>.</summary>
-public sealed record ConfigPortForwardInput(
-    int? Id,
-    string? Name,
-    bool? Enabled,
-    ForwardProtocol? Protocol,
-    int? ExternalPort,
-    int? ExternalPortEnd,
-    string? InternalAddress,
-    int? InternalPort,
-    string? SourceCidr,
-    bool? Reflection,
-    bool? FtpHelper,
-    FirewallLogLevel? LogLevel,
-    ConntrackHelper? Helper = null)
-{
-    public PortForwardInput ToInput() => new(
-        Name, Enabled, Protocol, ExternalPort, ExternalPortEnd, InternalAddress, InternalPort, SourceCidr, Reflection, FtpHelper, LogLevel, Helper);
-}
-
-/// <summary>One MAC filter of a restore: the <see cref="MacFilterInput"/> fields plus an optional <c>id</c>.</summary>
-public sealed record ConfigMacFilterInput(int? Id, string? Mac, string? Name, bool? Enabled)
-{
-    public MacFilterInput ToInput() => new(Mac, Name, Enabled);
-}

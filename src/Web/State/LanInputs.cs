@@ -50,11 +50,6 @@ public sealed record StaticLeaseInput(string? Name, string? Mac, string? Address
     public static StaticLeaseInput From(StaticLease lease) => new(lease.Name, lease.Mac, lease.Address, lease.Enabled);
 }
 
-/// <summary>One static lease of a restore: the <see cref="StaticLeaseInput"/> fields plus an optional <c>id</c>.</summary>
-public sealed record ConfigStaticLeaseInput(int? Id, string? Name, string? Mac, string? Address, bool? Enabled)
-{
-    public StaticLeaseInput ToInput() => new(Name, Mac, Address, Enabled);
-}
 
 /// <summary>The body of PUT /api/v1/dns (and <c>dns</c> of a restore): <c>enabled</c> defaults to true, the lists to empty.</summary>
 public sealed record DnsInput(bool? Enabled, IReadOnlyList<string>? Upstream, IReadOnlyList<DnsHostInput?>? Hosts)

@@ -28,17 +28,3 @@ public sealed record MirrorInput(
     public static MirrorInput From(Mirror mirror) =>
         new(mirror.Name, mirror.Enabled, mirror.Interface, mirror.Direction, mirror.Source, mirror.Destination, mirror.ToInterface);
 }
-
-/// <summary>One mirror of a restore: the <see cref="MirrorInput"/> fields plus an optional <c>id</c>.</summary>
-public sealed record ConfigMirrorInput(
-    int? Id,
-    string? Name,
-    bool? Enabled,
-    string? Interface,
-    MirrorDirection? Direction,
-    string? Source,
-    string? Destination,
-    string? ToInterface)
-{
-    public MirrorInput ToInput() => new(Name, Enabled, Interface, Direction, Source, Destination, ToInterface);
-}

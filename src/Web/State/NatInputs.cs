@@ -80,30 +80,3 @@ public sealed record HelpersInput(IReadOnlyList<ConntrackHelper>? Outbound)
 
     public static HelpersInput From(HelperSettings helpers) => new(helpers.Outbound);
 }
-
-/// <summary>One 1:1 entry of a restore: the <see cref="OneToOneInput"/> fields plus an optional <c>id</c>.</summary>
-public sealed record ConfigOneToOneInput(int? Id, string? Name, bool? Enabled, string? ExternalAddress, string? InternalAddress, bool? AddAddress)
-{
-    public OneToOneInput ToInput() => new(Name, Enabled, ExternalAddress, InternalAddress, AddAddress);
-}
-
-/// <summary>One redirect of a restore: the <see cref="RedirectInput"/> fields plus an optional <c>id</c>.</summary>
-public sealed record ConfigRedirectInput(
-    int? Id,
-    string? Name,
-    bool? Enabled,
-    string? InInterface,
-    ForwardProtocol? Protocol,
-    int? Port,
-    int? PortEnd,
-    int? ToPort,
-    string? Destination)
-{
-    public RedirectInput ToInput() => new(Name, Enabled, InInterface, Protocol, Port, PortEnd, ToPort, Destination);
-}
-
-/// <summary>One policy route of a restore: the <see cref="PolicyRouteInput"/> fields plus an optional <c>id</c>.</summary>
-public sealed record ConfigPolicyRouteInput(int? Id, string? Name, bool? Enabled, string? Source, string? OutInterface, string? Gateway, bool? Masquerade)
-{
-    public PolicyRouteInput ToInput() => new(Name, Enabled, Source, OutInterface, Gateway, Masquerade);
-}

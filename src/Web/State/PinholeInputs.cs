@@ -73,18 +73,3 @@ public sealed record PinholeInput(
             ? source.Contains('/', StringComparison.Ordinal) ? cidr.ToString() : Ipv6.Format(cidr.Address)
             : source;
 }
-
-/// <summary>One pinhole of a restore: the <see cref="PinholeInput"/> fields plus an optional <c>id</c>.</summary>
-public sealed record ConfigPinholeInput(
-    int? Id,
-    string? Name,
-    bool? Enabled,
-    ForwardProtocol? Protocol,
-    int? Port,
-    int? PortEnd,
-    string? HostSuffix,
-    string? Mac,
-    string? SourceCidr)
-{
-    public PinholeInput ToInput() => new(Name, Enabled, Protocol, Port, PortEnd, HostSuffix, Mac, SourceCidr);
-}

@@ -93,6 +93,10 @@ public sealed partial class AppliedState
                         _lastApplyError = null;
                         _lastAppliedAt = _time.GetUtcNow();
                     }
+                    else if (own && applied.Resync)
+                    {
+                        // A delta the agent did not try (another base): the pump sends the whole config at once.
+                    }
                     else if (own)
                     {
                         _lastApplyError = string.IsNullOrEmpty(applied.Error) ? $"Revision {applied.Revision} was refused." : applied.Error;
@@ -113,7 +117,7 @@ public sealed partial class AppliedState
                 {
                     LogApplied(applied.Revision, applied.DurationMs);
                 }
-                else if (own)
+                else if (own && !applied.Resync)
                 {
                     LogApplyFailed(applied.Revision, applied.Error);
                 }

@@ -81,6 +81,10 @@ public sealed partial class AppliedState
 
                 Subscribers.Raise(Changed, _logger);
                 break;
+            case AppliedEvent { Resync: true }:
+                // A delta the agent did not try (it holds another base): nothing changed in the kernel, it is no
+                // apply error, and the pump sends the whole config at once.
+                break;
             case AppliedEvent applied:
                 // Against an agent that echoes ids, replyTo names the web's own request (even one that timed out).
                 bool own, foreign = false;
@@ -92,10 +96,6 @@ public sealed partial class AppliedState
                         _kernel = _own = new KernelState(applied.Revision, applied.ConfigDigest);
                         _lastApplyError = null;
                         _lastAppliedAt = _time.GetUtcNow();
-                    }
-                    else if (own && applied.Resync)
-                    {
-                        // A delta the agent did not try (another base): the pump sends the whole config at once.
                     }
                     else if (own)
                     {
@@ -117,7 +117,7 @@ public sealed partial class AppliedState
                 {
                     LogApplied(applied.Revision, applied.DurationMs);
                 }
-                else if (own && !applied.Resync)
+                else if (own)
                 {
                     LogApplyFailed(applied.Revision, applied.Error);
                 }

@@ -24,6 +24,7 @@ public sealed class FrameDispatcher
         {
             [typeof(HelloRequest)] = ordered.HelloAsync,
             [typeof(ApplyRequest)] = ordered.ApplyAsync,
+            [typeof(ApplyDeltaRequest)] = ordered.ApplyDeltaAsync,
             [typeof(ConfirmRequest)] = Answer(async (request, ct) => confirm is null
                 ? new ConfirmStateEvent(null, "This agent holds no confirmation windows.")
                 : await confirm.ConfirmAsync(((ConfirmRequest)request).Revision, ct).ConfigureAwait(false)),

@@ -5,7 +5,7 @@ using Gateway.Shared.Protocol;
 namespace Gateway.Agent.Ipc;
 
 /// <summary>
-/// <c>hello</c> and <c>apply</c>: queued in the order the kernel changed, so each client's latest one is the truth
+/// <c>hello</c>, <c>apply</c> and <c>apply-delta</c>: queued in the order the kernel changed, so each client's latest one is the truth
 /// about the kernel. Every <c>applied</c> also goes to the other clients.
 /// </summary>
 public sealed class KernelOrderedFrames(RulesetManager rulesets, ClientHub hub, ConfirmWindow? confirm)
@@ -51,6 +51,46 @@ public sealed class KernelOrderedFrames(RulesetManager rulesets, ClientHub hub, 
                 () => confirm is null ? rulesets.ApplyAsync(apply.Revision, apply.Config, cancellationToken) : confirm.ApplyAsync(apply, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
             if (applied.Ok && ConfigDigest.OfApplyFrame(frame.Body) is { } digest)
+            {
+                _digest.Applied(apply.Config, digest);
+                applied = applied with { ConfigDigest = digest };
+            }
+
+            Reply(frame.Client, applied with { ReplyTo = frame.ReplyTo });
+            hub.Broadcast(applied, except: frame.Client);
+        }
+        finally
+        {
+            _kernelOrder.Release();
+        }
+    }
+
+    /// <summary>
+    /// An <c>apply-delta</c>: over the config in the kernel when it is the frame's base (revision and digest), the
+    /// resulting config goes through the very path of a whole <c>apply</c> (confirm window, validation of the whole
+    /// config, compile, element update or replace, last-good). Otherwise nothing is tried and the answer asks for the
+    /// whole config (<see cref="AppliedEvent.Resync"/>); that answer goes to the sender only, as the kernel did not change.
+    /// </summary>
+    public async Task ApplyDeltaAsync(Frame frame, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var delta = (ApplyDeltaRequest)frame.Request;
+        await _kernelOrder.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var held = rulesets.AppliedConfig;
+            var heldDigest = held is null ? null : _digest.Of(held);
+            var apply = DeltaFrames.Resolve(delta, rulesets.AppliedRevision, held, heldDigest, out var refusal);
+            if (apply is null)
+            {
+                Reply(frame.Client, new AppliedEvent(delta.Revision, false, refusal, 0, Resync: true) { ReplyTo = frame.ReplyTo });
+                return;
+            }
+
+            var applied = await Task.Run(
+                () => confirm is null ? rulesets.ApplyAsync(apply.Revision, apply.Config, cancellationToken) : confirm.ApplyAsync(apply, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+            if (applied.Ok && ConfigDigest.OfDeltaFrame(heldDigest!, frame.Body) is { } digest)
             {
                 _digest.Applied(apply.Config, digest);
                 applied = applied with { ConfigDigest = digest };

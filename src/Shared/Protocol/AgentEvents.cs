@@ -47,7 +47,11 @@ public sealed record HelloReply(int Protocol, string AgentVersion, long AppliedR
 /// </summary>
 /// <param name="Error">The kernel's (or the validator's) message when <paramref name="Ok"/> is false.</param>
 /// <param name="ConfigDigest">When <paramref name="Ok"/>: <see cref="Protocol.ConfigDigest"/> of the applied configuration.</param>
-public sealed record AppliedEvent(long Revision, bool Ok, string? Error, double DurationMs, string? ConfigDigest = null) : AgentEvent;
+/// <param name="Resync">
+/// On the answer to an <see cref="ApplyDeltaRequest"/> that was not tried (the agent does not hold its base, or a
+/// change made no sense): nothing changed, send the whole config.
+/// </param>
+public sealed record AppliedEvent(long Revision, bool Ok, string? Error, double DurationMs, string? ConfigDigest = null, bool Resync = false) : AgentEvent;
 
 /// <param name="AgentAddresses">Addresses the agent itself put on links (1:1 NAT's <c>addAddress</c>), "a.b.c.d" each.</param>
 /// <param name="FirstBootLan">

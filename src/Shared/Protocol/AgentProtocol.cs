@@ -5,8 +5,11 @@ namespace Gateway.Shared.Protocol;
 /// <summary>Protocol constants and (de)serialisation of frames' JSON bodies.</summary>
 public static class AgentProtocol
 {
-    /// <summary>Version sent in <c>hello</c>; bumped on incompatible frame changes.</summary>
-    public const int Version = 1;
+    /// <summary>Version sent in <c>hello</c>; bumped on incompatible frame changes and on frames an older peer would not know.</summary>
+    public const int Version = 2;
+
+    /// <summary>The first version whose agent knows <c>apply-delta</c>: the web sends one only to such an agent.</summary>
+    public const int DeltaVersion = 2;
 
     public static byte[] Serialize(AgentRequest request) =>
         JsonSerializer.SerializeToUtf8Bytes(request, AgentJsonContext.Default.AgentRequest);

@@ -7,6 +7,7 @@ namespace Gateway.Shared.Protocol;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
 [JsonDerivedType(typeof(HelloRequest), "hello")]
 [JsonDerivedType(typeof(ApplyRequest), "apply")]
+[JsonDerivedType(typeof(ApplyDeltaRequest), "apply-delta")]
 [JsonDerivedType(typeof(GetInterfacesRequest), "get-interfaces")]
 [JsonDerivedType(typeof(GetRulesetRequest), "get-ruleset")]
 [JsonDerivedType(typeof(GetNeighboursRequest), "get-neighbours")]

@@ -19,9 +19,32 @@ public static class ConfigDigest
 
     public static string OfJson(ReadOnlySpan<byte> configJson) => Convert.ToHexStringLower(XxHash128.Hash(configJson));
 
+    /// <summary>
+    /// The digest of the config an <c>apply-delta</c> frame made: chained, the XxHash128 of the base config's digest
+    /// (its text) followed by the frame's <c>changes</c> JSON as it crossed the socket, so the agent names the new
+    /// state without serialising the whole config. Null when the body has no <c>changes</c>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The body is not a JSON object.</exception>
+    public static string? OfDeltaFrame(string baseDigest, ReadOnlySpan<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(baseDigest);
+        if (TopLevelValue(body, "changes"u8) is not { } range)
+        {
+            return null;
+        }
+
+        var hash = new XxHash128();
+        hash.Append(System.Text.Encoding.UTF8.GetBytes(baseDigest));
+        hash.Append(body[range]);
+        return Convert.ToHexStringLower(hash.GetCurrentHash());
+    }
+
     /// <summary>The digest of the top-level <c>config</c> value of an apply frame's body, or null when it has none.</summary>
     /// <exception cref="InvalidDataException">The body is not a JSON object.</exception>
-    public static string? OfApplyFrame(ReadOnlySpan<byte> body)
+    public static string? OfApplyFrame(ReadOnlySpan<byte> body) =>
+        TopLevelValue(body, "config"u8) is { } range ? OfJson(body[range]) : null;
+
+    private static Range? TopLevelValue(ReadOnlySpan<byte> body, ReadOnlySpan<byte> name)
     {
         try
         {
@@ -33,13 +56,13 @@ public static class ConfigDigest
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var isConfig = reader.ValueTextEquals("config"u8);
+                var isWanted = reader.ValueTextEquals(name);
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
-                if (isConfig)
+                if (isWanted)
                 {
-                    return OfJson(body[start..(int)reader.BytesConsumed]);
+                    return start..(int)reader.BytesConsumed;
                 }
             }
 

@@ -81,6 +81,10 @@ public sealed partial class AppliedState
 
                 Subscribers.Raise(Changed, _logger);
                 break;
+            case AppliedEvent { Resync: true }:
+                // A delta the agent did not try (it holds another base): nothing changed in the kernel, it is no
+                // apply error, and the pump sends the whole config at once.
+                break;
             case AppliedEvent applied:
                 // Against an agent that echoes ids, replyTo names the web's own request (even one that timed out).
                 bool own, foreign = false;

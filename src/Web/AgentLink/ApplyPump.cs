@@ -9,6 +9,14 @@ namespace Gateway.Web.AgentLink;
 /// <see cref="NotifyChanged"/>, and again when another client replaced it in the kernel. One apply is in flight at a
 /// time and the next always reads the newest revision, so a burst of writes coalesces into one apply.
 /// </summary>
+/// <remarks>
+/// When the newest snapshot differs from the one the agent last applied for this web on this connection by one list
+/// item only (<see cref="ConfigDelta.OneChange"/>: a one-item write, the usual case), and the agent knows the frame
+/// (protocol 2), the pump sends that item as an <c>apply-delta</c> instead of the whole config (≈2 MB at 10k items).
+/// Everything else — the first apply on a connection, a restore or settings change, writes that changed more than one
+/// item, after a foreign apply, a timeout or any refusal — sends the whole config; a refused delta is followed at once
+/// by the whole frame of the same revision.
+/// </remarks>
 public sealed partial class ApplyPump
 {
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -18,6 +26,12 @@ public sealed partial class ApplyPump
     private readonly AgentLinkOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ApplyPump> _logger;
+
+    // The connection whose agent knows apply-delta (its hello said protocol 2 or more), or -1.
+    private long _deltaSession = -1;
+
+    // What the agent holds from this web, as its last successful answer said; null when unknown.
+    private Held? _held;
 
     public ApplyPump(AgentChannel channel, AppliedState applied, IDesiredStateSource desired, IOptions<AgentLinkOptions> options, TimeProvider time, ILogger<ApplyPump> logger)
     {
@@ -29,7 +43,11 @@ public sealed partial class ApplyPump
         _options = options.Value;
         _time = time;
         _logger = logger;
-        channel.SessionStarted += _ => NotifyChanged(); // the full snapshot on every connect
+        channel.SessionStarted += hello =>
+        {
+            Volatile.Write(ref _deltaSession, hello.Protocol >= AgentProtocol.DeltaVersion && channel.Session is { } session ? session : -1);
+            NotifyChanged(); // the full snapshot on every connect
+        };
         applied.ForeignApplied += NotifyChanged;
     }
 
@@ -81,10 +99,23 @@ public sealed partial class ApplyPump
             }
 
             sent = (session, snapshot.Revision, foreign);
-            LogApplySent(snapshot.Revision);
+            var request = Request(session, foreign, snapshot);
+            LogApplySent(snapshot.Revision, request is ApplyDeltaRequest ? "one change" : "whole config");
+            _held = null;
             try
             {
-                await _channel.RequestAsync<AppliedEvent>(new ApplyRequest(snapshot.Revision, snapshot.Config, snapshot.ConfirmSeconds), _options.ApplyTimeout, stoppingToken);
+                var reply = await _channel.RequestAsync<AppliedEvent>(request, _options.ApplyTimeout, stoppingToken);
+                if (reply.Ok)
+                {
+                    _held = new Held(session, foreign, snapshot.Revision, snapshot.Config, reply.ConfigDigest);
+                }
+                else if (request is ApplyDeltaRequest)
+                {
+                    // Not applied as a delta (another base, or refused): the same revision again, whole.
+                    LogDeltaRefused(snapshot.Revision, reply.Error);
+                    sent = (-1, -1, -1);
+                    NotifyChanged();
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -100,6 +131,18 @@ public sealed partial class ApplyPump
         }
     }
 
+    /// <summary>The delta of <paramref name="snapshot"/> over what the agent holds, when that is one item; else the whole apply.</summary>
+    private AgentRequest Request(long session, long foreign, DesiredSnapshot snapshot)
+    {
+        if (_held is { } held && held.Session == session && held.Foreign == foreign && Volatile.Read(ref _deltaSession) == session
+            && snapshot.Revision > held.Revision && ConfigDelta.OneChange(held.Config, snapshot.Config) is { } change)
+        {
+            return new ApplyDeltaRequest(snapshot.Revision, held.Revision, held.Digest, [change], snapshot.ConfirmSeconds);
+        }
+
+        return new ApplyRequest(snapshot.Revision, snapshot.Config, snapshot.ConfirmSeconds);
+    }
+
     private async Task RetryLaterAsync(CancellationToken ct)
     {
         try
@@ -112,8 +155,14 @@ public sealed partial class ApplyPump
         }
     }
 
-    [LoggerMessage(LogLevel.Debug, "Sending revision {Revision} to the agent.")]
-    private partial void LogApplySent(long revision);
+    [LoggerMessage(LogLevel.Debug, "Sending revision {Revision} to the agent ({How}).")]
+    private partial void LogApplySent(long revision, string how);
+
+    [LoggerMessage(LogLevel.Information, "The agent did not apply revision {Revision} as a delta ({Reason}); sending the whole config.")]
+    private partial void LogDeltaRefused(long revision, string? reason);
+
+    /// <summary>The config the agent applied for this web: on which connection, after how many foreign applies.</summary>
+    private sealed record Held(long Session, long Foreign, long Revision, Gateway.Shared.Config.GatewayConfig Config, string? Digest);
 
     [LoggerMessage(LogLevel.Warning, "Revision {Revision} got no answer: {Reason}")]
     private partial void LogApplyUnanswered(long revision, string reason);

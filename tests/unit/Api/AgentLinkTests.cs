@@ -255,7 +255,7 @@ public sealed class AgentLinkTests : IAsyncLifetime
         }
     }
 
-    private static Task<JsonElement> WaitForStatusAsync(HttpClient client, Func<JsonElement, bool> condition) =>
+    internal static Task<JsonElement> WaitForStatusAsync(HttpClient client, Func<JsonElement, bool> condition) =>
         WaitForAsync(async () =>
         {
             var status = await client.GetFromJsonAsync<JsonElement>("/api/v1/status");

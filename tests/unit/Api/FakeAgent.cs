@@ -64,6 +64,18 @@ internal sealed class FakeAgent : IAsyncDisposable
     /// <summary>True once the web has connected (frames can be pushed).</summary>
     public bool HasClient => _client is not null;
 
+    /// <summary>The protocol its hello reports: 1 (the default) has the web send whole configs only.</summary>
+    public int Protocol { get; set; } = 1;
+
+    /// <summary><c>apply-delta</c> frames received (protocol 2); each is also recorded in <see cref="Applies"/> as the whole apply it stands for.</summary>
+    public List<ApplyDeltaRequest> Deltas { get; } = [];
+
+    /// <summary>When set, every <c>apply-delta</c> is answered with a resync request.</summary>
+    public bool RefuseDeltas { get; set; }
+
+    // The config of the last apply answered ok (what a delta applies to), with its revision.
+    private ApplyRequest? _held;
+
     /// <summary>When set, applies are refused with this message.</summary>
     public string? RefuseWith { get; set; }
 
@@ -126,7 +138,7 @@ internal sealed class FakeAgent : IAsyncDisposable
                 switch (request)
                 {
                     case HelloRequest:
-                        await SendAsync(new HelloReply(AgentProtocol.Version, "fake-1.0", AppliedRevisionAtHello), _stop.Token);
+                        await SendAsync(new HelloReply(Protocol, "fake-1.0", AppliedRevisionAtHello), _stop.Token);
                         break;
                     case ApplyRequest apply:
                         lock (Applies)
@@ -135,6 +147,9 @@ internal sealed class FakeAgent : IAsyncDisposable
                         }
 
                         _ = AnswerApplyAsync(apply);
+                        break;
+                    case ApplyDeltaRequest delta:
+                        await AnswerDeltaAsync(delta);
                         break;
                     case GetInterfacesRequest:
                         await SendAsync(new InterfacesReply(Interfaces, AgentAddresses), _stop.Token);
@@ -189,7 +204,38 @@ internal sealed class FakeAgent : IAsyncDisposable
 
         var refused = RefuseWith;
         var digest = refused is null ? $"digest-of-{apply.Revision}" : null;
+        if (refused is null)
+        {
+            _held = apply;
+        }
+
         await WriteAsync(new AppliedEvent(apply.Revision, refused is null, refused, 1.5, digest) { ReplyTo = apply.Id }, _stop.Token);
+    }
+
+    private async Task AnswerDeltaAsync(ApplyDeltaRequest delta)
+    {
+        lock (Deltas)
+        {
+            Deltas.Add(delta);
+        }
+
+        var held = _held;
+        var config = held is null || RefuseDeltas || delta.Base != held.Revision || delta.BaseDigest != $"digest-of-{held.Revision}"
+            ? null
+            : ConfigDelta.Apply(held.Config, delta.Changes, out _);
+        if (config is null)
+        {
+            await SendAsync(new AppliedEvent(delta.Revision, false, "Send the whole config.", 0.5, Resync: true), _stop.Token);
+            return;
+        }
+
+        var apply = new ApplyRequest(delta.Revision, config, delta.ConfirmSeconds) { Id = delta.Id };
+        lock (Applies)
+        {
+            Applies.Add(apply);
+        }
+
+        await AnswerApplyAsync(apply);
     }
 
     /// <summary>A reply to the request being handled: it names that request.</summary>

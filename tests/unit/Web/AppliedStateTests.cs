@@ -47,6 +47,21 @@ public sealed class AppliedStateTests
     }
 
     [Fact]
+    public void A_delta_the_agent_did_not_try_is_no_apply_and_no_error()
+    {
+        var applies = 0;
+        _state.Applied += _ => applies++;
+        _state.Observe(Hello(0, null));
+        _state.Observe(Own(5, "ours"));
+
+        _state.Observe(new AppliedEvent(6, false, "The agent holds revision 4, not the base 5 of this delta: send the whole config.", 0, Resync: true) { ReplyTo = 106 });
+
+        Assert.Equal(5, _state.AppliedRevision);
+        Assert.Null(_state.LastApplyError);
+        Assert.Equal(1, applies);
+    }
+
+    [Fact]
     public void Another_clients_apply_of_the_very_same_state_changes_nothing()
     {
         _state.Observe(Hello(0, null));

@@ -17,9 +17,6 @@ public sealed record FlowTuple(IPAddress Source, int SourcePort, IPAddress Desti
 /// </summary>
 public static class KilledFlows
 {
-    /// <summary>An element as listed: the set, its key text (<c>a . p . b . q</c>), and the seconds left.</summary>
-    public sealed record Element(string Set, string Key, long SecondsLeft);
-
     /// <summary>
     /// One <c>add element</c> command per family that puts <paramref name="tuples"/> into the sets (with the sets'
     /// own timeout); empty when none is an IPv4 or IPv6 tuple with valid ports.
@@ -71,80 +68,16 @@ public static class KilledFlows
     }
 
     /// <summary>Every element of both sets now; empty when the sets are absent (lockdown, no table).</summary>
-    public static IReadOnlyList<Element> List()
-    {
-        var elements = new List<Element>();
-        foreach (var set in new[] { RulesetCompiler.KilledTcp4, RulesetCompiler.KilledTcp6 })
-        {
-            var result = NftApplier.Run($"list set inet {RulesetCompiler.TableName} {set}", LibNftables.OutputJson);
-            if (result.Ok)
-            {
-                elements.AddRange(Parse(set, result.Output));
-            }
-        }
-
-        return elements;
-    }
+    public static IReadOnlyList<TimedElement> List() =>
+        TimedElements.List([RulesetCompiler.KilledTcp4, RulesetCompiler.KilledTcp6], KeyOfListed);
 
     /// <summary>
-    /// The elements of one set in a <c>nft -j list set</c> listing: <c>{"elem": {"val": {"concat": [addr, port,
-    /// addr, port]}, "expires": n}}</c> each; anything else (or a part that does not parse) is skipped.
+    /// The elements of one set in a <c>nft -j list set</c> listing, each <c>{"val": {"concat": [addr, port, addr,
+    /// port]}}</c> (<see cref="TimedElements.Parse"/>); a value with a part that does not parse is skipped.
     /// </summary>
-    public static IEnumerable<Element> Parse(string set, string json)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        var found = new List<Element>();
-        using var document = JsonDocument.Parse(json);
-        if (!document.RootElement.TryGetProperty("nftables", out var items) || items.ValueKind != JsonValueKind.Array)
-        {
-            return found;
-        }
+    public static IReadOnlyList<TimedElement> Parse(string set, string json) => TimedElements.Parse(set, json, KeyOfListed);
 
-        foreach (var item in items.EnumerateArray())
-        {
-            if (!item.TryGetProperty("set", out var body) || !body.TryGetProperty("elem", out var elems) || elems.ValueKind != JsonValueKind.Array)
-            {
-                continue;
-            }
-
-            foreach (var elem in elems.EnumerateArray())
-            {
-                if (elem.TryGetProperty("elem", out var inner)
-                    && inner.TryGetProperty("val", out var val) && TupleOf(val) is { } tuple && KeyOf(tuple) is { } key
-                    && inner.TryGetProperty("expires", out var expires) && expires.TryGetInt64(out var seconds) && seconds > 0)
-                {
-                    found.Add(new Element(set, key, seconds));
-                }
-            }
-        }
-
-        return found;
-    }
-
-    /// <summary>
-    /// The lines that put <paramref name="killed"/> back into the sets of <paramref name="table"/> (when it declares
-    /// them), each with the time it had left: a flow killed just before an apply still gets its resets.
-    /// </summary>
-    public static string CarryScript(string table, IReadOnlyList<Element> killed)
-    {
-        ArgumentNullException.ThrowIfNull(table);
-        ArgumentNullException.ThrowIfNull(killed);
-        var script = new StringBuilder();
-        foreach (var group in killed.GroupBy(e => e.Set, StringComparer.Ordinal))
-        {
-            if (!table.Contains($"\tset {group.Key} {{", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            // Keys were re-formatted from parsed addresses and ports (Parse): never user text.
-            script.Append("add element inet ").Append(RulesetCompiler.TableName).Append(' ').Append(group.Key).Append(" { ")
-                .AppendJoin(", ", group.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key} timeout {e.SecondsLeft}s")))
-                .Append(" }\n");
-        }
-
-        return script.ToString();
-    }
+    private static string? KeyOfListed(JsonElement val) => TupleOf(val) is { } tuple ? KeyOf(tuple) : null;
 
     private static FlowTuple? TupleOf(JsonElement val)
     {

@@ -25,8 +25,7 @@ public sealed class NftApplier
         var keeping = KeptChains.Declared(table) && ListTableTerse() is { } listing ? KeptChains.Script(listing, table) : null;
         // Blocked port-scan sources and killed flows are runtime state: the new table's empty sets take them over in
         // the same transaction.
-        return Run((keeping ?? ReplaceScript(table)) + PortScanBlocks.CarryScript(table, PortScanBlocks.List())
-            + KilledFlows.CarryScript(table, KilledFlows.List()));
+        return Run((keeping ?? ReplaceScript(table)) + TimedElements.CarryScript(table, [.. PortScanBlocks.List(), .. KilledFlows.List()]));
     }
 
     /// <summary>The whole script <see cref="Replace"/> runs (the benchmark feeds the same text to <c>nft -f</c>).</summary>

@@ -15,90 +15,21 @@ namespace Gateway.Agent.Nft;
 /// </summary>
 public static class PortScanBlocks
 {
-    /// <summary>A blocked element as listed: the set, its key text, and the seconds left.</summary>
-    public sealed record Element(string Set, string Key, long SecondsLeft);
-
     /// <summary>Every element of both block sets now; empty when the sets are absent (protection off, lockdown).</summary>
-    public static IReadOnlyList<Element> List()
-    {
-        var elements = new List<Element>();
-        foreach (var set in new[] { RulesetCompiler.PortScanBlock4, RulesetCompiler.PortScanBlock6 })
-        {
-            var result = NftApplier.Run($"list set inet {RulesetCompiler.TableName} {set}", LibNftables.OutputJson);
-            if (result.Ok)
-            {
-                elements.AddRange(Parse(set, result.Output));
-            }
-        }
-
-        return elements;
-    }
+    public static IReadOnlyList<TimedElement> List() =>
+        TimedElements.List([RulesetCompiler.PortScanBlock4, RulesetCompiler.PortScanBlock6], KeyOfListed);
 
     /// <summary>The elements as the REST API shows them: earliest expiry first.</summary>
-    public static IReadOnlyList<BlockedSource> Sources(IReadOnlyList<Element> elements, DateTimeOffset now) =>
+    public static IReadOnlyList<BlockedSource> Sources(IReadOnlyList<TimedElement> elements, DateTimeOffset now) =>
         [.. elements.OrderBy(e => e.SecondsLeft).ThenBy(e => e.Key, StringComparer.Ordinal)
             .Select(e => new BlockedSource(e.Key, now.AddSeconds(e.SecondsLeft)))];
 
-    /// <summary>
-    /// The elements of one set in a <c>nft -j list set</c> listing: <c>{"elem": {"val": "…", "expires": n}}</c> each
-    /// (a timeout set lists every element so); anything else is skipped.
-    /// </summary>
-    public static IEnumerable<Element> Parse(string set, string json)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        var found = new List<Element>();
-        using var document = JsonDocument.Parse(json);
-        if (!document.RootElement.TryGetProperty("nftables", out var items) || items.ValueKind != JsonValueKind.Array)
-        {
-            return found;
-        }
+    /// <summary>The elements of one block set in a <c>nft -j list set</c> listing (<see cref="TimedElements.Parse"/>).</summary>
+    public static IReadOnlyList<TimedElement> Parse(string set, string json) => TimedElements.Parse(set, json, KeyOfListed);
 
-        foreach (var item in items.EnumerateArray())
-        {
-            if (!item.TryGetProperty("set", out var body) || !body.TryGetProperty("elem", out var elems) || elems.ValueKind != JsonValueKind.Array)
-            {
-                continue;
-            }
-
-            foreach (var elem in elems.EnumerateArray())
-            {
-                if (elem.TryGetProperty("elem", out var inner)
-                    && inner.TryGetProperty("val", out var val) && val.ValueKind == JsonValueKind.String
-                    && IPAddress.TryParse(val.GetString(), out var address)
-                    && inner.TryGetProperty("expires", out var expires) && expires.TryGetInt64(out var seconds) && seconds > 0)
-                {
-                    found.Add(new Element(set, address.ToString(), seconds));
-                }
-            }
-        }
-
-        return found;
-    }
-
-    /// <summary>
-    /// The lines that put <paramref name="blocked"/> back into the block sets of <paramref name="table"/> (when it
-    /// declares them), each with the time it had left, so an apply neither frees a source nor blocks it longer.
-    /// </summary>
-    public static string CarryScript(string table, IReadOnlyList<Element> blocked)
-    {
-        ArgumentNullException.ThrowIfNull(table);
-        ArgumentNullException.ThrowIfNull(blocked);
-        var script = new StringBuilder();
-        foreach (var group in blocked.GroupBy(e => e.Set, StringComparer.Ordinal))
-        {
-            if (!table.Contains($"\tset {group.Key} {{", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            // Keys come from the kernel re-formatted by IPAddress: never user text.
-            script.Append("add element inet ").Append(RulesetCompiler.TableName).Append(' ').Append(group.Key).Append(" { ")
-                .AppendJoin(", ", group.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key} timeout {e.SecondsLeft}s")))
-                .Append(" }\n");
-        }
-
-        return script.ToString();
-    }
+    /// <summary>A listed value: an address, re-printed by <see cref="IPAddress"/>.</summary>
+    private static string? KeyOfListed(JsonElement val) =>
+        val.ValueKind == JsonValueKind.String && IPAddress.TryParse(val.GetString(), out var address) ? address.ToString() : null;
 
     /// <summary>The set and key a source is blocked under: IPv4 as it is, IPv6 by its /64; null for anything else.</summary>
     public static (string Set, string Key)? KeyOf(string address)

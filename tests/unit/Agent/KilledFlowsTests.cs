@@ -72,11 +72,11 @@ public sealed class KilledFlowsTests
     [Fact]
     public void A_replace_carries_killed_flows_with_their_time_left_only_into_a_table_that_declares_the_set()
     {
-        var killed = new List<KilledFlows.Element> { new("killed_tcp4", "198.51.100.7 . 40112 . 203.0.113.1 . 8080", 57), new("killed_tcp6", "2001:db8::1 . 1234 . 2001:db8::2 . 80", 3) };
+        var killed = new List<TimedElement> { new("killed_tcp4", "198.51.100.7 . 40112 . 203.0.113.1 . 8080", 57), new("killed_tcp6", "2001:db8::1 . 1234 . 2001:db8::2 . 80", 3) };
         const string table = "table inet gateway {\n\tset killed_tcp4 { type ipv4_addr . inet_service . ipv4_addr . inet_service; flags dynamic, timeout; timeout 60s; size 65535; }\n}\n";
 
-        Assert.Equal("add element inet gateway killed_tcp4 { 198.51.100.7 . 40112 . 203.0.113.1 . 8080 timeout 57s }\n", KilledFlows.CarryScript(table, killed));
-        Assert.Equal(string.Empty, KilledFlows.CarryScript("table inet gateway {\n}\n", killed));
+        Assert.Equal("add element inet gateway killed_tcp4 { 198.51.100.7 . 40112 . 203.0.113.1 . 8080 timeout 57s }\n", TimedElements.CarryScript(table, killed));
+        Assert.Equal(string.Empty, TimedElements.CarryScript("table inet gateway {\n}\n", killed));
     }
 
     [Fact]

@@ -33,11 +33,11 @@ public sealed class PortScanBlocksTests
     [Fact]
     public void A_replace_carries_the_blocks_with_their_time_left_only_into_a_table_that_declares_the_set()
     {
-        var blocked = new List<PortScanBlocks.Element> { new("ps_block4", "203.0.113.2", 299), new("ps_block6", "2001:db8:1:2::", 40) };
+        var blocked = new List<TimedElement> { new("ps_block4", "203.0.113.2", 299), new("ps_block6", "2001:db8:1:2::", 40) };
         const string table = "table inet gateway {\n\tset ps_block4 { type ipv4_addr; flags dynamic, timeout; timeout 600s; size 65535; }\n}\n";
 
-        Assert.Equal("add element inet gateway ps_block4 { 203.0.113.2 timeout 299s }\n", PortScanBlocks.CarryScript(table, blocked));
-        Assert.Equal(string.Empty, PortScanBlocks.CarryScript("table inet gateway {\n}\n", blocked));
+        Assert.Equal("add element inet gateway ps_block4 { 203.0.113.2 timeout 299s }\n", TimedElements.CarryScript(table, blocked));
+        Assert.Equal(string.Empty, TimedElements.CarryScript("table inet gateway {\n}\n", blocked));
     }
 
     [Theory]

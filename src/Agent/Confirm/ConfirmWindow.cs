@@ -1,5 +1,6 @@
 using Gateway.Agent.Ipc;
 using Gateway.Agent.Nft;
+using Gateway.Agent.State;
 using Gateway.Shared.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -69,8 +70,11 @@ public sealed partial class ConfirmWindow(RulesetManager rulesets, ClientHub hub
         }
     }
 
-    /// <summary>Applies <paramref name="request"/>, opening, folding into or leaving the window as it asks.</summary>
-    public async Task<AppliedEvent> ApplyAsync(ApplyRequest request, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Applies <paramref name="request"/>, opening, folding into or leaving the window as it asks;
+    /// <paramref name="origin"/> (the request came as a delta) only changes how the last-good state is written.
+    /// </summary>
+    public async Task<AppliedEvent> ApplyAsync(ApplyRequest request, DeltaOrigin? origin = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -96,7 +100,7 @@ public sealed partial class ConfirmWindow(RulesetManager rulesets, ClientHub hub
             }
 
             // Not cancellable past this point: the persisted window and the kernel must end up agreeing.
-            var result = await rulesets.ApplyAsync(request.Revision, request.Config, CancellationToken.None).ConfigureAwait(false);
+            var result = await rulesets.ApplyAsync(request.Revision, request.Config, origin, CancellationToken.None).ConfigureAwait(false);
             if (!result.Ok)
             {
                 if (window != state.Window)
@@ -258,7 +262,7 @@ public sealed partial class ConfirmWindow(RulesetManager rulesets, ClientHub hub
             return;
         }
 
-        var result = await rulesets.ApplyAsync(window.PreviousRevision, window.PreviousConfig, CancellationToken.None).ConfigureAwait(false);
+        var result = await rulesets.ApplyAsync(window.PreviousRevision, window.PreviousConfig, origin: null, CancellationToken.None).ConfigureAwait(false);
         if (!result.Ok)
         {
             LogRevertFailed(window.Revision, window.PreviousRevision, result.Error ?? string.Empty);

@@ -1,5 +1,6 @@
 using Gateway.Agent.Confirm;
 using Gateway.Agent.Nft;
+using Gateway.Agent.State;
 using Gateway.Shared.Protocol;
 
 namespace Gateway.Agent.Ipc;
@@ -48,7 +49,7 @@ public sealed class KernelOrderedFrames(RulesetManager rulesets, ClientHub hub, 
         {
             // Compile and the libnftables call are CPU/kernel work; keep them off the socket's I/O thread.
             var applied = await Task.Run(
-                () => confirm is null ? rulesets.ApplyAsync(apply.Revision, apply.Config, cancellationToken) : confirm.ApplyAsync(apply, cancellationToken),
+                () => confirm is null ? rulesets.ApplyAsync(apply.Revision, apply.Config, origin: null, cancellationToken) : confirm.ApplyAsync(apply, origin: null, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
             if (applied.Ok && ConfigDigest.OfApplyFrame(frame.Body) is { } digest)
             {
@@ -87,8 +88,10 @@ public sealed class KernelOrderedFrames(RulesetManager rulesets, ClientHub hub, 
                 return;
             }
 
+            // The frame is what the last-good journal records: the agent validated and resolved it over `held`.
+            var origin = new DeltaOrigin(delta.Base, held!, frame.Body);
             var applied = await Task.Run(
-                () => confirm is null ? rulesets.ApplyAsync(apply.Revision, apply.Config, cancellationToken) : confirm.ApplyAsync(apply, cancellationToken),
+                () => confirm is null ? rulesets.ApplyAsync(apply.Revision, apply.Config, origin, cancellationToken) : confirm.ApplyAsync(apply, origin, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
             if (applied.Ok && ConfigDigest.OfDeltaFrame(heldDigest!, frame.Body) is { } digest)
             {

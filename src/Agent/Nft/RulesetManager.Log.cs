@@ -26,6 +26,9 @@ public sealed partial class RulesetManager
     [LoggerMessage(Level = LogLevel.Information, Message = "Restored last-good revision {Revision} in {DurationMs:F1} ms")]
     private partial void LogRestored(long revision, double durationMs);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered last-good revision {Revision}: snapshot revision {Snapshot} and {Records} journal records; ignored: {Ignored}")]
+    private partial void LogJournalReplayed(long revision, long snapshot, int records, string ignored);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not restore last-good revision {Revision}: {Error}")]
     private partial void LogRestoreFailed(long revision, string error);
 

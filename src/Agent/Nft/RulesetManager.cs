@@ -93,14 +93,18 @@ public sealed partial class RulesetManager
     public Task<string> DescribeRoutingAsync(CancellationToken cancellationToken = default) =>
         _routing is null ? Task.FromResult(string.Empty) : GatedAsync(() => _routing.Describe(), cancellationToken);
 
-    public Task<AppliedEvent> ApplyAsync(long revision, GatewayConfig? config, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// Applies <paramref name="config"/> as <paramref name="revision"/> and, on success, persists it as the last-good
+    /// state: journalled when it came as a delta (<paramref name="origin"/>) over the state on disk, else whole.
+    /// </summary>
+    public Task<AppliedEvent> ApplyAsync(long revision, GatewayConfig? config, DeltaOrigin? origin = null, CancellationToken cancellationToken = default) =>
         GatedAsync(
             () =>
             {
                 // Element updates and the kernel's counters are trusted only while the table is still the one this
                 // agent wrote (the drift watcher looks every few seconds; this closes the window in between).
                 var trust = !_lockdown.Active && _watch.HasWritten ? _watch.Check() : TableState.Changed;
-                var applied = Apply(revision, config, persist: true, trust == TableState.Ours ? Trust.Whole : Trust.None);
+                var applied = Apply(revision, config, persist: true, trust == TableState.Ours ? Trust.Whole : Trust.None, origin);
                 TrimOwed(revision);
                 return applied;
             },
@@ -128,7 +132,8 @@ public sealed partial class RulesetManager
     }
 
     /// <summary>
-    /// Re-applies the stored last-good snapshot; called at start-up before the socket opens. Without one (first
+    /// Re-applies the stored last-good state (the snapshot and the journal's chain of deltas over it, folded into a new
+    /// snapshot when there was a journal); called at start-up before the socket opens. Without one (first
     /// boot), with an unreadable one, or when it can't be applied, the lockdown table replaces whatever
     /// <c>table inet gateway</c> is in the kernel: a table this agent did not write is never trusted.
     /// </summary>
@@ -138,16 +143,25 @@ public sealed partial class RulesetManager
         _gate.Wait();
         try
         {
-            LastGood? stored;
+            LastGoodRecovery recovery;
             try
             {
-                stored = _store.Load();
+                recovery = _store.Recover();
             }
             catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
             {
                 LogStateUnreadable(_store.FilePath, ex.Message);
                 Lockdown();
                 return false;
+            }
+
+            var stored = recovery.State;
+            if (recovery.JournalFound && stored is not null)
+            {
+                LogJournalReplayed(stored.Revision, recovery.SnapshotRevision, recovery.Replayed, recovery.Ignored ?? "nothing");
+
+                // Compaction at start: the journal may end in a torn record, which must never be appended to.
+                Persist(stored, origin: null);
             }
 
             if (stored is null)
@@ -241,7 +255,7 @@ public sealed partial class RulesetManager
         return true;
     }
 
-    private AppliedEvent Apply(long revision, GatewayConfig? config, bool persist, Trust trust)
+    private AppliedEvent Apply(long revision, GatewayConfig? config, bool persist, Trust trust, DeltaOrigin? origin = null)
     {
         var clock = Stopwatch.StartNew();
         var errors = ConfigValidator.Validate(config);
@@ -364,20 +378,25 @@ public sealed partial class RulesetManager
 
         if (persist)
         {
-            try
-            {
-                _store.Save(applied);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The kernel has the rules; only the boot-time restore is at risk, so report but keep going.
-                LogStateWriteFailed(_store.FilePath, ex.Message);
-            }
+            Persist(applied, origin);
         }
 
         _trimOwed |= delta is null;
         LogApplied(revision, clock.Elapsed.TotalMilliseconds, compiledAt, kernelMs, how, size / 1024);
         return new AppliedEvent(revision, true, null, clock.Elapsed.TotalMilliseconds);
+    }
+
+    private void Persist(LastGood state, DeltaOrigin? origin)
+    {
+        try
+        {
+            _store.Save(state, origin);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The kernel has the rules; only the boot-time restore is at risk, so report but keep going.
+            LogStateWriteFailed(_store.FilePath, ex.Message);
+        }
     }
 
     /// <summary>How far the table in the kernel may be trusted by an apply.</summary>

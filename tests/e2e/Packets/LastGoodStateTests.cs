@@ -5,7 +5,7 @@ namespace Gateway.Tests.E2e.Packets;
 
 /// <summary>
 /// Fail closed at boot: an agent started while the web is down re-applies the last ruleset it applied,
-/// from its own state directory, before it opens its socket.
+/// from its own state directory (snapshot and journal), before it opens its socket.
 /// </summary>
 public sealed class LastGoodStateTests(LastGoodStateTests.Fixture fixture) : IClassFixture<LastGoodStateTests.Fixture>
 {
@@ -28,6 +28,11 @@ public sealed class LastGoodStateTests(LastGoodStateTests.Fixture fixture) : ICl
         });
         Assert.Equal("lan1-last-good", await TcpExchangeAsync(_lab.WanNs, RouterWanIp, 8500));
 
+        // The one-item write came as a delta: the forward is in the last-good journal, not in the snapshot.
+        var journal = Path.Combine(_lab.AgentStateDir, "last-good.journal");
+        Assert.True(File.Exists(journal), "the forward's apply-delta was not journalled");
+        Assert.DoesNotContain("survives a reboot", await File.ReadAllTextAsync(Path.Combine(_lab.AgentStateDir, "last-good.json")), StringComparison.Ordinal);
+
         await _lab.StopWebAsync();
         await _lab.StopAgentAsync();
         var deleted = await _lab.ExecAsync(_lab.RouterNs, "nft delete table inet gateway");
@@ -42,6 +47,10 @@ public sealed class LastGoodStateTests(LastGoodStateTests.Fixture fixture) : ICl
         Assert.Contains(Lan1Ip, listed.Stdout, StringComparison.Ordinal);
         Assert.Contains("masquerade", listed.Stdout, StringComparison.Ordinal);
         Assert.Equal("lan1-last-good", await TcpExchangeAsync(_lab.WanNs, RouterWanIp, 8500));
+
+        // Recovered from snapshot and journal, then folded into a new snapshot.
+        Assert.False(File.Exists(journal));
+        Assert.Contains("survives a reboot", await File.ReadAllTextAsync(Path.Combine(_lab.AgentStateDir, "last-good.json")), StringComparison.Ordinal);
 
         // The web comes back to an agent that already runs the newest revision.
         await _lab.StartWebAsync();

@@ -89,6 +89,25 @@ public sealed class ApplyDeltaFrameTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_delta_frame_goes_to_the_last_good_journal_and_recovers_to_the_applied_config()
+    {
+        var forwards = Enumerable.Range(1, 30).Select(i => Forward(i, 8000 + i)).ToArray();
+        var first = await AskAsync<AppliedEvent>(new ApplyRequest(1, Config(forwards)));
+        Assert.True(first.Ok, first.Error);
+
+        var applied = await AskAsync<AppliedEvent>(new ApplyDeltaRequest(2, 1, first.ConfigDigest, [Put(Forward(31, 2222))]));
+
+        Assert.True(applied.Ok, applied.Error);
+        var state = Path.Combine(_directory, "state");
+        Assert.True(File.Exists(Path.Combine(state, LastGoodStore.JournalFileName)));
+        var recovery = new LastGoodStore(state).Recover();
+        Assert.Equal((1L, 1, 2L), (recovery.SnapshotRevision, recovery.Replayed, recovery.State!.Revision));
+        Assert.Equal(
+            JsonSerializer.Serialize(_manager!.AppliedConfig, AgentJsonContext.Default.GatewayConfig),
+            JsonSerializer.Serialize(recovery.State.Config, AgentJsonContext.Default.GatewayConfig));
+    }
+
+    [Fact]
     public async Task Without_a_held_config_a_delta_asks_for_the_whole_one()
     {
         var reply = await AskAsync<AppliedEvent>(new ApplyDeltaRequest(2, 1, null, [Put(Forward(2, 2222))]));

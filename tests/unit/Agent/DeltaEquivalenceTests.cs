@@ -12,7 +12,9 @@ namespace Gateway.Tests.Unit.Agent;
 /// The property behind <c>apply-delta</c>: the same random edit sequences, sent to one agent as whole <c>apply</c>
 /// frames and to another as the web sends them (a delta when one item changed, else the whole config), leave both
 /// kernels with the same table (the same replace and element-update scripts, step by step), the same applied config
-/// and the same last-good file. Each sequence is seeded; a failure names its seed and step.
+/// and the same last-good state as recovered from disk at a restart (the delta agent journals its deltas, so its files
+/// differ by design; whenever it holds no journal its snapshot is byte for byte the other's). Each sequence is seeded;
+/// a failure names its seed and step.
 /// </summary>
 public sealed class DeltaEquivalenceTests : IDisposable
 {
@@ -30,7 +32,7 @@ public sealed class DeltaEquivalenceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Seeds))]
-    public async Task Deltas_and_whole_frames_give_the_same_kernel_table_and_last_good_state(int seed)
+    public async Task Deltas_and_whole_frames_give_the_same_kernel_table_and_recovered_last_good_state(int seed)
     {
         var wholeKernel = new FakeRulesetKernel();
         var deltaKernel = new FakeRulesetKernel();
@@ -42,6 +44,9 @@ public sealed class DeltaEquivalenceTests : IDisposable
         GatewayConfig? sent = null; // what the delta agent applied, as the web holds it (ApplyPump)
         var deltas = 0;
         var fallbacks = 0;
+        var journalled = 0;
+        var wholeStore = new LastGoodStore(wholeDir);
+        var deltaStore = new LastGoodStore(deltaDir);
         for (var step = 1; step <= 40; step++)
         {
             var what = web.Edit();
@@ -53,11 +58,11 @@ public sealed class DeltaEquivalenceTests : IDisposable
                 if (sent is { } held && ConfigDelta.OneChange(held, config) is { } change)
                 {
                     deltas++;
-                    var frame = (ApplyDeltaRequest)AgentProtocol.DeserializeRequest(
-                        AgentProtocol.Serialize(new ApplyDeltaRequest(step, delta.AppliedRevision, null, [change])));
+                    var body = AgentProtocol.Serialize(new ApplyDeltaRequest(step, delta.AppliedRevision, null, [change]));
+                    var frame = (ApplyDeltaRequest)AgentProtocol.DeserializeRequest(body);
                     var apply = DeltaFrames.Resolve(frame, delta.AppliedRevision, delta.AppliedConfig, null, out var refusal);
                     Assert.True(apply is not null, refusal);
-                    b = await delta.ApplyAsync(apply.Revision, apply.Config);
+                    b = await delta.ApplyAsync(apply.Revision, apply.Config, new DeltaOrigin(frame.Base, delta.AppliedConfig!, body));
                 }
                 else
                 {
@@ -73,7 +78,20 @@ public sealed class DeltaEquivalenceTests : IDisposable
                 Assert.Equal(wholeKernel.DeletedMarks, deltaKernel.DeletedMarks);
                 Assert.Equal(whole.AppliedRevision, delta.AppliedRevision);
                 Assert.Equal(Json(whole.AppliedConfig), Json(delta.AppliedConfig));
-                Assert.Equal(File.ReadAllBytes(new LastGoodStore(wholeDir).FilePath), File.ReadAllBytes(new LastGoodStore(deltaDir).FilePath));
+                var wholeStored = new LastGoodStore(wholeDir).Load();
+                var recovered = new LastGoodStore(deltaDir).Load();
+                Assert.Equal(whole.AppliedRevision, wholeStored?.Revision ?? 0);
+                Assert.Equal(Json(whole.AppliedConfig), Json(wholeStored?.Config));
+                Assert.Equal(wholeStored?.Revision, recovered?.Revision);
+                Assert.Equal(Json(wholeStored?.Config), Json(recovered?.Config));
+                if (File.Exists(deltaStore.JournalPath))
+                {
+                    journalled++;
+                }
+                else if (File.Exists(wholeStore.FilePath))
+                {
+                    Assert.Equal(File.ReadAllBytes(wholeStore.FilePath), File.ReadAllBytes(deltaStore.FilePath));
+                }
             }
             catch (Xunit.Sdk.XunitException ex)
             {
@@ -84,6 +102,7 @@ public sealed class DeltaEquivalenceTests : IDisposable
         // Both paths were walked: most edits are one item, some are not.
         Assert.True(deltas >= 20, $"seed {seed}: {deltas} deltas");
         Assert.True(fallbacks > 0, $"seed {seed}: no whole frames after the first");
+        Assert.True(journalled > 0, $"seed {seed}: no step left a journal");
     }
 
     private static GatewayConfig Roundtrip(GatewayConfig config) =>

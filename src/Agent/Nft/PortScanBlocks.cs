@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
-using Gateway.Agent.Interop;
 using Gateway.Shared.Protocol;
 
 namespace Gateway.Agent.Nft;
